@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "buildings"
+urlpatterns = [
+    path("", views.building_list, name="building_list"),
+    path("<int:pk>/", views.building_detail, name="building_detail"),
+]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityConfig(AppConfig):
+    name = "community"
+    verbose_name = _("Community and responsible units")
+
+    def ready(self):
+        from .roles import ensure_role_groups
+
+        # Groups and their permissions need every app's permissions, which exist only
+        # after migrate has run: so they are (re)synchronised after each migrate.
+        post_migrate.connect(ensure_role_groups, dispatch_uid="community.ensure_role_groups")

@@ -1,0 +1,31 @@
+from .models import Department
+from .roles import Role, has_role
+
+
+def department_of_user(user) -> Department | None:
+    """The unit a department user belongs to, or None."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_tonglowan_department", False)
+    if cached is not False:
+        return cached
+    dept = (
+        Department.objects.filter(profiles__user=user).first()
+        if has_role(user, Role.DEPARTMENT, Role.SUPERVISOR)
+        else None
+    )
+    user._tonglowan_department = dept
+    return dept
+
+
+def departments_for_user(user):
+    """Units whose work the user may see: all for staff, supervisors and administrators,
+    their own for a department user, none otherwise."""
+    if has_role(user, Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return Department.objects.filter(is_active=True)
+    dept = department_of_user(user)
+    if dept is None:
+        return Department.objects.none()
+    if dept.supervises:
+        return Department.objects.filter(is_active=True)
+    return Department.objects.filter(pk=dept.pk)

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import AuditLog, DailyRun, Job
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "kind", "status", "progress", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["requested_by"]
+    search_fields = ["kind", "message"]
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(admin.ModelAdmin):
+    list_display = ["name", "day", "started_at"]
+    list_filter = ["name"]
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "target", "ip_address"]
+    list_filter = ["action"]
+    list_select_related = ["user"]
+    search_fields = ["target", "user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,157 @@
+"""Resident identity numbers (公民身份号码, GB 11643-1999) and mobile numbers.
+
+django-localflavor's ``CNIDCardField`` checks the checksum, but it accepts 15-digit numbers,
+does not normalise full-width digits or spaces, accepts future birth dates and does not
+derive sex, so the registry uses this small module instead (DOMAIN.md §1).
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
+_FULLWIDTH.update({ord("Ｘ"): ord("X"), ord("ｘ"): ord("X")})
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+@dataclass(frozen=True)
+class IDInfo:
+    number: str
+    area_code: str
+    birth_date: datetime.date
+    sex: str  # "M" or "F", matching households.Person.Sex
+
+
+def normalize_id_number(value: str) -> str:
+    """Strip spaces, turn full-width digits into ASCII and a lowercase x into X."""
+    if value is None:
+        return ""
+    return _SPACES.sub("", str(value)).translate(_FULLWIDTH).upper()
+
+
+def check_character(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARS[total % 11]
+
+
+def parse_id_number(value: str, *, today: datetime.date | None = None) -> IDInfo:
+    """Validate an 18-character number and return what it encodes.
+
+    Raises ``ValidationError`` with a message in the active language naming what is wrong.
+    """
+    number = normalize_id_number(value)
+    if len(number) == 15 and number.isdigit():
+        raise ValidationError(
+            _("15-digit ID numbers are not accepted; convert it to the 18-digit number first."),
+            code="legacy",
+        )
+    if len(number) != 18:
+        raise ValidationError(
+            _("An ID number has 18 characters; this one has %(n)d.") % {"n": len(number)},
+            code="length",
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("An ID number is 17 digits followed by a digit or X."), code="characters"
+        )
+    try:
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(
+            _("The birth date %(date)s in the ID number does not exist.") % {"date": number[6:14]},
+            code="birth_date",
+        ) from None
+    today = today or datetime.date.today()
+    if birth > today or birth.year < 1900:
+        raise ValidationError(
+            _("The birth date %(date)s in the ID number is not possible.")
+            % {"date": birth.isoformat()},
+            code="birth_date",
+        )
+    if check_character(number[:17]) != number[17]:
+        raise ValidationError(
+            _("The check character of the ID number is wrong: please check each digit."),
+            code="checksum",
+        )
+    sex = "M" if int(number[16]) % 2 == 1 else "F"
+    return IDInfo(number=number, area_code=number[:6], birth_date=birth, sex=sex)
+
+
+def validate_id_number(value: str) -> None:
+    parse_id_number(value)
+
+
+def make_id_number(area_code: str, birth_date: datetime.date, sequence: int) -> str:
+    """Build a valid number: used by the demo seeder and tests (sequence 0..999)."""
+    first17 = f"{area_code}{birth_date:%Y%m%d}{sequence:03d}"
+    return first17 + check_character(first17)
+
+
+def mask_id_number(value: str) -> str:
+    """Show the area code and the last four characters: ``360735********001X``."""
+    if not value:
+        return ""
+    if len(value) != 18:
+        return "*" * len(value)
+    return f"{value[:6]}{'*' * 8}{value[14:]}"
+
+
+def mask_phone(value: str) -> str:
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return f"{value[:3]}****{value[-4:]}"
+
+
+def normalize_mobile(value: str) -> str:
+    return _SPACES.sub("", str(value or "")).translate(_FULLWIDTH).replace("-", "")
+
+
+def validate_mobile(value: str) -> None:
+    if value and not MOBILE_RE.match(value):
+        raise ValidationError(
+            _("A mobile number is 11 digits starting with 13–19."), code="mobile"
+        )
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Whole years (周岁). A 29 February birthday counts from 28 February in other years."""
+    years = day.year - birth_date.year
+    month, dom = birth_date.month, birth_date.day
+    if month == 2 and dom == 29:
+        if not _is_leap(day.year):
+            dom = 28
+    if (day.month, day.day) < (month, dom):
+        years -= 1
+    return years
+
+
+def birth_date_bounds_for_age(min_age: int, max_age: int, day: datetime.date):
+    """Birth dates (earliest, latest) of people aged min_age..max_age on ``day``.
+
+    For SQL filters: ``birth_date__gte=earliest, birth_date__lte=latest``.
+    """
+    latest = _years_before(day, min_age)
+    earliest = _years_before(day, max_age + 1) + datetime.timedelta(days=1)
+    return earliest, latest
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The latest birth date of someone who is ``years`` old on ``day``."""
+    year = day.year - years
+    if (day.month, day.day) == (2, 28) and not _is_leap(day.year) and _is_leap(year):
+        return datetime.date(year, 2, 29)  # born 29 Feb: a year older on 28 Feb
+    if (day.month, day.day) == (2, 29) and not _is_leap(year):
+        return datetime.date(year, 2, 28)
+    return day.replace(year=year)

@@ -1,0 +1,159 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buildings.models import Dwelling
+from core.idnumbers import normalize_id_number, normalize_mobile
+
+from .models import Household, Person, PovertyCause
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user loaded, so a stale edit is refused (core.versioning)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    @property
+    def expected_version(self):
+        return self.cleaned_data.get("version") or self.instance.version
+
+
+class HouseholdForm(VersionedForm):
+    secondary_causes = forms.MultipleChoiceField(
+        label=_("secondary causes"),
+        choices=PovertyCause.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "number",
+            "dwelling",
+            "origin_town",
+            "origin_village",
+            "relocation_mode",
+            "move_in_date",
+            "poverty_status",
+            "main_cause",
+            "secondary_causes",
+            "monitoring_category",
+            "phone",
+            "notes",
+        ]
+        widgets = {
+            "move_in_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, dwellings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dwelling"].queryset = (
+            dwellings if dwellings is not None else Dwelling.objects.select_related("building")
+        )
+        if self.instance.pk:
+            self.fields["number"].disabled = True
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("number"), Column("dwelling")),
+            Row(Column("origin_town"), Column("origin_village"), Column("relocation_mode")),
+            Row(Column("move_in_date"), Column("poverty_status"), Column("main_cause")),
+            "secondary_causes",
+            Row(Column("monitoring_category"), Column("phone")),
+            "notes",
+            "version",
+            Submit("save", _("Save")),
+        )
+
+    def clean_phone(self):
+        return normalize_mobile(self.cleaned_data.get("phone"))
+
+    def embed(self):
+        """Render inside a larger form: no <form> tag, no submit button of its own."""
+        self.helper.form_tag = False
+        self.helper.layout.fields = [f for f in self.helper.layout.fields if not isinstance(f, Submit)]
+        return self
+
+
+class PersonForm(VersionedForm):
+    class Meta:
+        model = Person
+        fields = [
+            "relationship",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "ethnicity",
+            "education",
+            "school_status",
+            "health",
+            "disability_certificate",
+            "labour_capacity",
+            "training_willingness",
+            "months_worked",
+            "phone",
+            "hukou_status",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "sex": _("Leave empty to take it from the ID number."),
+            "birth_date": _("Leave empty to take it from the ID number."),
+        }
+
+    def __init__(self, *args, show_full_id=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["sex"].choices = [("", "---------"), *Person._meta.get_field("sex").choices]
+        id_column = Column("id_number")
+        if not show_full_id and self.instance.pk:
+            # Without the permission the number is neither shown nor editable.
+            del self.fields["id_number"]
+            id_column = Column(HTML(f'<p class="id-number mt-4">{self.instance.masked_id_number}</p>'))
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("name"), Column("relationship"), id_column),
+            Row(Column("sex"), Column("birth_date"), Column("ethnicity")),
+            Row(Column("education"), Column("school_status"), Column("health")),
+            Row(Column("labour_capacity"), Column("training_willingness"), Column("months_worked")),
+            Row(Column("phone"), Column("hukou_status"), Column("disability_certificate")),
+            "version",
+            Submit("save", _("Save")),
+        )
+
+    def clean_id_number(self):
+        return normalize_id_number(self.cleaned_data.get("id_number"))
+
+    def clean_phone(self):
+        return normalize_mobile(self.cleaned_data.get("phone"))
+
+
+class HeadForm(PersonForm):
+    """The head's facts on the new-household form (prefix ``head``)."""
+
+    class Meta(PersonForm.Meta):
+        fields = [f for f in PersonForm.Meta.fields if f != "relationship"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("name"), Column("id_number"), Column("phone")),
+            Row(Column("sex"), Column("birth_date"), Column("ethnicity")),
+            Row(Column("education"), Column("health"), Column("labour_capacity")),
+            Row(Column("school_status"), Column("training_willingness"), Column("hukou_status")),
+        )
+
+
+class PersonLeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("left on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("reason for leaving"), choices=Person._meta.get_field("left_reason").choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)

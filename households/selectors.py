@@ -1,0 +1,80 @@
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from buildings.selectors import leader_building_ids
+from community.roles import sees_whole_registry
+
+from .models import Household, Person
+
+
+def households_for_user(user):
+    """Households the user may read. Registry roles see all; a building leader sees the
+    households living in the buildings of their current terms; anyone else sees none."""
+    qs = Household.objects.all()
+    if sees_whole_registry(user):
+        return qs
+    ids = leader_building_ids(user)
+    if ids:
+        return qs.filter(dwelling__building_id__in=ids)
+    return qs.none()
+
+
+def people_for_user(user):
+    qs = Person.objects.all()
+    if sees_whole_registry(user):
+        return qs
+    ids = leader_building_ids(user)
+    if ids:
+        return qs.filter(household__dwelling__building_id__in=ids)
+    return qs.none()
+
+
+def household_list_for_user(user):
+    heads = Person.objects.filter(relationship="01", is_active=True)
+    return (
+        households_for_user(user)
+        .select_related("dwelling__building")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+        .order_by("number")
+    )
+
+
+def household_get_for_user(*, user, pk: int, write: bool = False) -> Household:
+    """One household in the user's scope: 404 when out of scope, PermissionDenied when
+    the user may read it but not change it."""
+    try:
+        household = (
+            households_for_user(user).select_related("dwelling__building").get(pk=pk)
+        )
+    except Household.DoesNotExist:
+        raise Http404 from None
+    if write and not user.has_perm("households.change_household"):
+        raise PermissionDenied
+    return household
+
+
+def household_members(*, household: Household, include_left: bool = True):
+    qs = household.members.order_by("-is_active", "relationship", "birth_date")
+    return qs if include_left else qs.filter(is_active=True)
+
+
+def person_get_for_user(*, user, pk: int, write: bool = False) -> Person:
+    try:
+        person = people_for_user(user).select_related("household__dwelling__building").get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    if write and not user.has_perm("households.change_person"):
+        raise PermissionDenied
+    return person
+
+
+def can_see_full_id(user) -> bool:
+    return user.has_perm("households.view_full_id_number")
+
+
+def households_without_head():
+    """Active households with no active head: the registry's own consistency check."""
+    heads = Person.objects.filter(household=OuterRef("pk"), relationship="01", is_active=True)
+    return Household.objects.filter(is_active=True).filter(~Exists(heads))

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "households"
+urlpatterns = [
+    path("overview/", views.dashboard, name="dashboard"),
+    path("", views.household_list, name="household_list"),
+    path("new/", views.household_create, name="household_create"),
+    path("<int:pk>/", views.household_detail, name="household_detail"),
+    path("<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("<int:household_pk>/members/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/leave/", views.person_leave, name="person_leave"),
+]

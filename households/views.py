@@ -1,0 +1,250 @@
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from buildings.selectors import buildings_for_user, dwellings_for_user
+from community.roles import sees_whole_registry
+from core.audit import audit_log
+from core.history import history_entries
+from core.idnumbers import birth_date_bounds_for_age
+
+from . import selectors, services
+from .filters import HouseholdFilter
+from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
+from .models import LabourCapacity, Person
+
+PAGE_SIZE = 50
+
+
+def _require_registry_reader(user):
+    if not sees_whole_registry(user) and not user.has_perm("households.view_household"):
+        raise PermissionDenied
+
+
+def _show_full_ids(request, target: str) -> bool:
+    """Full ID numbers only on request (``?ids=full``), for users with the permission;
+    every such view is logged."""
+    if request.GET.get("ids") != "full" or not selectors.can_see_full_id(request.user):
+        return False
+    audit_log(request=request, action="view_full_id", target=target)
+    return True
+
+
+def _extra_sections(setting: list[str], request, **kwargs) -> list[dict]:
+    """Sections that apps above the registry add to a household or person page (settings
+    ``HOUSEHOLD_PAGE_SECTIONS`` / ``PERSON_PAGE_SECTIONS``): each function returns
+    ``{"template": ..., "context": {...}}`` or None. The registry never imports those apps."""
+    sections = []
+    for path in setting:
+        section = import_string(path)(request=request, **kwargs)
+        if section:
+            sections.append(section)
+    return sections
+
+
+def dashboard(request):
+    _require_registry_reader(request.user)
+    people = selectors.people_for_user(request.user).active()
+    today = timezone.localdate()
+    earliest, latest = birth_date_bounds_for_age(6, 15, today)
+    counts = people.aggregate(
+        total=Count("pk"),
+        school_age=Count("pk", filter=Q(birth_date__gte=earliest, birth_date__lte=latest)),
+        **{f"lc_{c.value}": Count("pk", filter=Q(labour_capacity=c.value)) for c in LabourCapacity},
+    )
+    households = selectors.households_for_user(request.user).filter(is_active=True)
+    buildings = buildings_for_user(request.user)
+    context = {
+        "building_count": buildings.count(),
+        "dwelling_count": dwellings_for_user(request.user).count(),
+        "household_count": households.count(),
+        "person_count": counts["total"],
+        "school_age_count": counts["school_age"],
+        "labour_rows": [(c.label, counts[f"lc_{c.value}"]) for c in LabourCapacity],
+    }
+    return render(request, "households/dashboard.html", context)
+
+
+def household_list(request):
+    _require_registry_reader(request.user)
+    buildings = buildings_for_user(request.user).order_by("code")
+    qs = selectors.household_list_for_user(request.user)
+    filterset = HouseholdFilter(request.GET or None, queryset=qs, buildings=buildings)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "households/household_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def household_detail(request, pk):
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    full_ids = _show_full_ids(request, f"household {household.number}")
+    members = list(selectors.household_members(household=household))
+    history = history_entries(
+        household.history.select_related("history_user").order_by("-history_date")[:50],
+        label=_("Household"),
+    )
+    member_history = history_entries(
+        Person.history.filter(household_id=household.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:100],
+        mask_ids=not full_ids,
+    )
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "full_ids": full_ids,
+            "can_see_full_id": selectors.can_see_full_id(request.user),
+            "can_edit": request.user.has_perm("households.change_household"),
+            "history": sorted(history + member_history, key=lambda e: e.when, reverse=True),
+            "extra_sections": _extra_sections(
+                settings.HOUSEHOLD_PAGE_SECTIONS, request, household=household, full_ids=full_ids
+            ),
+        },
+    )
+
+
+def household_create(request):
+    if not request.user.has_perm("households.add_household"):
+        raise PermissionDenied
+    dwellings = dwellings_for_user(request.user)
+    form = HouseholdForm(request.POST or None, dwellings=dwellings).embed()
+    head_form = HeadForm(request.POST or None, prefix="head")
+    if request.method == "POST" and form.is_valid() and head_form.is_valid():
+        head = {k: v for k, v in head_form.cleaned_data.items() if k != "version"}
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("number", "version")}
+        try:
+            household = services.household_create(
+                number=form.cleaned_data["number"], head=head, **fields
+            )
+        except ValidationError as exc:
+            _attach_errors(head_form, exc)
+        else:
+            messages.success(request, _("Household %(number)s created.") % {"number": household.number})
+            return redirect(household)
+    return render(
+        request, "households/household_form.html", {"form": form, "head_form": head_form}
+    )
+
+
+def household_edit(request, pk):
+    household = selectors.household_get_for_user(user=request.user, pk=pk, write=True)
+    form = HouseholdForm(request.POST or None, instance=household, dwellings=dwellings_for_user(request.user))
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in form.changed_data if k not in ("number", "version")}
+        try:
+            services.household_update(
+                household=household, expected_version=form.expected_version, **fields
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect(household)
+    return render(request, "households/household_form.html", {"form": form, "household": household})
+
+
+def person_detail(request, pk):
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    full_ids = _show_full_ids(request, f"person {person.pk}")
+    history = history_entries(
+        person.history.select_related("history_user").order_by("-history_date")[:100],
+        mask_ids=not full_ids,
+    )
+    return render(
+        request,
+        "households/person_detail.html",
+        {
+            "person": person,
+            "full_ids": full_ids,
+            "can_see_full_id": selectors.can_see_full_id(request.user),
+            "can_edit": request.user.has_perm("households.change_person"),
+            "history": history,
+            "extra_sections": _extra_sections(
+                settings.PERSON_PAGE_SECTIONS, request, person=person, full_ids=full_ids
+            ),
+        },
+    )
+
+
+def person_create(request, household_pk):
+    household = selectors.household_get_for_user(user=request.user, pk=household_pk, write=True)
+    if not request.user.has_perm("households.add_person"):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            person = services.person_create(household=household, **fields)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s added to the household.") % {"name": person.name})
+            return redirect(household)
+    return render(request, "households/person_form.html", {"form": form, "household": household})
+
+
+def person_edit(request, pk):
+    person = selectors.person_get_for_user(user=request.user, pk=pk, write=True)
+    household = person.household
+    show_full_id = selectors.can_see_full_id(request.user)
+    if show_full_id and request.method == "GET":
+        audit_log(request=request, action="view_full_id", target=f"person {person.pk} (edit)")
+    form = PersonForm(request.POST or None, instance=person, show_full_id=show_full_id)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in form.changed_data if k != "version"}
+        try:
+            services.person_update(person=person, expected_version=form.expected_version, **fields)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": person.name})
+            return redirect(household)
+    return render(
+        request, "households/person_form.html", {"form": form, "household": household, "person": person}
+    )
+
+
+def person_leave(request, pk):
+    person = selectors.person_get_for_user(user=request.user, pk=pk, write=True)
+    form = PersonLeaveForm(
+        request.POST or None, initial={"left_on": datetime.date.today(), "version": person.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_leave(
+                person=person,
+                expected_version=form.cleaned_data["version"],
+                left_on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s has left the household.") % {"name": person.name})
+            return redirect(person.household)
+    return render(request, "households/person_leave.html", {"form": form, "person": person})
+
+
+def _attach_errors(form, exc: ValidationError):
+    """Put a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -93,12 +93,12 @@ def household_detail(request, pk):
     full_ids = _show_full_ids(request, f"household {household.number}")
     members = list(selectors.household_members(household=household))
     history = history_entries(
-        household.history.select_related("history_user").order_by("-history_date")[:50],
+        household.history.select_related("history_user__profile").order_by("-history_date")[:50],
         label=_("Household"),
     )
     member_history = history_entries(
         Person.history.filter(household_id=household.pk)
-        .select_related("history_user")
+        .select_related("history_user__profile")
         .order_by("-history_date")[:100],
         mask_ids=not full_ids,
     )
@@ -163,7 +163,7 @@ def person_detail(request, pk):
     person = selectors.person_get_for_user(user=request.user, pk=pk)
     full_ids = _show_full_ids(request, f"person {person.pk}")
     history = history_entries(
-        person.history.select_related("history_user").order_by("-history_date")[:100],
+        person.history.select_related("history_user__profile").order_by("-history_date")[:100],
         mask_ids=not full_ids,
     )
     return render(

@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("buildings/", include("buildings.urls")),
     path("households/", include("households.urls")),
+    path("services/", include("services.urls")),
 ]

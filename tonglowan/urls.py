@@ -13,4 +13,5 @@ urlpatterns = [
     path("buildings/", include("buildings.urls")),
     path("households/", include("households.urls")),
     path("services/", include("services.urls")),
+    path("m/", include("tonglowan.urls_mobile")),
 ]

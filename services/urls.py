@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""services' staff and unit pages under /services/ (namespace ``services``), one url
+module per area."""
+
+from . import obligation_urls, record_urls, request_urls
 
 app_name = "services"
-urlpatterns: list = []
+urlpatterns = [
+    *request_urls.urlpatterns,
+    *record_urls.urlpatterns,
+    *obligation_urls.urlpatterns,
+]

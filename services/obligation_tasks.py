@@ -1,0 +1,1 @@
+"""Celery tasks of the obligation rules and work tasks."""

@@ -26,3 +26,14 @@ class BuildingLeaderTermAdmin(SimpleHistoryAdmin):
     list_select_related = ["building", "user", "person"]
     raw_id_fields = ["person"]
     search_fields = ["building__code", "user__username", "person__name"]
+
+
+from .fieldlog_models import HygieneCheck  # noqa: E402
+
+
+@admin.register(HygieneCheck)
+class HygieneCheckAdmin(SimpleHistoryAdmin):
+    list_display = ["checked_on", "building", "area", "score", "fixed_on", "checked_by"]
+    list_filter = ["building", ("fixed_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["building", "checked_by"]
+    date_hierarchy = "checked_on"

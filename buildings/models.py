@@ -130,3 +130,7 @@ class BuildingLeaderTerm(models.Model):
     @property
     def is_current(self):
         return self.ended_on is None and self.started_on <= timezone.localdate()
+
+
+# The leaders' field logs live in their own module; imported here so that Django finds them.
+from .fieldlog_models import HygieneCheck  # noqa: E402,F401

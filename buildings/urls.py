@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import hygiene_views, views
 
 app_name = "buildings"
 urlpatterns = [
     path("", views.building_list, name="building_list"),
     path("<int:pk>/", views.building_detail, name="building_detail"),
+    path("hygiene/", hygiene_views.hygiene_ranking, name="hygiene_ranking"),
 ]

@@ -39,14 +39,31 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "households.add_person",
         "households.change_person",
         "households.view_full_id_number",
+        # The review queue of the leaders' proposals and the leaders' field logs.
+        "households.view_memberchangeproposal",
+        "households.review_memberchangeproposal",
+        "households.view_visit",
+        "households.view_publicityrecord",
+        "buildings.view_hygienecheck",
     ],
     Role.BUILDING_LEADER: [
         "buildings.view_building",
         "households.view_household",
         "households.view_person",
+        # The phone pages (/m/): contact facts apply at once, identity facts are proposed.
+        "households.check_household",
+        "households.add_memberchangeproposal",
+        "households.view_memberchangeproposal",
+        "households.add_visit",
+        "households.view_visit",
+        "households.add_publicityrecord",
+        "households.view_publicityrecord",
+        "buildings.add_hygienecheck",
+        "buildings.view_hygienecheck",
+        "buildings.change_hygienecheck",
     ],
     Role.DEPARTMENT: list(_VIEW_REGISTRY),
-    Role.SUPERVISOR: list(_VIEW_REGISTRY),
+    Role.SUPERVISOR: _VIEW_REGISTRY + ["buildings.view_hygienecheck"],
     Role.ADMINISTRATOR: ["*"],
 }
 

@@ -46,3 +46,35 @@ class HouseholdIncomeAdmin(admin.ModelAdmin):
     list_select_related = ["household"]
     raw_id_fields = ["household"]
     search_fields = ["=household__number"]
+
+
+from .fieldlog_models import PublicityRecord, Visit  # noqa: E402
+from .proposal_models import MemberChangeProposal  # noqa: E402
+
+
+@admin.register(MemberChangeProposal)
+class MemberChangeProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["pk", "kind", "household", "person", "state", "proposed_by", "proposed_at", "reviewed_by"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["household", "person", "proposed_by", "reviewed_by"]
+    raw_id_fields = ["household", "person", "result_person"]
+    readonly_fields = ["proposed", "base_version"]
+    show_full_result_count = False
+
+
+@admin.register(Visit)
+class VisitAdmin(SimpleHistoryAdmin):
+    list_display = ["visited_on", "household", "reason", "visited_by"]
+    list_filter = ["reason"]
+    list_select_related = ["household", "visited_by"]
+    raw_id_fields = ["household"]
+    date_hierarchy = "visited_on"
+
+
+@admin.register(PublicityRecord)
+class PublicityRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["held_on", "building", "topic", "title", "recorded_by"]
+    list_filter = ["topic", "building"]
+    list_select_related = ["building", "recorded_by"]
+    raw_id_fields = ["households"]
+    date_hierarchy = "held_on"

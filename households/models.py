@@ -347,3 +347,9 @@ class Person(models.Model):
     @property
     def is_head(self):
         return self.relationship == Relationship.HEAD
+
+
+# Models of the building leaders' phone pages live in their own modules; imported here so
+# that Django finds them.
+from .fieldlog_models import PublicityRecord, Visit  # noqa: E402,F401
+from .proposal_models import MemberChangeProposal  # noqa: E402,F401

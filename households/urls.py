@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import proposal_views, views
 
 app_name = "households"
 urlpatterns = [
@@ -13,4 +13,9 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/leave/", views.person_leave, name="person_leave"),
+    # Review queue of the building leaders' proposals and lists of their field logs.
+    path("proposals/", proposal_views.proposal_list, name="proposal_list"),
+    path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal_detail"),
+    path("visits/", proposal_views.visit_list, name="visit_list"),
+    path("publicity/", proposal_views.publicity_list, name="publicity_list"),
 ]

@@ -211,3 +211,6 @@ DEMO_ACCOUNT_SEEDERS: list[str] = []
 # (functions (request=, household=|person=, full_ids=) -> {"template", "context"} | None).
 HOUSEHOLD_PAGE_SECTIONS: list[str] = []
 PERSON_PAGE_SECTIONS: list[str] = []
+# Counts per household shown on the building leaders' phone pages, contributed by apps above
+# the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
+MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.mobile_hooks.open_requests_by_household"]

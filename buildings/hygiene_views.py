@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
+from community.roles import sees_whole_registry
+
 from . import hygiene
 
 
@@ -17,7 +19,7 @@ def _month(value: str | None) -> datetime.date:
 
 
 def hygiene_ranking(request):
-    if not request.user.has_perm("buildings.view_hygienecheck"):
+    if not (sees_whole_registry(request.user) and request.user.has_perm("buildings.view_hygienecheck")):
         raise PermissionDenied
     month = _month(request.GET.get("month"))
     first, following = hygiene.month_bounds(month)

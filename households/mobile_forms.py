@@ -15,21 +15,29 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NON_HEAD = [c for c in Relationship.choices if c[0] != Relationship.HEAD]
 
 
+def _phone_field(label):
+    # Longer than 11 so that "139 0000 1111" is accepted and normalised, then validated.
+    return forms.CharField(label=label, max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+
+
 class HouseholdContactForm(VersionedForm):
+    phone = _phone_field(_("contact phone"))
+
     class Meta:
         model = Household
         fields = HOUSEHOLD_CONTACT_FIELDS
-        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"}), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def clean_phone(self):
         return normalize_mobile(self.cleaned_data.get("phone"))
 
 
 class PersonStatusForm(VersionedForm):
+    phone = _phone_field(_("phone"))
+
     class Meta:
         model = Person
         fields = PERSON_STATUS_FIELDS
-        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
 
     def clean_phone(self):
         return normalize_mobile(self.cleaned_data.get("phone"))

@@ -1,0 +1,77 @@
+"""The phone pages' lists run a fixed number of queries, whatever the number of households."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from households.proposals import proposal_create_change
+from services.models import ResidentRequest
+from tests.households.factories import PersonFactory
+
+
+def _fill(building, make_household, leader, n):
+    """n households in ``building``, each with a head and a second member; half with an
+    open request and a pending proposal, so that every flag is exercised."""
+    households = [make_household(building, phone="" if i % 2 else "13800000000") for i in range(n)]
+    for i, household in enumerate(households):
+        PersonFactory(household=household)
+        if i % 2 == 0:
+            ResidentRequest.objects.create(
+                building=building, household=household, category="repairs", description="漏水",
+                filed_by=leader, deadline=timezone.now() + datetime.timedelta(days=7),
+            )
+            proposal_create_change(person=household.members.first(), proposed_by=leader, fields={"name": f"新名{i}"})
+    return households
+
+
+# Queries of a leader's page: 1 session, 2 user, 3 the user's groups (roles), 4 the leader's
+# current terms (scope), then the page's own (below).
+@pytest.mark.parametrize("n", [1, 12])
+def test_home_query_count_is_constant(client_for, leader_a, building_a, make_household, django_assert_num_queries, n):
+    _fill(building_a, make_household, leader_a, n)
+    client = client_for(leader_a)
+    # 5 buildings, 6 households with flags, 7 their heads, 8 open requests per household
+    # (services hook), 9 open hygiene problems.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("mobile:home"))
+    assert len(response.context["attention"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_household_list_query_count_is_constant(client_for, leader_a, building_a, make_household, django_assert_num_queries, n):
+    _fill(building_a, make_household, leader_a, n)
+    client = client_for(leader_a)
+    # 5 households with flags, 6 their heads, 7 open requests per household (services hook).
+    with django_assert_num_queries(7):
+        response = client.get(reverse("mobile:household_list"))
+    assert len(response.context["households"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_review_queue_query_count_is_constant(client_for, leader_a, staff_user, building_a, make_household, django_assert_num_queries, n):
+    _fill(building_a, make_household, leader_a, n * 2)
+    client = client_for(staff_user)
+    # 1 session, 2 user, 3-4 the user's own and group permissions (has_perm), 5 roles,
+    # 6 count for the paginator, 7 the user's profile (page header), 8 the page of
+    # proposals with household, person and proposer.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("households:proposal_list"))
+    assert len(response.context["page"].object_list) == n
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_hygiene_ranking_query_count_is_constant(client_for, staff_user, make_household, django_assert_num_queries, n):
+    from buildings.hygiene import hygiene_check_create
+    from tests.households.factories import BuildingFactory
+
+    for i in range(n):
+        hygiene_check_create(building=BuildingFactory(), checked_by=staff_user, area="1楼",
+                             checked_on=timezone.localdate(), score=80)
+    client = client_for(staff_user)
+    # 1 session, 2 user, 3 roles, 4-5 the user's own and group permissions, 6 the user's
+    # profile (page header), 7 ranking, 8 the month's checks.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("buildings:hygiene_ranking"))
+    assert len(response.context["ranking"]) == n

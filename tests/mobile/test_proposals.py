@@ -79,7 +79,7 @@ def test_a_stale_proposal_is_refused_with_a_clear_message(client_for, leader_a, 
         reverse("households:proposal_detail", args=[proposal.pk]), {"decision": "approve"}, follow=True
     )
     text = response.content.decode()
-    assert "温小明" in text and "changed after this proposal" in text or "提议之后" in text
+    assert "温小明 的信息在提议之后已被修改，这个提议不能照原样生效。" in text
     member_a.refresh_from_db()
     assert member_a.name == "温小明"
     proposal.refresh_from_db()

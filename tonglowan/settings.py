@@ -214,3 +214,4 @@ PERSON_PAGE_SECTIONS: list[str] = []
 # Counts per household shown on the building leaders' phone pages, contributed by apps above
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
 MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.mobile_hooks.open_requests_by_household"]
+DEMO_ACCOUNT_SEEDERS += ["households.mobile_demo.seed_field_work"]

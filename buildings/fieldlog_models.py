@@ -22,14 +22,19 @@ class HygieneCheck(models.Model):
         related_name="hygiene_checks",
     )
     area = models.CharField(
-        _("floor or area"), max_length=50, help_text=_("For example: 3rd floor stairs, entrance 2, bike shed.")
+        _("floor or area"),
+        max_length=50,
+        help_text=_("For example: 3rd floor stairs, entrance 2, bike shed."),
     )
     checked_on = models.DateField(_("date checked"), default=timezone.localdate, db_index=True)
     score = models.PositiveSmallIntegerField(_("score (0–100)"))
     problems = models.TextField(_("problems found"), blank=True)
     photo = models.ImageField(_("photo"), upload_to=hygiene_photo_path, blank=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     fixed_on = models.DateField(_("fixed on"), null=True, blank=True)

@@ -16,10 +16,22 @@ from .selectors import buildings_for_user, leader_building_ids
 
 @transaction.atomic
 def hygiene_check_create(
-    *, building: Building, checked_by, area: str, checked_on: datetime.date, score: int, problems: str = "", photo=None
+    *,
+    building: Building,
+    checked_by,
+    area: str,
+    checked_on: datetime.date,
+    score: int,
+    problems: str = "",
+    photo=None,
 ) -> HygieneCheck:
     check = HygieneCheck(
-        building=building, checked_by=checked_by, area=area, checked_on=checked_on, score=score, problems=problems
+        building=building,
+        checked_by=checked_by,
+        area=area,
+        checked_on=checked_on,
+        score=score,
+        problems=problems,
     )
     if photo:
         check.photo.save(photo.name, photo, save=False)
@@ -29,7 +41,9 @@ def hygiene_check_create(
 
 
 @transaction.atomic
-def hygiene_check_fix(*, check: HygieneCheck, fixed_by, fixed_on: datetime.date, fix_note: str) -> HygieneCheck:
+def hygiene_check_fix(
+    *, check: HygieneCheck, fixed_by, fixed_on: datetime.date, fix_note: str
+) -> HygieneCheck:
     """Follow-up: the problem found in ``check`` has been fixed."""
     check = HygieneCheck.objects.select_for_update().get(pk=check.pk)
     if not check.problems:
@@ -76,7 +90,11 @@ def hygiene_photo_get(*, user, pk: int) -> HygieneCheck:
 
 
 def open_problem_count(*, building_ids) -> int:
-    return HygieneCheck.objects.filter(building_id__in=building_ids, fixed_on__isnull=True).exclude(problems="").count()
+    return (
+        HygieneCheck.objects.filter(building_id__in=building_ids, fixed_on__isnull=True)
+        .exclude(problems="")
+        .count()
+    )
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -97,7 +115,9 @@ def hygiene_ranking(*, user, month: datetime.date):
             check_count=Count("hygiene_checks", filter=in_month),
             open_problems=Count(
                 "hygiene_checks",
-                filter=in_month & Q(hygiene_checks__fixed_on__isnull=True) & ~Q(hygiene_checks__problems=""),
+                filter=in_month
+                & Q(hygiene_checks__fixed_on__isnull=True)
+                & ~Q(hygiene_checks__problems=""),
             ),
         )
         .order_by(F("average_score").desc(nulls_last=True), "code")

@@ -19,7 +19,9 @@ def _month(value: str | None) -> datetime.date:
 
 
 def hygiene_ranking(request):
-    if not (sees_whole_registry(request.user) and request.user.has_perm("buildings.view_hygienecheck")):
+    if not (
+        sees_whole_registry(request.user) and request.user.has_perm("buildings.view_hygienecheck")
+    ):
         raise PermissionDenied
     month = _month(request.GET.get("month"))
     first, following = hygiene.month_bounds(month)

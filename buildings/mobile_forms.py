@@ -10,7 +10,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HygieneCheckForm(forms.ModelForm):
-    photo = PhotoField(label=_("photo"), help_text=_("Optional. Taken with the phone camera; at most 10 MB."))
+    photo = PhotoField(
+        label=_("photo"), help_text=_("Optional. Taken with the phone camera; at most 10 MB.")
+    )
 
     class Meta:
         model = HygieneCheck

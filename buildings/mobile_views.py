@@ -18,7 +18,10 @@ def hygiene_list(request):
     return render(
         request,
         "mobile/hygiene_list.html",
-        {"open_checks": open_checks[:50], "recent": checks.order_by("-checked_on", "-recorded_at")[:30]},
+        {
+            "open_checks": open_checks[:50],
+            "recent": checks.order_by("-checked_on", "-recorded_at")[:30],
+        },
     )
 
 

@@ -25,7 +25,10 @@ def household_confirm(*, household: Household, expected_version: int, **fields) 
     if unknown:
         raise ValueError(f"not a contact fact: {sorted(unknown)}")
     return services.household_update(
-        household=household, expected_version=expected_version, confirmed_at=timezone.now(), **fields
+        household=household,
+        expected_version=expected_version,
+        confirmed_at=timezone.now(),
+        **fields,
     )
 
 

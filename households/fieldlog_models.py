@@ -21,13 +21,19 @@ class Visit(models.Model):
         OTHER = "other", _("Other")
 
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="visits"
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="visits",
     )
     visited_on = models.DateField(_("date visited"), default=timezone.localdate, db_index=True)
     reason = models.CharField(_("reason for the visit"), max_length=12, choices=Reason.choices)
     note = models.TextField(_("what was found or agreed"), blank=True)
     visited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("visited by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("visited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     history = HistoricalRecords()
@@ -55,17 +61,25 @@ class PublicityRecord(models.Model):
         OTHER = "other", _("Other")
 
     building = models.ForeignKey(
-        "buildings.Building", verbose_name=_("building"), on_delete=models.PROTECT, related_name="publicity_records"
+        "buildings.Building",
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        related_name="publicity_records",
     )
     topic = models.CharField(_("policy topic"), max_length=16, choices=Topic.choices)
     title = models.CharField(_("policy explained"), max_length=100)
     held_on = models.DateField(_("date"), default=timezone.localdate, db_index=True)
     households = models.ManyToManyField(
-        "households.Household", verbose_name=_("households reached"), related_name="publicity_records"
+        "households.Household",
+        verbose_name=_("households reached"),
+        related_name="publicity_records",
     )
     note = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     history = HistoricalRecords(m2m_fields=[households])

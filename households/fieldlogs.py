@@ -14,8 +14,12 @@ from .selectors import households_for_user
 
 
 @transaction.atomic
-def visit_create(*, household: Household, visited_by, visited_on: datetime.date, reason: str, note: str = "") -> Visit:
-    visit = Visit(household=household, visited_by=visited_by, visited_on=visited_on, reason=reason, note=note)
+def visit_create(
+    *, household: Household, visited_by, visited_on: datetime.date, reason: str, note: str = ""
+) -> Visit:
+    visit = Visit(
+        household=household, visited_by=visited_by, visited_on=visited_on, reason=reason, note=note
+    )
     visit.full_clean()
     visit.save()
     return visit
@@ -23,17 +27,33 @@ def visit_create(*, household: Household, visited_by, visited_on: datetime.date,
 
 @transaction.atomic
 def publicity_create(
-    *, building, households, recorded_by, topic: str, title: str, held_on: datetime.date, note: str = ""
+    *,
+    building,
+    households,
+    recorded_by,
+    topic: str,
+    title: str,
+    held_on: datetime.date,
+    note: str = "",
 ) -> PublicityRecord:
     households = list(households)
-    outside = [h.number for h in households if h.dwelling is None or h.dwelling.building_id != building.pk]
+    outside = [
+        h.number for h in households if h.dwelling is None or h.dwelling.building_id != building.pk
+    ]
     if outside:
         raise ValidationError(
-            {"households": _("These households do not live in %(building)s: %(numbers)s")
-             % {"building": building, "numbers": "、".join(outside)}}
+            {
+                "households": _("These households do not live in %(building)s: %(numbers)s")
+                % {"building": building, "numbers": "、".join(outside)}
+            }
         )
     record = PublicityRecord(
-        building=building, recorded_by=recorded_by, topic=topic, title=title, held_on=held_on, note=note
+        building=building,
+        recorded_by=recorded_by,
+        topic=topic,
+        title=title,
+        held_on=held_on,
+        note=note,
     )
     record.full_clean()
     record.save()

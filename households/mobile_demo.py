@@ -60,15 +60,30 @@ def seed_field_work(*, stdout=None):
                 check.fixed_by, check.fix_note = term.user, "已督促住户清理"
                 check.save(update_fields=["fixed_on", "fixed_by", "fix_note"])
         for h in rng.sample(households, k=min(3, len(households))):
-            visit_create(household=h, visited_by=term.user, visited_on=today - datetime.timedelta(days=rng.randint(1, 20)),
-                         reason=rng.choice(["routine", "hardship", "fact_check"]), note="了解家庭近况")
+            visit_create(
+                household=h,
+                visited_by=term.user,
+                visited_on=today - datetime.timedelta(days=rng.randint(1, 20)),
+                reason=rng.choice(["routine", "hardship", "fact_check"]),
+                note="了解家庭近况",
+            )
         publicity_create(
-            building=term.building, households=households[: max(1, len(households) // 2)], recorded_by=term.user,
-            topic="medical", title="2027年度城乡居民医保集中缴费", held_on=today - datetime.timedelta(days=5),
+            building=term.building,
+            households=households[: max(1, len(households) // 2)],
+            recorded_by=term.user,
+            topic="medical",
+            title="2027年度城乡居民医保集中缴费",
+            held_on=today - datetime.timedelta(days=5),
         )
-        member = next((p for p in households[0].members.all() if p.is_active and not p.is_head), None)
+        member = next(
+            (p for p in households[0].members.all() if p.is_active and not p.is_head), None
+        )
         if member is not None and not MemberChangeProposal.objects.filter(person=member).exists():
-            proposal_create_change(person=member, proposed_by=term.user, fields={"name": member.name + "华"},
-                                   note="户口簿上名字多一个字")
+            proposal_create_change(
+                person=member,
+                proposed_by=term.user,
+                fields={"name": member.name + "华"},
+                note="户口簿上名字多一个字",
+            )
     if stdout is not None:
         stdout.write(f"Leaders' field work added for {len(terms)} buildings.")

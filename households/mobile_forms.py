@@ -17,7 +17,12 @@ NON_HEAD = [c for c in Relationship.choices if c[0] != Relationship.HEAD]
 
 def _phone_field(label):
     # Longer than 11 so that "139 0000 1111" is accepted and normalised, then validated.
-    return forms.CharField(label=label, max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    return forms.CharField(
+        label=label,
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
 
 
 class HouseholdContactForm(VersionedForm):
@@ -52,7 +57,9 @@ class ProposalChangeForm(forms.Form):
         help_text=_("Leave empty to keep the ID number."),
     )
     relationship = forms.ChoiceField(label=_("relationship to head"), choices=NON_HEAD)
-    note = forms.CharField(label=_("note for the staff"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("note for the staff"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, person: Person, **kwargs):
         kwargs.setdefault("initial", {"name": person.name, "relationship": person.relationship})
@@ -68,7 +75,9 @@ class ProposalChangeForm(forms.Form):
 class ProposalLeaveForm(forms.Form):
     left_on = forms.DateField(label=_("left on"), widget=DATE, initial=timezone.localdate)
     reason = forms.ChoiceField(label=_("reason for leaving"), choices=LeftReason.choices)
-    note = forms.CharField(label=_("note for the staff"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("note for the staff"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ProposalMemberForm(forms.Form):
@@ -76,8 +85,15 @@ class ProposalMemberForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=30)
     relationship = forms.ChoiceField(label=_("relationship to head"), choices=NON_HEAD)
     labour_capacity = forms.ChoiceField(label=_("labour capacity"), choices=LabourCapacity.choices)
-    phone = forms.CharField(label=_("phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    note = forms.CharField(label=_("note for the staff"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    phone = forms.CharField(
+        label=_("phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    note = forms.CharField(
+        label=_("note for the staff"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def clean_id_number(self):
         return normalize_id_number(self.cleaned_data.get("id_number"))
@@ -102,10 +118,14 @@ class HouseholdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def household_label(household) -> str:
-    """"1-101 温建华" (rows of ``leader_household_list``: dwelling and heads are loaded)."""
+    """ "1-101 温建华" (rows of ``leader_household_list``: dwelling and heads are loaded)."""
     heads = "、".join(p.name for p in getattr(household, "heads", []))
     d = household.dwelling
-    return f"{d.building.code}-{d.entrance}-{d.room} {heads}".strip() if d else f"{household.number} {heads}"
+    return (
+        f"{d.building.code}-{d.entrance}-{d.room} {heads}".strip()
+        if d
+        else f"{household.number} {heads}"
+    )
 
 
 class VisitForm(forms.ModelForm):
@@ -123,7 +143,9 @@ class VisitForm(forms.ModelForm):
 
 class PublicityForm(forms.ModelForm):
     households = HouseholdMultipleChoiceField(
-        label=_("households reached"), queryset=Household.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("households reached"),
+        queryset=Household.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:

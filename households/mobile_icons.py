@@ -8,7 +8,12 @@ from PIL import Image, ImageDraw
 
 BLUE = (29, 95, 191)
 WHITE = (255, 255, 255)
-SIZES = {"icon-192.png": 192, "icon-512.png": 512, "icon-180.png": 180, "icon-maskable-512.png": 512}
+SIZES = {
+    "icon-192.png": 192,
+    "icon-512.png": 512,
+    "icon-180.png": 180,
+    "icon-maskable-512.png": 512,
+}
 OUT = Path(__file__).resolve().parent.parent / "static" / "mobile"
 
 

@@ -24,7 +24,9 @@ def leader_buildings(user):
 
 
 def leader_households(user):
-    return households_for_user(user).filter(is_active=True, dwelling__building_id__in=leader_building_ids(user))
+    return households_for_user(user).filter(
+        is_active=True, dwelling__building_id__in=leader_building_ids(user)
+    )
 
 
 def leader_household_list(user):
@@ -40,7 +42,9 @@ def leader_household_list(user):
         .select_related("dwelling__building")
         .annotate(
             member_count=Count("members", filter=Q(members__is_active=True)),
-            no_phone=Case(When(phone="", then=Value(True)), default=Value(False), output_field=BooleanField()),
+            no_phone=Case(
+                When(phone="", then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
             stale=Case(
                 When(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff), then=Value(True)),
                 default=Value(False),
@@ -49,7 +53,9 @@ def leader_household_list(user):
             has_pending_proposal=Exists(pending),
         )
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
-        .order_by("dwelling__building__code", "dwelling__entrance", "dwelling__floor", "dwelling__room")
+        .order_by(
+            "dwelling__building__code", "dwelling__entrance", "dwelling__floor", "dwelling__room"
+        )
     )
 
 
@@ -60,7 +66,9 @@ def household_counts(*, household_ids: list[int]) -> list[tuple[str, dict[int, i
     results = []
     for path in settings.MOBILE_HOUSEHOLD_COUNTS:
         func = import_string(path)
-        results.append((str(getattr(func, "label", func.__name__)), func(household_ids=household_ids)))
+        results.append(
+            (str(getattr(func, "label", func.__name__)), func(household_ids=household_ids))
+        )
     return results
 
 
@@ -86,7 +94,11 @@ def leader_person_get(*, user, pk: int) -> Person:
     try:
         return (
             people_for_user(user)
-            .filter(is_active=True, household__is_active=True, household__dwelling__building_id__in=leader_building_ids(user))
+            .filter(
+                is_active=True,
+                household__is_active=True,
+                household__dwelling__building_id__in=leader_building_ids(user),
+            )
             .select_related("household__dwelling__building")
             .get(pk=pk)
         )
@@ -95,4 +107,6 @@ def leader_person_get(*, user, pk: int) -> Person:
 
 
 def household_pending_proposals(*, household: Household):
-    return household.proposals.filter(state=MemberChangeProposal.State.PENDING).select_related("person")
+    return household.proposals.filter(state=MemberChangeProposal.State.PENDING).select_related(
+        "person"
+    )

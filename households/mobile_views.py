@@ -10,7 +10,8 @@ from django.views.decorators.cache import cache_control
 
 from buildings.hygiene import open_problem_count
 
-from . import checks, fieldlogs, mobile_selectors as ms, proposals
+from . import checks, fieldlogs, proposals
+from . import mobile_selectors as ms
 from .mobile_forms import (
     HouseholdContactForm,
     PersonStatusForm,
@@ -40,7 +41,9 @@ def home(request):
         {
             "buildings": buildings,
             "attention": [h for h in households if h.needs_attention],
-            "open_problems": open_problem_count(building_ids=[b.pk for b in buildings]) if buildings else 0,
+            "open_problems": open_problem_count(building_ids=[b.pk for b in buildings])
+            if buildings
+            else 0,
         },
     )
 
@@ -50,7 +53,11 @@ def household_list(request):
     only_attention = request.GET.get("attention") == "1"
     if only_attention:
         households = [h for h in households if h.needs_attention]
-    return render(request, "mobile/household_list.html", {"households": households, "only_attention": only_attention})
+    return render(
+        request,
+        "mobile/household_list.html",
+        {"households": households, "only_attention": only_attention},
+    )
 
 
 def household_detail(request, pk):
@@ -60,17 +67,27 @@ def household_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in form.changed_data if k != "version"}
         try:
-            checks.household_confirm(household=household, expected_version=form.expected_version, **fields)
+            checks.household_confirm(
+                household=household, expected_version=form.expected_version, **fields
+            )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
-            messages.success(request, _("Household %(number)s checked and confirmed.") % {"number": household.number})
+            messages.success(
+                request,
+                _("Household %(number)s checked and confirmed.") % {"number": household.number},
+            )
             return redirect("mobile:household_detail", pk=household.pk)
     members = household.members.filter(is_active=True).order_by("relationship", "birth_date")
     return render(
         request,
         "mobile/household_detail.html",
-        {"household": household, "form": form, "members": members, "pending": ms.household_pending_proposals(household=household)},
+        {
+            "household": household,
+            "form": form,
+            "members": members,
+            "pending": ms.household_pending_proposals(household=household),
+        },
     )
 
 
@@ -81,7 +98,9 @@ def person_status(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in form.changed_data if k != "version"}
         try:
-            checks.person_status_update(person=person, expected_version=form.expected_version, **fields)
+            checks.person_status_update(
+                person=person, expected_version=form.expected_version, **fields
+            )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
@@ -97,8 +116,25 @@ def proposal_change(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {k: data[k] for k in ("name", "id_number", "relationship") if data[k]}
-        return _propose(request, form, person.household_id, proposals.proposal_create_change, person=person, fields=fields, note=data["note"])
-    return render(request, "mobile/proposal_form.html", {"form": form, "person": person, "household": person.household, "title": _("Propose a change")})
+        return _propose(
+            request,
+            form,
+            person.household_id,
+            proposals.proposal_create_change,
+            person=person,
+            fields=fields,
+            note=data["note"],
+        )
+    return render(
+        request,
+        "mobile/proposal_form.html",
+        {
+            "form": form,
+            "person": person,
+            "household": person.household,
+            "title": _("Propose a change"),
+        },
+    )
 
 
 def proposal_leave(request, pk):
@@ -106,8 +142,24 @@ def proposal_leave(request, pk):
     _require(request.user, "households.add_memberchangeproposal")
     form = ProposalLeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        return _propose(request, form, person.household_id, proposals.proposal_create_leave, person=person, **form.cleaned_data)
-    return render(request, "mobile/proposal_form.html", {"form": form, "person": person, "household": person.household, "title": _("Propose that a member leaves")})
+        return _propose(
+            request,
+            form,
+            person.household_id,
+            proposals.proposal_create_leave,
+            person=person,
+            **form.cleaned_data,
+        )
+    return render(
+        request,
+        "mobile/proposal_form.html",
+        {
+            "form": form,
+            "person": person,
+            "household": person.household,
+            "title": _("Propose that a member leaves"),
+        },
+    )
 
 
 def proposal_member(request, pk):
@@ -117,8 +169,20 @@ def proposal_member(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         note = data.pop("note")
-        return _propose(request, form, household.pk, proposals.proposal_create_member, household=household, fields=data, note=note)
-    return render(request, "mobile/proposal_form.html", {"form": form, "household": household, "title": _("Propose a new member")})
+        return _propose(
+            request,
+            form,
+            household.pk,
+            proposals.proposal_create_member,
+            household=household,
+            fields=data,
+            note=note,
+        )
+    return render(
+        request,
+        "mobile/proposal_form.html",
+        {"form": form, "household": household, "title": _("Propose a new member")},
+    )
 
 
 def _propose(request, form, household_pk, service, **kwargs):
@@ -126,34 +190,58 @@ def _propose(request, form, household_pk, service, **kwargs):
         service(proposed_by=request.user, **kwargs)
     except ValidationError as exc:
         _attach_errors(form, exc)
-        return render(request, "mobile/proposal_form.html", {"form": form, "household": kwargs.get("household") or kwargs["person"].household, "person": kwargs.get("person"), "title": _("Propose a change")})
-    messages.success(request, _("Proposal sent: community staff will review it. Nothing changes until they approve it."))
+        return render(
+            request,
+            "mobile/proposal_form.html",
+            {
+                "form": form,
+                "household": kwargs.get("household") or kwargs["person"].household,
+                "person": kwargs.get("person"),
+                "title": _("Propose a change"),
+            },
+        )
+    messages.success(
+        request,
+        _("Proposal sent: community staff will review it. Nothing changes until they approve it."),
+    )
     return redirect("mobile:household_detail", pk=household_pk)
 
 
 def visit_list(request):
     households = ms.leader_households(request.user)
     visits = fieldlogs.visits_for_user(request.user).filter(household__in=households)[:50]
-    publicity = fieldlogs.publicity_for_user(request.user).filter(building__in=ms.leader_buildings(request.user))[:20]
+    publicity = fieldlogs.publicity_for_user(request.user).filter(
+        building__in=ms.leader_buildings(request.user)
+    )[:20]
     return render(request, "mobile/visit_list.html", {"visits": visits, "publicity": publicity})
 
 
 def visit_create(request):
     _require(request.user, "households.add_visit")
     households = ms.leader_household_list(request.user)
-    initial = {"household": request.GET.get("household")} if request.GET.get("household", "").isdigit() else {}
+    initial = (
+        {"household": request.GET.get("household")}
+        if request.GET.get("household", "").isdigit()
+        else {}
+    )
     form = VisitForm(request.POST or None, households=households, initial=initial)
     if request.method == "POST" and form.is_valid():
         fieldlogs.visit_create(visited_by=request.user, **form.cleaned_data)
         messages.success(request, _("Visit recorded."))
         return redirect("mobile:visit_list")
-    return render(request, "mobile/fieldlog_form.html", {"form": form, "title": _("Record a home visit")})
+    return render(
+        request, "mobile/fieldlog_form.html", {"form": form, "title": _("Record a home visit")}
+    )
 
 
 def publicity_create(request):
     _require(request.user, "households.add_publicityrecord")
     buildings = list(ms.leader_buildings(request.user))
-    form = PublicityForm(request.POST or None, buildings=ms.leader_buildings(request.user), households=ms.leader_household_list(request.user))
+    form = PublicityForm(
+        request.POST or None,
+        buildings=ms.leader_buildings(request.user),
+        households=ms.leader_household_list(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             fieldlogs.publicity_create(recorded_by=request.user, **form.cleaned_data)
@@ -162,7 +250,11 @@ def publicity_create(request):
         else:
             messages.success(request, _("Publicity recorded."))
             return redirect("mobile:visit_list")
-    return render(request, "mobile/fieldlog_form.html", {"form": form, "title": _("Record policy publicity"), "buildings": buildings})
+    return render(
+        request,
+        "mobile/fieldlog_form.html",
+        {"form": form, "title": _("Record policy publicity"), "buildings": buildings},
+    )
 
 
 @login_not_required

@@ -23,7 +23,10 @@ class MemberChangeProposal(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="proposals"
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
     )
     person = models.ForeignKey(
         "households.Person",
@@ -37,9 +40,14 @@ class MemberChangeProposal(models.Model):
     kind = models.CharField(_("kind of change"), max_length=10, choices=Kind.choices)
     proposed = models.JSONField(_("proposed facts"), default=dict)
     base_version = models.PositiveIntegerField(_("version proposed against"), null=True, blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     note = models.TextField(_("proposer's note"), blank=True)
@@ -69,15 +77,20 @@ class MemberChangeProposal(models.Model):
         ordering = ["-proposed_at"]
         permissions = [
             ("review_memberchangeproposal", _("Can approve or reject proposed member changes")),
-            ("check_household", _("Can check households and update contact facts on the phone pages")),
+            (
+                "check_household",
+                _("Can check households and update contact facts on the phone pages"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="add", person__isnull=True) | (~Q(kind="add") & Q(person__isnull=False)),
+                condition=Q(kind="add", person__isnull=True)
+                | (~Q(kind="add") & Q(person__isnull=False)),
                 name="proposal_person_matches_kind",
             ),
             models.CheckConstraint(
-                condition=Q(state="pending") | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                condition=Q(state="pending")
+                | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
                 name="proposal_decision_has_reviewer",
             ),
             models.CheckConstraint(

@@ -22,12 +22,21 @@ def proposal_list(request):
     state = request.GET.get("state") or MemberChangeProposal.State.PENDING
     if state not in MemberChangeProposal.State.values:
         state = MemberChangeProposal.State.PENDING
-    qs = proposals.proposals_for_user(request.user).filter(state=state).order_by("proposed_at" if state == "pending" else "-reviewed_at")
+    qs = (
+        proposals.proposals_for_user(request.user)
+        .filter(state=state)
+        .order_by("proposed_at" if state == "pending" else "-reviewed_at")
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "households/proposal_list.html",
-        {"page": page, "state": state, "states": MemberChangeProposal.State.choices, "query": f"state={state}"},
+        {
+            "page": page,
+            "state": state,
+            "states": MemberChangeProposal.State.choices,
+            "query": f"state={state}",
+        },
     )
 
 
@@ -58,12 +67,16 @@ def proposal_detail(request, pk):
 def visit_list(request):
     if not request.user.has_perm("households.view_visit"):
         raise PermissionDenied
-    page = Paginator(fieldlogs.visits_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(fieldlogs.visits_for_user(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "households/visit_list.html", {"page": page, "query": ""})
 
 
 def publicity_list(request):
     if not request.user.has_perm("households.view_publicityrecord"):
         raise PermissionDenied
-    page = Paginator(fieldlogs.publicity_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(fieldlogs.publicity_for_user(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "households/publicity_list.html", {"page": page, "query": ""})

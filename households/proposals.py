@@ -66,7 +66,9 @@ def _clean_identity(fields: dict, *, person: Person | None, household: Household
 
 
 @transaction.atomic
-def proposal_create_change(*, person: Person, proposed_by, fields: dict, note: str = "") -> MemberChangeProposal:
+def proposal_create_change(
+    *, person: Person, proposed_by, fields: dict, note: str = ""
+) -> MemberChangeProposal:
     """Propose new identity facts for ``person``: only the fields that differ are kept."""
     unknown = set(fields) - set(IDENTITY_FIELDS)
     if unknown:
@@ -94,7 +96,9 @@ def proposal_create_leave(
     *, person: Person, proposed_by, left_on: datetime.date, reason: str, note: str = ""
 ) -> MemberChangeProposal:
     if person.is_head:
-        raise ValidationError(_("The head of household cannot leave: make another member head first."))
+        raise ValidationError(
+            _("The head of household cannot leave: make another member head first.")
+        )
     if not person.is_active:
         raise ValidationError(_("This person has already left the household."))
     if reason not in LeftReason.values:
@@ -115,11 +119,15 @@ def proposal_create_leave(
 
 
 @transaction.atomic
-def proposal_create_member(*, household: Household, proposed_by, fields: dict, note: str = "") -> MemberChangeProposal:
+def proposal_create_member(
+    *, household: Household, proposed_by, fields: dict, note: str = ""
+) -> MemberChangeProposal:
     unknown = set(fields) - set(NEW_MEMBER_FIELDS)
     if unknown:
         raise ValueError(f"not proposable: {sorted(unknown)}")
-    missing = [f for f in ("name", "id_number", "relationship", "labour_capacity") if not fields.get(f)]
+    missing = [
+        f for f in ("name", "id_number", "relationship", "labour_capacity") if not fields.get(f)
+    ]
     if missing:
         raise ValidationError({f: _("This field is required.") for f in missing})
     cleaned = _clean_identity(
@@ -148,7 +156,9 @@ def _save(proposal: MemberChangeProposal) -> MemberChangeProposal:
 
 
 @transaction.atomic
-def proposal_approve(*, proposal: MemberChangeProposal, reviewer, note: str = "") -> MemberChangeProposal:
+def proposal_approve(
+    *, proposal: MemberChangeProposal, reviewer, note: str = ""
+) -> MemberChangeProposal:
     """Apply the proposal through the registry's services, all or nothing. A proposal made
     against facts that have changed since is refused and stays pending."""
     proposal = MemberChangeProposal.objects.select_for_update().get(pk=proposal.pk)
@@ -175,7 +185,9 @@ def proposal_approve(*, proposal: MemberChangeProposal, reviewer, note: str = ""
             )
         person._change_reason = reason
         if proposal.kind == MemberChangeProposal.Kind.CHANGE:
-            services.person_update(person=person, expected_version=person.version, **proposal.proposed)
+            services.person_update(
+                person=person, expected_version=person.version, **proposal.proposed
+            )
         else:
             services.person_leave(
                 person=person,
@@ -188,12 +200,16 @@ def proposal_approve(*, proposal: MemberChangeProposal, reviewer, note: str = ""
     proposal.reviewed_at = timezone.now()
     proposal.review_note = note
     proposal.full_clean()
-    proposal.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note", "result_person"])
+    proposal.save(
+        update_fields=["state", "reviewed_by", "reviewed_at", "review_note", "result_person"]
+    )
     return proposal
 
 
 @transaction.atomic
-def proposal_reject(*, proposal: MemberChangeProposal, reviewer, reason: str) -> MemberChangeProposal:
+def proposal_reject(
+    *, proposal: MemberChangeProposal, reviewer, reason: str
+) -> MemberChangeProposal:
     proposal = MemberChangeProposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_pending:
         raise ValidationError(_("This proposal has already been decided."))
@@ -213,7 +229,9 @@ def proposal_reject(*, proposal: MemberChangeProposal, reviewer, reason: str) ->
 
 def proposals_for_user(user):
     """Proposals of the households the user may read, with what the pages show."""
-    return MemberChangeProposal.objects.filter(household__in=households_for_user(user)).select_related(
+    return MemberChangeProposal.objects.filter(
+        household__in=households_for_user(user)
+    ).select_related(
         "household__dwelling__building", "person", "proposed_by__profile", "reviewed_by__profile"
     )
 
@@ -238,7 +256,13 @@ def proposal_rows(proposal: MemberChangeProposal, *, full_ids: bool) -> list[tup
         else:
             field = Person._meta.get_field(name)
         current = getattr(person, field.name, "") if person is not None else ""
-        rows.append((str(field.verbose_name), _show(field, current, full_ids), _show(field, value, full_ids)))
+        rows.append(
+            (
+                str(field.verbose_name),
+                _show(field, current, full_ids),
+                _show(field, value, full_ids),
+            )
+        )
     return rows
 
 

@@ -87,5 +87,8 @@ def test_a_form_filled_without_signal_is_kept_and_sent_when_the_network_returns(
     page.wait_for_function("document.querySelector('#net-status').textContent.includes('已发送')")
     visit = Visit.objects.get()
     assert (visit.household, visit.reason, visit.note, visit.visited_by) == (
-        household_a, "hardship", "老人腿伤，需要帮助买药", leader_a
+        household_a,
+        "hardship",
+        "老人腿伤，需要帮助买药",
+        leader_a,
     )

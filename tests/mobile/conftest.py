@@ -34,4 +34,6 @@ def _departments(db):
 
     if not Department.objects.exists():
         for code, name, kind, supervises, order in DEPARTMENTS:
-            Department.objects.create(code=code, name=name, kind=kind, supervises=supervises, sort_order=order)
+            Department.objects.create(
+                code=code, name=name, kind=kind, supervises=supervises, sort_order=order
+            )

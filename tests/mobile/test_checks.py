@@ -19,7 +19,10 @@ def test_household_phone_change_applies_at_once_with_history(client_for, leader_
     assert (timezone.now() - household_a.confirmed_at).total_seconds() < 60
     latest = household_a.history.order_by("-history_date").first()
     assert latest.history_user == leader_a
-    assert set(latest.diff_against(latest.prev_record).changed_fields) - {"version"} == {"phone", "confirmed_at"}
+    assert set(latest.diff_against(latest.prev_record).changed_fields) - {"version"} == {
+        "phone",
+        "confirmed_at",
+    }
 
 
 def test_confirming_without_changes_sets_confirmed_at_only(client_for, leader_a, household_a):
@@ -54,7 +57,9 @@ def test_invalid_phone_names_the_field(client_for, leader_a, household_a):
     assert household_a.phone == ""
 
 
-def test_member_status_applies_at_once_and_confirms_the_household(client_for, leader_a, household_a):
+def test_member_status_applies_at_once_and_confirms_the_household(
+    client_for, leader_a, household_a
+):
     head = household_a.members.get()
     response = client_for(leader_a).post(
         reverse("mobile:person_status", args=[head.pk]),
@@ -87,8 +92,14 @@ def test_status_form_cannot_change_identity_facts(client_for, leader_a, househol
     name = head.name
     client_for(leader_a).post(
         reverse("mobile:person_status", args=[head.pk]),
-        {"name": "别名", "school_status": "none", "health": "healthy", "labour_capacity": "ordinary",
-         "months_worked": 0, "version": head.version},
+        {
+            "name": "别名",
+            "school_status": "none",
+            "health": "healthy",
+            "labour_capacity": "ordinary",
+            "months_worked": 0,
+            "version": head.version,
+        },
     )
     head.refresh_from_db()
     assert head.name == name
@@ -99,7 +110,9 @@ def test_a_leader_without_the_check_permission_is_refused(client_for, leader_a, 
 
     from community.roles import Role
 
-    Group.objects.get(name=Role.BUILDING_LEADER.value).permissions.filter(codename="check_household").delete()
+    Group.objects.get(name=Role.BUILDING_LEADER.value).permissions.filter(
+        codename="check_household"
+    ).delete()
     response = client_for(leader_a).post(
         reverse("mobile:household_detail", args=[household_a.pk]),
         {"phone": "13900001111", "notes": "", "version": household_a.version},

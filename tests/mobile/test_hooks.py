@@ -11,12 +11,19 @@ from services.models import ResidentRequest
 
 def _request(household, user, state):
     return ResidentRequest.objects.create(
-        building=household.dwelling.building, household=household, category="repairs", description="门锁坏了",
-        filed_by=user, state=state, deadline=timezone.now() + datetime.timedelta(days=7),
+        building=household.dwelling.building,
+        household=household,
+        category="repairs",
+        description="门锁坏了",
+        filed_by=user,
+        state=state,
+        deadline=timezone.now() + datetime.timedelta(days=7),
     )
 
 
-def test_open_requests_are_counted_per_household(leader_a, household_a, household_b, django_assert_num_queries):
+def test_open_requests_are_counted_per_household(
+    leader_a, household_a, household_b, django_assert_num_queries
+):
     for state in ("submitted", "in_progress", "closed", "rejected"):
         _request(household_a, leader_a, state)
     _request(household_b, leader_a, "accepted")

@@ -16,17 +16,26 @@ from core.images import MAX_UPLOAD_BYTES
 
 
 def _post(client, building, photo=None, **extra):
-    data = {"building": building.pk, "area": "3楼楼道", "checked_on": timezone.localdate().isoformat(), "score": 72,
-            "problems": "楼道堆放杂物"}
+    data = {
+        "building": building.pk,
+        "area": "3楼楼道",
+        "checked_on": timezone.localdate().isoformat(),
+        "score": 72,
+        "problems": "楼道堆放杂物",
+    }
     data.update(extra)
     if photo is not None:
         data["photo"] = photo
     return client.post(reverse("mobile:hygiene_create"), data)
 
 
-def test_check_with_photo_is_saved_and_photo_served_after_scope_check(client_for, leader_a, building_a, jpeg_bytes):
+def test_check_with_photo_is_saved_and_photo_served_after_scope_check(
+    client_for, leader_a, building_a, jpeg_bytes
+):
     client = client_for(leader_a)
-    response = _post(client, building_a, SimpleUploadedFile("p.jpg", jpeg_bytes, content_type="image/jpeg"))
+    response = _post(
+        client, building_a, SimpleUploadedFile("p.jpg", jpeg_bytes, content_type="image/jpeg")
+    )
     check = HygieneCheck.objects.get()
     assert response.status_code == 302 and response["Location"] == check.get_absolute_url()
     assert (check.building, check.score, check.checked_by) == (building_a, 72, leader_a)
@@ -38,14 +47,24 @@ def test_check_with_photo_is_saved_and_photo_served_after_scope_check(client_for
     assert "/media/" not in client.get(check.get_absolute_url()).content.decode()
 
 
-@pytest.mark.parametrize("persona,status", [("staff_user", 200), ("outsider", 404), ("leader_b", 404)])
-def test_photo_view_checks_scope(client_for, request, leader_a, building_a, jpeg_bytes, persona, status):
+@pytest.mark.parametrize(
+    "persona,status", [("staff_user", 200), ("outsider", 404), ("leader_b", 404)]
+)
+def test_photo_view_checks_scope(
+    client_for, request, leader_a, building_a, jpeg_bytes, persona, status
+):
     check = hygiene_check_create(
-        building=building_a, checked_by=leader_a, area="1楼", checked_on=timezone.localdate(), score=90,
+        building=building_a,
+        checked_by=leader_a,
+        area="1楼",
+        checked_on=timezone.localdate(),
+        score=90,
         photo=SimpleUploadedFile("p.jpg", jpeg_bytes),
     )
     user = request.getfixturevalue(persona)
-    assert client_for(user).get(reverse("mobile:hygiene_photo", args=[check.pk])).status_code == status
+    assert (
+        client_for(user).get(reverse("mobile:hygiene_photo", args=[check.pk])).status_code == status
+    )
 
 
 @pytest.fixture
@@ -63,14 +82,20 @@ def leader_b(building_b):
 
 
 def test_a_file_that_is_not_an_image_is_refused_in_chinese(client_for, leader_a, building_a):
-    response = _post(client_for(leader_a), building_a, SimpleUploadedFile("a.jpg", b"%PDF-1.4 not a photo"))
+    response = _post(
+        client_for(leader_a), building_a, SimpleUploadedFile("a.jpg", b"%PDF-1.4 not a photo")
+    )
     assert response.status_code == 200
-    assert response.context["form"].errors["photo"] == ["这个文件不是可以识别的照片：请拍摄或选择 JPEG 或 PNG 图片。"]
+    assert response.context["form"].errors["photo"] == [
+        "这个文件不是可以识别的照片：请拍摄或选择 JPEG 或 PNG 图片。"
+    ]
     assert not HygieneCheck.objects.exists()
 
 
 def test_an_oversized_file_is_refused_in_chinese(client_for, leader_a, building_a):
-    big = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * MAX_UPLOAD_BYTES, content_type="image/jpeg")
+    big = SimpleUploadedFile(
+        "big.jpg", b"\xff\xd8" + b"0" * MAX_UPLOAD_BYTES, content_type="image/jpeg"
+    )
     response = _post(client_for(leader_a), building_a, big)
     assert response.status_code == 200
     assert response.context["form"].errors["photo"] == ["照片大小为 10.0 MB，最大只能 10 MB。"]
@@ -85,7 +110,12 @@ def test_score_out_of_range_is_refused(client_for, leader_a, building_a):
 
 def test_fix_follow_up(client_for, leader_a, building_a):
     check = hygiene_check_create(
-        building=building_a, checked_by=leader_a, area="1楼", checked_on=timezone.localdate(), score=60, problems="垃圾未清"
+        building=building_a,
+        checked_by=leader_a,
+        area="1楼",
+        checked_on=timezone.localdate(),
+        score=60,
+        problems="垃圾未清",
     )
     client = client_for(leader_a)
     response = client.post(
@@ -94,7 +124,11 @@ def test_fix_follow_up(client_for, leader_a, building_a):
     )
     assert response.status_code == 302
     check.refresh_from_db()
-    assert (check.fixed_on, check.fix_note, check.fixed_by) == (timezone.localdate(), "已清运", leader_a)
+    assert (check.fixed_on, check.fix_note, check.fixed_by) == (
+        timezone.localdate(),
+        "已清运",
+        leader_a,
+    )
     again = client.post(
         reverse("mobile:hygiene_detail", args=[check.pk]),
         {"fixed_on": timezone.localdate().isoformat(), "fix_note": "再次"},
@@ -104,13 +138,27 @@ def test_fix_follow_up(client_for, leader_a, building_a):
     assert check.fix_note == "已清运"
 
 
-def test_monthly_ranking_orders_buildings_by_average_score(client_for, staff_user, leader_a, building_a, building_b):
+def test_monthly_ranking_orders_buildings_by_average_score(
+    client_for, staff_user, leader_a, building_a, building_b
+):
     day = datetime.date(2026, 10, 10)
     for building, scores in ((building_a, [60, 70]), (building_b, [90])):
         for score in scores:
-            hygiene_check_create(building=building, checked_by=staff_user, area="1楼", checked_on=day, score=score,
-                                 problems="" if score > 80 else "杂物")
-    hygiene_check_create(building=building_a, checked_by=staff_user, area="1楼", checked_on=datetime.date(2026, 9, 30), score=100)
+            hygiene_check_create(
+                building=building,
+                checked_by=staff_user,
+                area="1楼",
+                checked_on=day,
+                score=score,
+                problems="" if score > 80 else "杂物",
+            )
+    hygiene_check_create(
+        building=building_a,
+        checked_by=staff_user,
+        area="1楼",
+        checked_on=datetime.date(2026, 9, 30),
+        score=100,
+    )
     rows = list(hygiene_ranking(user=staff_user, month=datetime.date(2026, 10, 1)))
     assert [(b.code, b.average_score, b.check_count, b.open_problems) for b in rows] == [
         ("B", 90.0, 1, 0),

@@ -40,10 +40,15 @@ def test_proposed_name_change_applies_nothing_until_approved(client_for, leader_
     assert proposal.base_version == before[-1]
 
 
-def test_staff_approves_and_the_change_is_applied_with_history(client_for, leader_a, staff_user, member_a):
-    proposal = proposal_create_change(person=member_a, proposed_by=leader_a, fields={"name": "温晓明"})
+def test_staff_approves_and_the_change_is_applied_with_history(
+    client_for, leader_a, staff_user, member_a
+):
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
+    )
     response = client_for(staff_user).post(
-        reverse("households:proposal_detail", args=[proposal.pk]), {"decision": "approve", "review_note": ""}
+        reverse("households:proposal_detail", args=[proposal.pk]),
+        {"decision": "approve", "review_note": ""},
     )
     assert response.status_code == 302
     member_a.refresh_from_db()
@@ -57,10 +62,15 @@ def test_staff_approves_and_the_change_is_applied_with_history(client_for, leade
 
 
 def test_reject_keeps_the_data_and_the_reason(client_for, leader_a, staff_user, member_a):
-    proposal = proposal_create_change(person=member_a, proposed_by=leader_a, fields={"name": "温晓明"})
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
+    )
     before = _snapshot(member_a)
     client = client_for(staff_user)
-    client.post(reverse("households:proposal_detail", args=[proposal.pk]), {"decision": "reject", "review_note": ""})
+    client.post(
+        reverse("households:proposal_detail", args=[proposal.pk]),
+        {"decision": "reject", "review_note": ""},
+    )
     proposal.refresh_from_db()
     assert proposal.state == "pending"  # a rejection needs a reason
     client.post(
@@ -68,15 +78,25 @@ def test_reject_keeps_the_data_and_the_reason(client_for, leader_a, staff_user, 
         {"decision": "reject", "review_note": "户口簿上仍是小明"},
     )
     proposal.refresh_from_db()
-    assert (proposal.state, proposal.review_note, proposal.reviewed_by) == ("rejected", "户口簿上仍是小明", staff_user)
+    assert (proposal.state, proposal.review_note, proposal.reviewed_by) == (
+        "rejected",
+        "户口簿上仍是小明",
+        staff_user,
+    )
     assert _snapshot(member_a) == before
 
 
-def test_a_stale_proposal_is_refused_with_a_clear_message(client_for, leader_a, staff_user, member_a):
-    proposal = proposal_create_change(person=member_a, proposed_by=leader_a, fields={"name": "温晓明"})
+def test_a_stale_proposal_is_refused_with_a_clear_message(
+    client_for, leader_a, staff_user, member_a
+):
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
+    )
     person_update(person=member_a, expected_version=member_a.version, phone="13812345678")
     response = client_for(staff_user).post(
-        reverse("households:proposal_detail", args=[proposal.pk]), {"decision": "approve"}, follow=True
+        reverse("households:proposal_detail", args=[proposal.pk]),
+        {"decision": "approve"},
+        follow=True,
     )
     text = response.content.decode()
     assert "温小明 的信息在提议之后已被修改，这个提议不能照原样生效。" in text
@@ -87,7 +107,9 @@ def test_a_stale_proposal_is_refused_with_a_clear_message(client_for, leader_a, 
 
 
 def test_leader_cannot_approve_their_own_proposal(client_for, leader_a, member_a):
-    proposal = proposal_create_change(person=member_a, proposed_by=leader_a, fields={"name": "温晓明"})
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
+    )
     response = client_for(leader_a).post(
         reverse("households:proposal_detail", args=[proposal.pk]), {"decision": "approve"}
     )
@@ -102,14 +124,24 @@ def test_new_member_is_created_only_on_approval(client_for, leader_a, staff_user
     id_number = make_id_number("360735", datetime.date(2012, 3, 4), 124)
     response = client_for(leader_a).post(
         reverse("mobile:proposal_member", args=[household_a.pk]),
-        {"name": "温小花", "id_number": id_number, "relationship": "40", "labour_capacity": "none", "phone": ""},
+        {
+            "name": "温小花",
+            "id_number": id_number,
+            "relationship": "40",
+            "labour_capacity": "none",
+            "phone": "",
+        },
     )
     assert response.status_code == 302
     assert not Person.objects.filter(id_number=id_number).exists()
     proposal = MemberChangeProposal.objects.get()
     proposal_approve(proposal=proposal, reviewer=staff_user)
     person = Person.objects.get(id_number=id_number)
-    assert (person.household, person.birth_date, person.sex) == (household_a, datetime.date(2012, 3, 4), "F")
+    assert (person.household, person.birth_date, person.sex) == (
+        household_a,
+        datetime.date(2012, 3, 4),
+        "F",
+    )
     proposal.refresh_from_db()
     assert proposal.result_person == person
 
@@ -151,7 +183,9 @@ def test_nothing_to_propose_is_an_error(client_for, leader_a, member_a):
 
 
 def test_staff_sees_the_queue_and_the_proposed_facts(client_for, leader_a, staff_user, member_a):
-    proposal = proposal_create_change(person=member_a, proposed_by=leader_a, fields={"name": "温晓明"})
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
+    )
     queue = client_for(staff_user).get(reverse("households:proposal_list")).content.decode()
     assert proposal.get_absolute_url() in queue
     detail = client_for(staff_user).get(proposal.get_absolute_url()).content.decode()

@@ -19,17 +19,25 @@ def _fill(building, make_household, leader, n):
         PersonFactory(household=household)
         if i % 2 == 0:
             ResidentRequest.objects.create(
-                building=building, household=household, category="repairs", description="漏水",
-                filed_by=leader, deadline=timezone.now() + datetime.timedelta(days=7),
+                building=building,
+                household=household,
+                category="repairs",
+                description="漏水",
+                filed_by=leader,
+                deadline=timezone.now() + datetime.timedelta(days=7),
             )
-            proposal_create_change(person=household.members.first(), proposed_by=leader, fields={"name": f"新名{i}"})
+            proposal_create_change(
+                person=household.members.first(), proposed_by=leader, fields={"name": f"新名{i}"}
+            )
     return households
 
 
 # Queries of a leader's page: 1 session, 2 user, 3 the user's groups (roles), 4 the leader's
 # current terms (scope), then the page's own (below).
 @pytest.mark.parametrize("n", [1, 12])
-def test_home_query_count_is_constant(client_for, leader_a, building_a, make_household, django_assert_num_queries, n):
+def test_home_query_count_is_constant(
+    client_for, leader_a, building_a, make_household, django_assert_num_queries, n
+):
     _fill(building_a, make_household, leader_a, n)
     client = client_for(leader_a)
     # 5 buildings, 6 households with flags, 7 their heads, 8 open requests per household
@@ -40,7 +48,9 @@ def test_home_query_count_is_constant(client_for, leader_a, building_a, make_hou
 
 
 @pytest.mark.parametrize("n", [1, 12])
-def test_household_list_query_count_is_constant(client_for, leader_a, building_a, make_household, django_assert_num_queries, n):
+def test_household_list_query_count_is_constant(
+    client_for, leader_a, building_a, make_household, django_assert_num_queries, n
+):
     _fill(building_a, make_household, leader_a, n)
     client = client_for(leader_a)
     # 5 households with flags, 6 their heads, 7 open requests per household (services hook).
@@ -50,7 +60,9 @@ def test_household_list_query_count_is_constant(client_for, leader_a, building_a
 
 
 @pytest.mark.parametrize("n", [1, 12])
-def test_review_queue_query_count_is_constant(client_for, leader_a, staff_user, building_a, make_household, django_assert_num_queries, n):
+def test_review_queue_query_count_is_constant(
+    client_for, leader_a, staff_user, building_a, make_household, django_assert_num_queries, n
+):
     _fill(building_a, make_household, leader_a, n * 2)
     client = client_for(staff_user)
     # 1 session, 2 user, 3-4 the user's own and group permissions (has_perm), 5 roles,
@@ -62,13 +74,20 @@ def test_review_queue_query_count_is_constant(client_for, leader_a, staff_user, 
 
 
 @pytest.mark.parametrize("n", [1, 12])
-def test_hygiene_ranking_query_count_is_constant(client_for, staff_user, make_household, django_assert_num_queries, n):
+def test_hygiene_ranking_query_count_is_constant(
+    client_for, staff_user, make_household, django_assert_num_queries, n
+):
     from buildings.hygiene import hygiene_check_create
     from tests.households.factories import BuildingFactory
 
-    for i in range(n):
-        hygiene_check_create(building=BuildingFactory(), checked_by=staff_user, area="1楼",
-                             checked_on=timezone.localdate(), score=80)
+    for _i in range(n):
+        hygiene_check_create(
+            building=BuildingFactory(),
+            checked_by=staff_user,
+            area="1楼",
+            checked_on=timezone.localdate(),
+            score=80,
+        )
     client = client_for(staff_user)
     # 1 session, 2 user, 3 roles, 4-5 the user's own and group permissions, 6 the user's
     # profile (page header), 7 ranking, 8 the month's checks.

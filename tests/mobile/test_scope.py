@@ -27,31 +27,40 @@ def test_home_lists_only_the_leaders_building(client_for, leader_a, household_a,
     assert household_b.members.get().name not in html
 
 
-@pytest.mark.parametrize(
-    "name", ["mobile:household_detail", "mobile:proposal_member"]
-)
+@pytest.mark.parametrize("name", ["mobile:household_detail", "mobile:proposal_member"])
 def test_household_pages_of_another_building_are_404(client_for, leader_a, household_b, name):
     client = client_for(leader_a)
     assert client.get(reverse(name, args=[household_b.pk])).status_code == 404
-    assert client.post(reverse(name, args=[household_b.pk]), {"phone": "13900000000", "version": 1}).status_code == 404
+    assert (
+        client.post(
+            reverse(name, args=[household_b.pk]), {"phone": "13900000000", "version": 1}
+        ).status_code
+        == 404
+    )
     household_b.refresh_from_db()
     assert household_b.phone == "" and household_b.confirmed_at is None
     assert not MemberChangeProposal.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["mobile:person_status", "mobile:proposal_change", "mobile:proposal_leave"])
+@pytest.mark.parametrize(
+    "name", ["mobile:person_status", "mobile:proposal_change", "mobile:proposal_leave"]
+)
 def test_person_pages_of_another_building_are_404(client_for, leader_a, member_b, name):
     client = client_for(leader_a)
     before = (member_b.name, member_b.phone, member_b.version)
     assert client.get(reverse(name, args=[member_b.pk])).status_code == 404
-    response = client.post(reverse(name, args=[member_b.pk]), {"name": "改名", "phone": "13900000000", "version": 1})
+    response = client.post(
+        reverse(name, args=[member_b.pk]), {"name": "改名", "phone": "13900000000", "version": 1}
+    )
     assert response.status_code == 404
     member_b.refresh_from_db()
     assert (member_b.name, member_b.phone, member_b.version) == before
     assert not MemberChangeProposal.objects.exists()
 
 
-def test_leader_cannot_record_a_visit_for_another_building(client_for, leader_a, household_a, household_b):
+def test_leader_cannot_record_a_visit_for_another_building(
+    client_for, leader_a, household_a, household_b
+):
     response = client_for(leader_a).post(
         reverse("mobile:visit_create"),
         {"household": household_b.pk, "visited_on": "2026-11-01", "reason": "routine"},
@@ -62,7 +71,9 @@ def test_leader_cannot_record_a_visit_for_another_building(client_for, leader_a,
 
 
 def test_hygiene_of_another_building_is_out_of_reach(client_for, leader_a, building_b, staff_user):
-    check = HygieneCheck.objects.create(building=building_b, area="1楼", score=80, checked_by=staff_user)
+    check = HygieneCheck.objects.create(
+        building=building_b, area="1楼", score=80, checked_by=staff_user
+    )
     client = client_for(leader_a)
     assert client.get(reverse("mobile:hygiene_detail", args=[check.pk])).status_code == 404
     response = client.post(
@@ -88,7 +99,9 @@ def test_term_end_removes_access_at_once(client_for, leader_a, household_a):
 def test_staff_and_outsiders_have_no_phone_scope(client_for, staff_user, outsider, household_a):
     for user in (staff_user, outsider):
         client = client_for(user)
-        assert client.get(reverse("mobile:household_detail", args=[household_a.pk])).status_code == 404
+        assert (
+            client.get(reverse("mobile:household_detail", args=[household_a.pk])).status_code == 404
+        )
         assert 'id="no-building"' in client.get(reverse("mobile:home")).content.decode()
 
 
@@ -101,8 +114,13 @@ def test_a_future_term_gives_no_access_yet(client_for, building_a, household_a):
     user = UserFactory(username="next_leader")
     user.groups.add(Group.objects.get(name=Role.BUILDING_LEADER.value))
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    BuildingLeaderTerm.objects.create(building=building_a, user=user, elected_on=tomorrow, started_on=tomorrow)
-    assert client_for(user).get(reverse("mobile:household_detail", args=[household_a.pk])).status_code == 404
+    BuildingLeaderTerm.objects.create(
+        building=building_a, user=user, elected_on=tomorrow, started_on=tomorrow
+    )
+    assert (
+        client_for(user).get(reverse("mobile:household_detail", args=[household_a.pk])).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("persona", ["leader_a", "department_user", "supervisor_user", "outsider"])

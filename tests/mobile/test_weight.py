@@ -16,7 +16,9 @@ def page_weight(html: str) -> tuple[int, list[str]]:
     assets = ASSET.findall(html)
     total = len(html.encode())
     for url in assets:
-        assert url.startswith("/" + settings.STATIC_URL.lstrip("/")), f"asset not served by the project: {url}"
+        assert url.startswith("/" + settings.STATIC_URL.lstrip("/")), (
+            f"asset not served by the project: {url}"
+        )
         path = finders.find(url.removeprefix("/" + settings.STATIC_URL.lstrip("/")))
         assert path, url
         with open(path, "rb") as f:
@@ -37,7 +39,9 @@ def page_weight(html: str) -> tuple[int, list[str]]:
         ("mobile:publicity_create", None),
     ],
 )
-def test_mobile_pages_weigh_less_than_150_kb(client_for, leader_a, building_a, make_household, name, args):
+def test_mobile_pages_weigh_less_than_150_kb(
+    client_for, leader_a, building_a, make_household, name, args
+):
     households = [make_household(building_a) for _ in range(36)]  # a full building
     url = reverse(name, args=[households[0].pk] if args else None)
     response = client_for(leader_a).get(url)

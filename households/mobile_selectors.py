@@ -106,7 +106,14 @@ def leader_person_get(*, user, pk: int) -> Person:
         raise Http404 from None
 
 
-def household_pending_proposals(*, household: Household):
-    return household.proposals.filter(state=MemberChangeProposal.State.PENDING).select_related(
-        "person"
+def household_recent_proposals(*, household: Household):
+    """Proposals waiting for review and those decided in the last 30 days, so the leader
+    sees what became of them (and why a rejected one was rejected)."""
+    since = timezone.now() - datetime.timedelta(days=30)
+    return (
+        household.proposals.filter(
+            Q(state=MemberChangeProposal.State.PENDING) | Q(reviewed_at__gte=since)
+        )
+        .select_related("person")
+        .order_by("-proposed_at")[:10]
     )

@@ -86,7 +86,7 @@ def household_detail(request, pk):
             "household": household,
             "form": form,
             "members": members,
-            "pending": ms.household_pending_proposals(household=household),
+            "proposals": ms.household_recent_proposals(household=household),
         },
     )
 

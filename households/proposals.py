@@ -8,10 +8,12 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.idnumbers import normalize_id_number, parse_id_number
+from core.models import Notification
 
 from . import services
 from .models import Household, LabourCapacity, LeftReason, Person, Relationship
@@ -221,7 +223,25 @@ def proposal_reject(
     proposal.review_note = reason.strip()
     proposal.full_clean()
     proposal.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+    _notify_proposer(proposal)
     return proposal
+
+
+def _notify_proposer(proposal: MemberChangeProposal) -> None:
+    """Tell the leader who proposed the change how it was decided."""
+    subject = proposal.person.name if proposal.person_id else proposal.proposed.get("name", "")
+    if proposal.state == MemberChangeProposal.State.APPROVED:
+        text = _("Your proposal (%(kind)s, %(name)s) was approved and applied.")
+    else:
+        text = _("Your proposal (%(kind)s, %(name)s) was rejected: %(reason)s")
+    Notification.objects.create(
+        user=proposal.proposed_by,
+        text=(
+            text
+            % {"kind": proposal.get_kind_display(), "name": subject, "reason": proposal.review_note}
+        )[:300],
+        url=reverse("mobile:household_detail", args=[proposal.household_id]),
+    )
 
 
 # Reads ----------------------------------------------------------------------------------

@@ -190,3 +190,18 @@ def test_staff_sees_the_queue_and_the_proposed_facts(client_for, leader_a, staff
     assert proposal.get_absolute_url() in queue
     detail = client_for(staff_user).get(proposal.get_absolute_url()).content.decode()
     assert "温小明" in detail and "温晓明" in detail
+
+
+def test_the_leader_is_told_the_decision(client_for, leader_a, staff_user, member_a):
+    from core.models import Notification
+    from households.proposals import proposal_reject
+
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
+    )
+    proposal_reject(proposal=proposal, reviewer=staff_user, reason="户口簿上仍是小明")
+    note = Notification.objects.get(user=leader_a)
+    assert "户口簿上仍是小明" in note.text
+    assert note.url == reverse("mobile:household_detail", args=[member_a.household_id])
+    page = client_for(leader_a).get(note.url).content.decode()
+    assert "户口簿上仍是小明" in page

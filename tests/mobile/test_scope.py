@@ -134,3 +134,26 @@ def test_review_queue_is_for_staff_only(request, client_for, persona, staff_user
 def test_hygiene_ranking_is_not_for_leaders_or_departments(request, client_for, persona):
     user = request.getfixturevalue(persona)
     assert client_for(user).get(reverse("buildings:hygiene_ranking")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "persona", ["admin_user", "staff_user", "department_user", "supervisor_user", "outsider"]
+)
+def test_only_the_buildings_leader_reaches_its_households_on_the_phone(
+    request, client_for, persona, leader_a, household_a
+):
+    person = household_a.members.get()
+    assert (
+        client_for(leader_a)
+        .get(reverse("mobile:household_detail", args=[household_a.pk]))
+        .status_code
+        == 200
+    )
+    client = client_for(request.getfixturevalue(persona))
+    for name, pk in (
+        ("mobile:household_detail", household_a.pk),
+        ("mobile:person_status", person.pk),
+        ("mobile:proposal_change", person.pk),
+        ("mobile:proposal_member", household_a.pk),
+    ):
+        assert client.get(reverse(name, args=[pk])).status_code == 404, name

@@ -109,102 +109,74 @@ def person_status(request, pk):
     return render(request, "mobile/person_status.html", {"person": person, "form": form})
 
 
+def _proposal_page(request, *, form, household, title, send, person=None):
+    """A proposal form: when it is valid, ``send(cleaned_data)`` creates the proposal."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            send(dict(form.cleaned_data))
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Proposal sent: community staff will review it. Nothing changes until they approve it."
+                ),
+            )
+            return redirect("mobile:household_detail", pk=household.pk)
+    context = {"form": form, "household": household, "person": person, "title": title}
+    return render(request, "mobile/proposal_form.html", context)
+
+
 def proposal_change(request, pk):
     person = ms.leader_person_get(user=request.user, pk=pk)
     _require(request.user, "households.add_memberchangeproposal")
-    form = ProposalChangeForm(request.POST or None, person=person)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {k: data[k] for k in ("name", "id_number", "relationship") if data[k]}
-        return _propose(
-            request,
-            form,
-            person.household_id,
-            proposals.proposal_create_change,
-            person=person,
-            fields=fields,
-            note=data["note"],
+
+    def send(data):
+        fields = {k: data[k] for k in proposals.IDENTITY_FIELDS if data[k]}
+        proposals.proposal_create_change(
+            person=person, proposed_by=request.user, fields=fields, note=data["note"]
         )
-    return render(
+
+    form = ProposalChangeForm(request.POST or None, person=person)
+    return _proposal_page(
         request,
-        "mobile/proposal_form.html",
-        {
-            "form": form,
-            "person": person,
-            "household": person.household,
-            "title": _("Propose a change"),
-        },
+        form=form,
+        household=person.household,
+        person=person,
+        title=_("Propose a change"),
+        send=send,
     )
 
 
 def proposal_leave(request, pk):
     person = ms.leader_person_get(user=request.user, pk=pk)
     _require(request.user, "households.add_memberchangeproposal")
+
+    def send(data):
+        proposals.proposal_create_leave(person=person, proposed_by=request.user, **data)
+
     form = ProposalLeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        return _propose(
-            request,
-            form,
-            person.household_id,
-            proposals.proposal_create_leave,
-            person=person,
-            **form.cleaned_data,
-        )
-    return render(
-        request,
-        "mobile/proposal_form.html",
-        {
-            "form": form,
-            "person": person,
-            "household": person.household,
-            "title": _("Propose that a member leaves"),
-        },
+    title = _("Propose that a member leaves")
+    return _proposal_page(
+        request, form=form, household=person.household, person=person, title=title, send=send
     )
 
 
 def proposal_member(request, pk):
     household = ms.leader_household_get(user=request.user, pk=pk)
     _require(request.user, "households.add_memberchangeproposal")
-    form = ProposalMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def send(data):
         note = data.pop("note")
-        return _propose(
-            request,
-            form,
-            household.pk,
-            proposals.proposal_create_member,
-            household=household,
-            fields=data,
-            note=note,
+        proposals.proposal_create_member(
+            household=household, proposed_by=request.user, fields=data, note=note
         )
-    return render(
-        request,
-        "mobile/proposal_form.html",
-        {"form": form, "household": household, "title": _("Propose a new member")},
-    )
 
-
-def _propose(request, form, household_pk, service, **kwargs):
-    try:
-        service(proposed_by=request.user, **kwargs)
-    except ValidationError as exc:
-        _attach_errors(form, exc)
-        return render(
-            request,
-            "mobile/proposal_form.html",
-            {
-                "form": form,
-                "household": kwargs.get("household") or kwargs["person"].household,
-                "person": kwargs.get("person"),
-                "title": _("Propose a change"),
-            },
-        )
-    messages.success(
-        request,
-        _("Proposal sent: community staff will review it. Nothing changes until they approve it."),
+    form = ProposalMemberForm(request.POST or None)
+    return _proposal_page(
+        request, form=form, household=household, title=_("Propose a new member"), send=send
     )
-    return redirect("mobile:household_detail", pk=household_pk)
 
 
 def visit_list(request):

@@ -94,3 +94,64 @@ def test_hygiene_ranking_query_count_is_constant(
     with django_assert_num_queries(8):
         response = client.get(reverse("buildings:hygiene_ranking"))
     assert len(response.context["ranking"]) == n
+
+
+def _field_work(building, households, leader, n):
+    from buildings.hygiene import hygiene_check_create
+    from households.fieldlogs import publicity_create, visit_create
+
+    for i in range(n):
+        hygiene_check_create(
+            building=building,
+            checked_by=leader,
+            area=f"{i}楼",
+            checked_on=timezone.localdate(),
+            score=70,
+            problems="杂物" if i % 2 == 0 else "",
+        )
+        visit_create(
+            household=households[i % len(households)],
+            visited_by=leader,
+            visited_on=timezone.localdate(),
+            reason="routine",
+        )
+        publicity_create(
+            building=building,
+            households=households,
+            recorded_by=leader,
+            topic="medical",
+            title=f"医保缴费{i}",
+            held_on=timezone.localdate(),
+        )
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_phone_hygiene_and_visit_lists_query_count_is_constant(
+    client_for, leader_a, building_a, make_household, django_assert_num_queries, n
+):
+    households = [make_household(building_a) for _ in range(3)]
+    _field_work(building_a, households, leader_a, n)
+    client = client_for(leader_a)
+    # 1 session, 2 user, 3 roles, 4 the leader's terms, 5 open problems, 6 recent checks.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("mobile:hygiene_list"))
+    assert len(response.context["recent"]) == n
+    # 1 session, 2 user, 3 roles, 4 the leader's terms, 5 visits, 6 publicity with counts.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("mobile:visit_list"))
+    assert (len(response.context["visits"]), len(response.context["publicity"])) == (n, n)
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_staff_field_log_lists_query_count_is_constant(
+    client_for, leader_a, staff_user, building_a, make_household, django_assert_num_queries, n
+):
+    households = [make_household(building_a) for _ in range(3)]
+    _field_work(building_a, households, leader_a, n)
+    client = client_for(staff_user)
+    # 1 session, 2 user, 3-4 own and group permissions, 5 roles, 6 count, 7 profile
+    # (page header), 8 the page of rows.
+    for name in ("households:visit_list", "households:publicity_list"):
+        with django_assert_num_queries(8):
+            response = client.get(reverse(name))
+        assert len(response.context["page"].object_list) == n

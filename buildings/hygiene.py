@@ -33,9 +33,9 @@ def hygiene_check_create(
         score=score,
         problems=problems,
     )
+    check.full_clean(exclude=["photo"])  # validate before the file is stored
     if photo:
         check.photo.save(photo.name, photo, save=False)
-    check.full_clean()
     check.save()
     return check
 

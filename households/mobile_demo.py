@@ -7,7 +7,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from buildings.hygiene import hygiene_check_create
+from buildings.hygiene import hygiene_check_create, hygiene_check_fix
 from buildings.models import BuildingLeaderTerm, HygieneCheck
 
 from .fieldlogs import publicity_create, visit_create
@@ -56,9 +56,12 @@ def seed_field_work(*, stdout=None):
                 problems=problem,
             )
             if problem and i > 1:
-                check.fixed_on = min(today, check.checked_on + datetime.timedelta(days=2))
-                check.fixed_by, check.fix_note = term.user, "已督促住户清理"
-                check.save(update_fields=["fixed_on", "fixed_by", "fix_note"])
+                hygiene_check_fix(
+                    check=check,
+                    fixed_by=term.user,
+                    fixed_on=min(today, check.checked_on + datetime.timedelta(days=2)),
+                    fix_note="已督促住户清理",
+                )
         for h in rng.sample(households, k=min(3, len(households))):
             visit_create(
                 household=h,

@@ -167,3 +167,19 @@ def test_monthly_ranking_orders_buildings_by_average_score(
     page = client_for(staff_user).get(reverse("buildings:hygiene_ranking"), {"month": "2026-10"})
     assert page.status_code == 200
     assert list(page.context["ranking"]) == rows
+
+
+def test_demo_field_work_is_added_once(leader_a, building_a, household_a):
+    from households.mobile_demo import seed_field_work
+    from households.models import PublicityRecord, Visit
+
+    seed_field_work()
+    counts = (HygieneCheck.objects.count(), Visit.objects.count(), PublicityRecord.objects.count())
+    assert counts == (4, 1, 1)
+    assert HygieneCheck.objects.filter(fixed_on__isnull=False).count() == 1
+    seed_field_work()
+    assert (
+        HygieneCheck.objects.count(),
+        Visit.objects.count(),
+        PublicityRecord.objects.count(),
+    ) == counts

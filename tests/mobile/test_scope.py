@@ -157,3 +157,11 @@ def test_only_the_buildings_leader_reaches_its_households_on_the_phone(
         ("mobile:proposal_member", household_a.pk),
     ):
         assert client.get(reverse(name, args=[pk])).status_code == 404, name
+
+
+def test_staff_nav_links_the_review_queue_and_the_ranking(client_for, staff_user, department_user):
+    page = client_for(staff_user).get(reverse("households:dashboard")).content.decode()
+    assert reverse("households:proposal_list") in page
+    assert reverse("buildings:hygiene_ranking") in page
+    other = client_for(department_user).get(reverse("households:dashboard")).content.decode()
+    assert reverse("households:proposal_list") not in other

@@ -92,3 +92,20 @@ def test_a_form_filled_without_signal_is_kept_and_sent_when_the_network_returns(
         "老人腿伤，需要帮助买药",
         leader_a,
     )
+
+
+def test_pages_opened_before_are_shown_without_signal(
+    live_server, phone_page, login, leader_a, household_a
+):
+    page = login(phone_page, leader_a.username)
+    page.wait_for_selector("#building-A")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.goto(f"{live_server.url}/m/households/")
+    page.wait_for_selector("#households")
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/m/households/")
+    assert household_a.members.get().name in page.inner_text("#households")
+    page.goto(f"{live_server.url}/m/hygiene/")
+    assert "没有网络" in page.inner_text("header")

@@ -205,3 +205,47 @@ def test_the_leader_is_told_the_decision(client_for, leader_a, staff_user, membe
     assert note.url == reverse("mobile:household_detail", args=[member_a.household_id])
     page = client_for(leader_a).get(note.url).content.decode()
     assert "户口簿上仍是小明" in page
+
+
+def test_every_kind_of_proposal_renders_for_review(
+    client_for, leader_a, staff_user, household_a, member_a
+):
+    from households.proposals import proposal_create_leave, proposal_create_member
+
+    id_number = make_id_number("360735", datetime.date(2012, 3, 4), 124)
+    added = proposal_create_member(
+        household=household_a,
+        proposed_by=leader_a,
+        fields={
+            "name": "温小花",
+            "id_number": id_number,
+            "relationship": "40",
+            "labour_capacity": "none",
+        },
+    )
+    left = proposal_create_leave(
+        person=member_a,
+        proposed_by=leader_a,
+        left_on=datetime.date(2026, 10, 1),
+        reason="moved_away",
+    )
+    client = client_for(staff_user)
+    added_page = client.get(added.get_absolute_url()).content.decode()
+    assert "温小花" in added_page and "2012-03-04" in added_page and id_number in added_page
+    left_page = client.get(left.get_absolute_url()).content.decode()
+    assert "迁走" in left_page and "2026-10-01" in left_page
+
+
+def test_full_id_numbers_in_a_proposal_are_logged(client_for, leader_a, staff_user, member_a):
+    from core.models import AuditLog
+
+    new_id = make_id_number("360735", member_a.birth_date, 300)
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"id_number": new_id}
+    )
+    page = client_for(staff_user).get(proposal.get_absolute_url()).content.decode()
+    assert new_id in page
+    assert (
+        AuditLog.objects.filter(action="view_full_id", target=f"proposal {proposal.pk}").count()
+        == 1
+    )

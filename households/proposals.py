@@ -38,12 +38,8 @@ def _clean_identity(fields: dict, *, person: Person | None, household: Household
             except ValidationError as exc:
                 errors[name] = exc.messages
                 continue
-            clash = Person.objects.filter(id_number=value)
-            if person is not None:
-                clash = clash.exclude(pk=person.pk)
-            if clash.exists():
-                errors[name] = [_("Another person already has this ID number.")]
-                continue
+            # Whether another person holds the number is checked when staff approve: a
+            # leader cannot probe the whole registry's ID numbers from here.
         elif name == "name":
             value = (value or "").strip()
             if not value:

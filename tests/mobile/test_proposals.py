@@ -249,3 +249,20 @@ def test_full_id_numbers_in_a_proposal_are_logged(client_for, leader_a, staff_us
         AuditLog.objects.filter(action="view_full_id", target=f"proposal {proposal.pk}").count()
         == 1
     )
+
+
+def test_approving_an_id_number_another_person_holds_changes_nothing(
+    client_for, leader_a, staff_user, household_a, household_b, member_a
+):
+    taken = household_b.members.get().id_number
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"id_number": taken, "name": "温晓明"}
+    )
+    before = _snapshot(member_a)
+    response = client_for(staff_user).post(
+        proposal.get_absolute_url(), {"decision": "approve"}, follow=True
+    )
+    assert "已有其他人使用这个身份证号。" in response.content.decode()
+    assert _snapshot(member_a) == before
+    proposal.refresh_from_db()
+    assert proposal.state == "pending"

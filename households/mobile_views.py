@@ -191,11 +191,13 @@ def visit_list(request):
 def visit_create(request):
     _require(request.user, "households.add_visit")
     households = ms.leader_household_list(request.user)
-    initial = (
-        {"household": request.GET.get("household")}
-        if request.GET.get("household", "").isdigit()
-        else {}
-    )
+    initial = {}
+    if request.GET.get("household"):
+        # ?household=<pk> preselects it; one outside the leader's buildings is a 404.
+        pk = request.GET["household"]
+        initial["household"] = ms.leader_household_get(
+            user=request.user, pk=int(pk) if pk.isdigit() else 0
+        )
     form = VisitForm(request.POST or None, households=households, initial=initial)
     if request.method == "POST" and form.is_valid():
         fieldlogs.visit_create(visited_by=request.user, **form.cleaned_data)

@@ -165,3 +165,16 @@ def test_staff_nav_links_the_review_queue_and_the_ranking(client_for, staff_user
     assert reverse("buildings:hygiene_ranking") in page
     other = client_for(department_user).get(reverse("households:dashboard")).content.decode()
     assert reverse("households:proposal_list") not in other
+
+
+def test_preselecting_a_household_of_another_building_is_404(
+    client_for, leader_a, household_a, household_b
+):
+    client = client_for(leader_a)
+    assert (
+        client.get(reverse("mobile:visit_create"), {"household": household_a.pk}).status_code == 200
+    )
+    assert (
+        client.get(reverse("mobile:visit_create"), {"household": household_b.pk}).status_code == 404
+    )
+    assert client.get(reverse("mobile:visit_create"), {"household": "x"}).status_code == 404

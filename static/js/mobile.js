@@ -2,7 +2,8 @@
    A form marked data-offline that is submitted while the phone is offline is stored in
    IndexedDB (photos included) instead of being lost; when the "online" event fires (or the
    next page opens with a network) each stored form is posted again with the CSRF token of
-   the current page. The user is told in the page's language what happened. No framework. */
+   the current page, by the same user who filled it in. The user is told in the page's
+   language what happened. No framework. */
 (function () {
   "use strict";
   var body = document.body;
@@ -46,25 +47,29 @@
       entries.push([name, value]);
     });
     return withStore("readwrite", function (store) {
-      return store.add({ action: form.action || location.href, entries: entries, title: form.getAttribute("data-offline") || document.title, at: Date.now() });
+      return store.add({ user: currentUser(), action: form.action || location.href, entries: entries, title: form.getAttribute("data-offline") || document.title, at: Date.now() });
     });
   }
+
+  function currentUser() { return body.getAttribute("data-user") || ""; }
 
   function csrfToken() {
     var meta = document.querySelector("meta[name=csrf-token]");
     return meta ? meta.content : "";
   }
 
+  var lastResult = "";
+
   function refresh() {
-    return withStore("readonly", function (store) { return store.count(); }).then(function (n) {
-      if (n) { show(msg("pending") + " " + n + (navigator.onLine ? "" : " · " + msg("queued"))); }
-      else if (status && status.getAttribute("data-kind") !== "result") { show(""); }
+    return withStore("readonly", function (store) { return store.getAll(); }).then(function (items) {
+      var n = items.filter(function (item) { return item.user === currentUser(); }).length;
+      var pending = n ? msg("pending") + " " + n : "";
+      show([lastResult, pending].filter(Boolean).join(" · "));
     });
   }
 
   function report(text) {
-    if (!status) { return; }
-    status.setAttribute("data-kind", "result");
+    lastResult = text;
     show(text);
   }
 
@@ -74,7 +79,8 @@
     data.append("csrfmiddlewaretoken", csrfToken());
     return fetch(item.action, { method: "POST", body: data, credentials: "same-origin" }).then(function (response) {
       var remove = function () { return withStore("readwrite", function (store) { return store.delete(item.id); }); };
-      if (response.redirected && /\/accounts\/login\//.test(response.url)) { report(msg("login")); return; }
+      // Logged out, or the session (and with it the CSRF check) expired: keep it for later.
+      if (response.status === 403 || (response.redirected && /\/accounts\/login\//.test(response.url))) { report(msg("login")); return; }
       if (response.ok && response.redirected) { report(msg("sent") + " " + item.title); return remove(); }
       if (response.status >= 500) { return; }  // the server failed: try again later
       report(msg("failed") + " " + item.title);  // refused (errors in the form, no longer allowed)
@@ -86,6 +92,8 @@
     if (sending || !navigator.onLine || !window.indexedDB) { return; }
     sending = true;
     withStore("readonly", function (store) { return store.getAll(); }).then(function (items) {
+      // Only the user who filled a form in sends it (a shared phone keeps the others').
+      items = items.filter(function (item) { return item.user === currentUser(); });
       return items.reduce(function (p, item) { return p.then(function () { return send(item); }); }, Promise.resolve());
     }).catch(function () {}).then(function () { sending = false; refresh(); });
   }

@@ -109,3 +109,36 @@ def test_pages_opened_before_are_shown_without_signal(
     assert household_a.members.get().name in page.inner_text("#households")
     page.goto(f"{live_server.url}/m/hygiene/")
     assert "没有网络" in page.inner_text("header")
+
+
+def test_a_kept_form_is_sent_only_by_the_user_who_filled_it_in(
+    live_server, phone_page, login, leader_a, household_a, building_a
+):
+    from django.contrib.auth.models import Group
+
+    from community.roles import Role
+    from households.models import Visit
+    from tests.households.factories import UserFactory
+
+    other = UserFactory(username="deputy")
+    other.groups.add(Group.objects.get(name=Role.BUILDING_LEADER.value))
+
+    page = login(phone_page, leader_a.username)
+    page.goto(f"{live_server.url}/m/visits/new/?household={household_a.pk}")
+    page.context.set_offline(True)
+    page.select_option("select[name=reason]", "routine")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("#net-status:not([hidden])")
+    page.context.clear_cookies()  # the session ends before the network returns
+    page.context.set_offline(False)
+    page.wait_for_function("document.querySelector('#net-status').textContent.includes('重新登录')")
+
+    # Someone else logs in on the same phone: the kept form is not theirs to send.
+    page = login(phone_page, other.username)
+    page.wait_for_selector("#no-building")
+    page.wait_for_timeout(500)
+    assert not Visit.objects.exists()
+
+    page = login(phone_page, leader_a.username)
+    page.wait_for_function("document.querySelector('#net-status').textContent.includes('已发送')")
+    assert Visit.objects.get().visited_by == leader_a

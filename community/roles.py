@@ -50,6 +50,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMINISTRATOR: ["*"],
 }
 
+# Residents' requests (services.request_*): who files, answers and watches them.
+_REQUEST_VIEW = ["services.view_residentrequest", "services.view_requestevent", "services.view_requestphoto"]
+ROLE_PERMISSIONS[Role.STAFF] += _REQUEST_VIEW + [
+    "services.add_residentrequest",
+    "services.change_residentrequest",
+    "services.add_requestphoto",
+]
+ROLE_PERMISSIONS[Role.BUILDING_LEADER] += _REQUEST_VIEW + [
+    "services.add_residentrequest",
+    "services.add_requestphoto",
+]
+ROLE_PERMISSIONS[Role.DEPARTMENT] += _REQUEST_VIEW + ["services.change_residentrequest"]
+ROLE_PERMISSIONS[Role.SUPERVISOR] += _REQUEST_VIEW
+
 
 def ensure_role_groups(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (idempotent)."""

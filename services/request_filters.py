@@ -14,7 +14,9 @@ class RequestFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
     )
-    overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    overdue = django_filters.ChoiceFilter(
+        label=_("overdue"), choices=[("yes", _("overdue")), ("no", _("not overdue"))], method="filter_overdue"
+    )
 
     class Meta:
         model = ResidentRequest
@@ -29,6 +31,6 @@ class RequestFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         """Uses the ``overdue`` annotation of ``request_list_for_user``."""
-        if value is None:
+        if value not in ("yes", "no"):
             return queryset
-        return queryset.filter(overdue=value)
+        return queryset.filter(overdue=value == "yes")

@@ -1,12 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from buildings.selectors import buildings_for_user
 from community.models import Department
 from community.roles import sees_whole_registry
 from core.images import PhotoField, reencode_image
+from households.models import Person, Relationship
 from households.selectors import households_for_user
 
 from .models import Category, Satisfaction, Urgency
@@ -23,9 +25,13 @@ class RequestPhotoField(PhotoField):
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):
+    """Labels say where the household lives and who heads it (heads prefetched)."""
+
     def label_from_instance(self, obj):
         dwelling = obj.dwelling
-        return f"{dwelling.building.code}-{dwelling.entrance}-{dwelling.room} · {obj.number}"
+        heads = getattr(obj, "heads", [])
+        head = f" · {heads[0].name}" if heads else ""
+        return f"{dwelling.building.code}-{dwelling.entrance}-{dwelling.room} · {obj.number}{head}"
 
 
 class RequestFileForm(forms.Form):
@@ -61,7 +67,10 @@ class RequestFileForm(forms.Form):
             field.widget = forms.TextInput(attrs={"placeholder": _("household number")})
             field.help_text = _("The household number (户编号); leave empty for the building as a whole.")
         else:
-            field.queryset = households.order_by("dwelling__entrance", "dwelling__floor", "dwelling__room")
+            heads = Person.objects.filter(relationship=Relationship.HEAD, is_active=True)
+            field.queryset = households.prefetch_related(Prefetch("members", queryset=heads, to_attr="heads")).order_by(
+                "dwelling__building__code", "dwelling__entrance", "dwelling__floor", "dwelling__room"
+            )
         buildings = buildings_for_user(user).order_by("code")
         self.fields["building"].queryset = buildings
         self.fields["building"].help_text = _("Only needed when no household is chosen.")
@@ -70,7 +79,7 @@ class RequestFileForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("household") and not data.get("building"):
+        if not data.get("household") and not data.get("building") and not self.has_error("building"):
             self.add_error("building", _("Choose a household or the building the request is about."))
         data["photos"] = [data[n] for n in ("photo1", "photo2", "photo3") if data.get(n)]
         return data

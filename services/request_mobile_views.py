@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buildings.selectors import leader_building_ids
+from buildings.selectors import buildings_for_user, leader_building_ids
 from community.roles import sees_whole_registry
 from households.selectors import household_get_for_user
 
@@ -31,6 +31,7 @@ def request_create(request):
     household = _household_in_scope(request.user, request.GET.get("household"))
     if request.method == "POST" and not sees_whole_registry(request.user):
         _household_in_scope(request.user, request.POST.get("household"))  # 404 out of scope
+        _building_in_scope(request.user, request.POST.get("building"))
     initial = {"household": household}
     buildings = leader_building_ids(request.user)
     if len(buildings) == 1:
@@ -53,6 +54,11 @@ def _household_in_scope(user, raw):
     if not raw.isdigit():
         raise Http404
     return household_get_for_user(user=user, pk=int(raw))
+
+
+def _building_in_scope(user, raw):
+    if raw and not buildings_for_user(user).filter(pk=int(raw) if raw.isdigit() else 0).exists():
+        raise Http404
 
 
 def request_list(request):

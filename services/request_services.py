@@ -93,7 +93,7 @@ def _transition(
     check_permission: bool = True,
 ) -> ResidentRequest:
     try:
-        req = ResidentRequest.objects.select_for_update().select_related("building").get(pk=pk)
+        req = ResidentRequest.objects.select_for_update(of=("self",)).select_related("building").get(pk=pk)
     except ResidentRequest.DoesNotExist:
         raise Http404 from None
     if expected_version is not None and req.version != expected_version:
@@ -282,7 +282,7 @@ def requests_flag_overdue(*, now: datetime.datetime | None = None) -> int:
 
     now = now or timezone.now()
     late = list(
-        ResidentRequest.objects.select_for_update()
+        ResidentRequest.objects.select_for_update(of=("self",))
         .filter(overdue_q(now), state__in=[State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS])
         .filter(overdue_flagged_at__isnull=True)
         .select_related("building")

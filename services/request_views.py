@@ -237,3 +237,15 @@ def notification_list(request):
 def notification_count(request):
     """The unread count for the badge in the navigation bar (fetched by the page)."""
     return JsonResponse({"unread": unread_notification_count(request.user)})
+
+
+def household_requests_section(*, request, household, full_ids=False):
+    """The household page's section (settings.HOUSEHOLD_PAGE_SECTIONS): the household's
+    requests the user may see, newest first, and a link to file one."""
+    if not has_role(request.user, Role.STAFF, Role.ADMINISTRATOR, Role.DEPARTMENT, Role.SUPERVISOR):
+        return None
+    rows = list(request_list_for_user(request.user).filter(household=household)[:20])
+    return {
+        "template": "services/requests/partials/_household_section.html",
+        "context": {"rows": rows, "household": household, "can_file": is_request_staff(request.user)},
+    }

@@ -213,7 +213,9 @@ DEMO_ACCOUNT_SEEDERS: list[str] = [
 ]
 # Sections that apps above the registry add to the household and person pages
 # (functions (request=, household=|person=, full_ids=) -> {"template", "context"} | None).
-HOUSEHOLD_PAGE_SECTIONS: list[str] = []
+HOUSEHOLD_PAGE_SECTIONS: list[str] = [
+    "services.request_views.household_requests_section",
+]
 PERSON_PAGE_SECTIONS: list[str] = []
 
 # Residents' requests: days from filing to the deadline, by urgency.

@@ -311,3 +311,12 @@ def test_staff_files_on_the_desktop_by_household_number(client_for, staff_user, 
     req = ResidentRequest.objects.get()
     assert response.url == reverse("services:request_detail", args=[req.pk])
     assert req.household == household_b
+
+
+def test_household_page_lists_its_requests(client_for, staff_user, household_a, household_b):
+    mine = ResidentRequestFactory(household=household_a)
+    ResidentRequestFactory(household=household_b)
+    response = client_for(staff_user).get(household_a.get_absolute_url())
+    section = next(s for s in response.context["extra_sections"] if s["template"].endswith("_household_section.html"))
+    assert section["context"]["rows"] == [mine]
+    assert f"?household={household_a.pk}" in response.content.decode()

@@ -10,12 +10,16 @@ from .models import Category, ResidentRequest, State
 class RequestFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("state"), choices=State.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
-    building = django_filters.ModelChoiceFilter(label=_("building"), queryset=Building.objects.order_by("code"))
+    building = django_filters.ModelChoiceFilter(
+        label=_("building"), queryset=Building.objects.order_by("code")
+    )
     unit = django_filters.ModelChoiceFilter(
         label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
     )
     overdue = django_filters.ChoiceFilter(
-        label=_("overdue"), choices=[("yes", _("overdue")), ("no", _("not overdue"))], method="filter_overdue"
+        label=_("overdue"),
+        choices=[("yes", _("overdue")), ("no", _("not overdue"))],
+        method="filter_overdue",
     )
 
     class Meta:

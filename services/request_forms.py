@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +45,9 @@ class RequestFileForm(forms.Form):
         help_text=_("Leave empty for a request about the building as a whole."),
     )
     building = forms.ModelChoiceField(label=_("building"), queryset=None, required=False)
-    category = forms.ChoiceField(label=_("category"), choices=[("", "---------"), *Category.choices])
+    category = forms.ChoiceField(
+        label=_("category"), choices=[("", "---------"), *Category.choices]
+    )
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     description = forms.CharField(
         label=_("description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
@@ -58,18 +59,28 @@ class RequestFileForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         households = (
-            households_for_user(user).filter(is_active=True).select_related("dwelling__building").order_by("number")
+            households_for_user(user)
+            .filter(is_active=True)
+            .select_related("dwelling__building")
+            .order_by("number")
         )
         field = self.fields["household"]
         field.queryset = households
         if sees_whole_registry(user):
             field.to_field_name = "number"
             field.widget = forms.TextInput(attrs={"placeholder": _("household number")})
-            field.help_text = _("The household number (户编号); leave empty for the building as a whole.")
+            field.help_text = _(
+                "The household number (户编号); leave empty for the building as a whole."
+            )
         else:
             heads = Person.objects.filter(relationship=Relationship.HEAD, is_active=True)
-            field.queryset = households.prefetch_related(Prefetch("members", queryset=heads, to_attr="heads")).order_by(
-                "dwelling__building__code", "dwelling__entrance", "dwelling__floor", "dwelling__room"
+            field.queryset = households.prefetch_related(
+                Prefetch("members", queryset=heads, to_attr="heads")
+            ).order_by(
+                "dwelling__building__code",
+                "dwelling__entrance",
+                "dwelling__floor",
+                "dwelling__room",
             )
         buildings = buildings_for_user(user).order_by("code")
         self.fields["building"].queryset = buildings
@@ -79,14 +90,22 @@ class RequestFileForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("household") and not data.get("building") and not self.has_error("building"):
-            self.add_error("building", _("Choose a household or the building the request is about."))
+        if (
+            not data.get("household")
+            and not data.get("building")
+            and not self.has_error("building")
+        ):
+            self.add_error(
+                "building", _("Choose a household or the building the request is about.")
+            )
         data["photos"] = [data[n] for n in ("photo1", "photo2", "photo3") if data.get(n)]
         return data
 
 
 class AcceptForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Department.objects.filter(is_active=True))
+    unit = forms.ModelChoiceField(
+        label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
+    )
     note = forms.CharField(label=_("note"), required=False, max_length=1000)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -97,12 +116,16 @@ class NoteForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=_("what was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    resolution = forms.CharField(
+        label=_("what was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -127,4 +150,6 @@ ACTION_FORMS = {
 class BulkAssignForm(forms.Form):
     """The unit for the requests ticked in the queue (their ids come as ``ids``)."""
 
-    unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Department.objects.filter(is_active=True))
+    unit = forms.ModelChoiceField(
+        label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
+    )

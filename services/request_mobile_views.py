@@ -13,7 +13,7 @@ from community.roles import sees_whole_registry
 from households.selectors import household_get_for_user
 
 from . import request_services as services
-from .request_forms import VerdictForm, RequestFileForm
+from .request_forms import RequestFileForm, VerdictForm
 from .request_selectors import request_allowed_actions, request_get_for_user, request_list_for_user
 from .request_views import _error_messages, _file_kwargs
 
@@ -36,7 +36,9 @@ def request_create(request):
     buildings = leader_building_ids(request.user)
     if len(buildings) == 1:
         initial["building"] = next(iter(buildings))
-    form = RequestFileForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    form = RequestFileForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             req = services.request_file(user=request.user, **_file_kwargs(form))
@@ -45,7 +47,9 @@ def request_create(request):
         else:
             messages.success(request, _("Request #%(pk)s filed.") % {"pk": req.pk})
             return redirect("mobile:request_detail", pk=req.pk)
-    return render(request, "mobile/requests/request_form.html", {"form": form, "household": household})
+    return render(
+        request, "mobile/requests/request_form.html", {"form": form, "household": household}
+    )
 
 
 def _household_in_scope(user, raw):
@@ -76,6 +80,8 @@ def request_detail(request, pk: int):
     """Progress of one request; on a resolved one the leader records the resident's verdict."""
     req = request_get_for_user(user=request.user, pk=pk)
     can_close = "close" in request_allowed_actions(user=request.user, resident_request=req)
-    verdict_form = VerdictForm(initial={"version": req.version}, prefix="close") if can_close else None
+    verdict_form = (
+        VerdictForm(initial={"version": req.version}, prefix="close") if can_close else None
+    )
     context = {"req": req, "verdict_form": verdict_form, "now": timezone.now()}
     return render(request, "mobile/requests/request_detail.html", context)

@@ -70,7 +70,11 @@ def request_list_for_user(user, *, now: datetime.datetime | None = None):
         requests_for_user(user)
         .select_related("building", "household__dwelling", "unit")
         .annotate(
-            overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
+            overdue=Case(
+                When(overdue_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
         .order_by("-filed_at", "-pk")
     )
@@ -124,7 +128,9 @@ def request_allowed_actions(*, user, resident_request: ResidentRequest) -> list[
     return [a for a in possible if a in actions]
 
 
-def request_figures_by_unit(*, since=None, until=None, units=None, now: datetime.datetime | None = None) -> list[dict]:
+def request_figures_by_unit(
+    *, since=None, until=None, units=None, now: datetime.datetime | None = None
+) -> list[dict]:
     """Per responsible unit: requests received, closed on time, overdue, with a verdict,
     satisfied (满意 or 基本满意) and the satisfaction rate (%), over the requests filed in
     [since, until). One grouped query (``values().annotate()``); requests not yet assigned
@@ -143,13 +149,21 @@ def request_figures_by_unit(*, since=None, until=None, units=None, now: datetime
             received=Count("pk"),
             open=Count("pk", filter=Q(state__in=OPEN_STATES)),
             closed=Count("pk", filter=Q(state=State.CLOSED)),
-            closed_on_time=Count("pk", filter=Q(state=State.CLOSED, resolved_at__lte=F("deadline"))),
+            closed_on_time=Count(
+                "pk", filter=Q(state=State.CLOSED, resolved_at__lte=F("deadline"))
+            ),
             overdue=Count("pk", filter=overdue_q(now)),
             verdicts=Count("pk", filter=Q(state=State.CLOSED) & ~Q(satisfaction="")),
             satisfied=Count(
-                "pk", filter=Q(state=State.CLOSED, satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.FAIRLY])
+                "pk",
+                filter=Q(
+                    state=State.CLOSED,
+                    satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.FAIRLY],
+                ),
             ),
-            unsatisfied=Count("pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.UNSATISFIED)),
+            unsatisfied=Count(
+                "pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.UNSATISFIED)
+            ),
         )
         .order_by("unit__sort_order", "unit__code")
     )
@@ -169,7 +183,9 @@ def request_figures_by_unit(*, since=None, until=None, units=None, now: datetime
                 "verdicts": verdicts,
                 "satisfied": row["satisfied"],
                 "unsatisfied": row["unsatisfied"],
-                "satisfaction_rate": round(100 * row["satisfied"] / verdicts, 1) if verdicts else None,
+                "satisfaction_rate": round(100 * row["satisfied"] / verdicts, 1)
+                if verdicts
+                else None,
             }
         )
     return figures

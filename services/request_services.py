@@ -66,7 +66,9 @@ def _refuse_transition(req: ResidentRequest, to_state: str):
 
 def _notify_unit(*, unit: Department, text: str, url: str) -> int:
     users = get_user_model().objects.filter(profile__department=unit, is_active=True)
-    return len(Notification.objects.bulk_create([Notification(user=u, text=text, url=url) for u in users]))
+    return len(
+        Notification.objects.bulk_create([Notification(user=u, text=text, url=url) for u in users])
+    )
 
 
 def _assigned_text(req: ResidentRequest) -> str:
@@ -93,7 +95,11 @@ def _transition(
     check_permission: bool = True,
 ) -> ResidentRequest:
     try:
-        req = ResidentRequest.objects.select_for_update(of=("self",)).select_related("building").get(pk=pk)
+        req = (
+            ResidentRequest.objects.select_for_update(of=("self",))
+            .select_related("building")
+            .get(pk=pk)
+        )
     except ResidentRequest.DoesNotExist:
         raise Http404 from None
     if expected_version is not None and req.version != expected_version:
@@ -108,11 +114,19 @@ def _transition(
     for field, value in (changes or {}).items():
         setattr(req, field, value)
     checked = {"state", *(changes or {})}
-    req.full_clean(exclude=[f.name for f in req._meta.fields if f.name not in checked], validate_unique=False)
+    req.full_clean(
+        exclude=[f.name for f in req._meta.fields if f.name not in checked], validate_unique=False
+    )
     req.version += 1
     req.save(update_fields=["state", *(changes or {}).keys(), "version"])
     RequestEvent.objects.create(
-        request=req, from_state=from_state, to_state=to_state, actor=actor, at=at, note=note, unit=unit
+        request=req,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        at=at,
+        note=note,
+        unit=unit,
     )
     return req
 
@@ -138,11 +152,15 @@ def request_file(
             raise Http404
         building = household.dwelling.building
     if building is None:
-        raise ValidationError({"household": _("Choose a household or the building the request is about.")})
+        raise ValidationError(
+            {"household": _("Choose a household or the building the request is about.")}
+        )
     if not buildings_for_user(user).filter(pk=building.pk).exists():
         raise Http404
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": _("At most %(n)d photos can be attached.") % {"n": MAX_PHOTOS}})
+        raise ValidationError(
+            {"photos": _("At most %(n)d photos can be attached.") % {"n": MAX_PHOTOS}}
+        )
     filed_at = filed_at or timezone.now()
     req = ResidentRequest(
         building=building,
@@ -157,13 +175,22 @@ def request_file(
     req.full_clean()
     req.save()
     for photo in photos:
-        RequestPhoto.objects.create(request=req, image=photo, uploaded_by=user, uploaded_at=filed_at)
-    RequestEvent.objects.create(request=req, from_state="", to_state=State.SUBMITTED, actor=user, at=filed_at)
+        RequestPhoto.objects.create(
+            request=req, image=photo, uploaded_by=user, uploaded_at=filed_at
+        )
+    RequestEvent.objects.create(
+        request=req, from_state="", to_state=State.SUBMITTED, actor=user, at=filed_at
+    )
     return req
 
 
 def request_accept(
-    *, resident_request: ResidentRequest, actor, unit: Department, note: str = "", expected_version: int | None = None
+    *,
+    resident_request: ResidentRequest,
+    actor,
+    unit: Department,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> ResidentRequest:
     """Accept the request and assign the responsible unit; the unit's users are notified."""
     if unit is None:
@@ -178,16 +205,23 @@ def request_accept(
         changes={"unit": unit},
         unit=unit,
     )
-    _notify_unit(unit=unit, text=_assigned_text(req), url=reverse("services:request_detail", args=[req.pk]))
+    _notify_unit(
+        unit=unit, text=_assigned_text(req), url=reverse("services:request_detail", args=[req.pk])
+    )
     return req
 
 
 @transaction.atomic
-def request_bulk_accept(*, pks: list[int], actor, unit: Department, note: str = "") -> list[ResidentRequest]:
+def request_bulk_accept(
+    *, pks: list[int], actor, unit: Department, note: str = ""
+) -> list[ResidentRequest]:
     """Accept and assign several requests to one unit: all of them, or none."""
     if not pks:
         raise ValidationError(_("Select at least one request."))
-    return [request_accept(resident_request=ResidentRequest(pk=pk), actor=actor, unit=unit, note=note) for pk in pks]
+    return [
+        request_accept(resident_request=ResidentRequest(pk=pk), actor=actor, unit=unit, note=note)
+        for pk in pks
+    ]
 
 
 def request_start(
@@ -204,7 +238,11 @@ def request_start(
 
 
 def request_resolve(
-    *, resident_request: ResidentRequest, actor, resolution: str, expected_version: int | None = None
+    *,
+    resident_request: ResidentRequest,
+    actor,
+    resolution: str,
+    expected_version: int | None = None,
 ) -> ResidentRequest:
     """Resolved: ``resolution`` says what was done."""
     resolution = (resolution or "").strip()
@@ -222,7 +260,12 @@ def request_resolve(
 
 
 def request_close(
-    *, resident_request: ResidentRequest, actor, satisfaction: str, note: str = "", expected_version: int | None = None
+    *,
+    resident_request: ResidentRequest,
+    actor,
+    satisfaction: str,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> ResidentRequest:
     """Closed with the resident's verdict (满意 / 基本满意 / 不满意)."""
     if not satisfaction:
@@ -295,15 +338,21 @@ def requests_flag_overdue(*, now: datetime.datetime | None = None) -> int:
     ResidentRequest.objects.bulk_update(late, ["overdue_flagged_at"])
     User = get_user_model()
     unit_users: dict[int, list[int]] = {}
-    for user_id, dept_id in User.objects.filter(is_active=True, profile__department__isnull=False).values_list(
-        "pk", "profile__department"
-    ):
+    for user_id, dept_id in User.objects.filter(
+        is_active=True, profile__department__isnull=False
+    ).values_list("pk", "profile__department"):
         unit_users.setdefault(dept_id, []).append(user_id)
-    staff_ids = list(User.objects.filter(is_active=True, groups__name=Role.STAFF.value).values_list("pk", flat=True))
+    staff_ids = list(
+        User.objects.filter(is_active=True, groups__name=Role.STAFF.value).values_list(
+            "pk", flat=True
+        )
+    )
     notes = []
     with translation.override(settings.LANGUAGE_CODE):
         for req in late:
-            text = _("Request #%(pk)s (%(category)s, %(building)s) is past its deadline of %(deadline)s.") % {
+            text = _(
+                "Request #%(pk)s (%(category)s, %(building)s) is past its deadline of %(deadline)s."
+            ) % {
                 "pk": req.pk,
                 "category": req.get_category_display(),
                 "building": req.building.name,

@@ -92,13 +92,16 @@ def request_bulk_assign(request):
         _error_messages(request, form)
         return redirect(back)
     try:
-        done = services.request_bulk_accept(pks=ids, actor=request.user, unit=form.cleaned_data["unit"])
+        done = services.request_bulk_accept(
+            pks=ids, actor=request.user, unit=form.cleaned_data["unit"]
+        )
     except ValidationError as exc:
         _error_messages(request, exc)
         return redirect(back)
     messages.success(
         request,
-        _("%(n)d requests accepted and assigned to %(unit)s.") % {"n": len(done), "unit": form.cleaned_data["unit"]},
+        _("%(n)d requests accepted and assigned to %(unit)s.")
+        % {"n": len(done), "unit": form.cleaned_data["unit"]},
     )
     return redirect(back)
 
@@ -116,7 +119,9 @@ def _detail_context(request, req) -> dict:
     for action in actions:
         initial = {"version": req.version}
         if action == "accept":
-            initial["unit"] = Department.objects.filter(code=services.request_suggested_unit_code(req.category)).first()
+            initial["unit"] = Department.objects.filter(
+                code=services.request_suggested_unit_code(req.category)
+            ).first()
         forms[action] = ACTION_FORMS[action](initial=initial, prefix=action)
     return {"req": req, "action_forms": forms, "now": timezone.now()}
 
@@ -142,14 +147,18 @@ def request_action(request, pk: int, action: str):
         "resolve": lambda: services.request_resolve(**common, resolution=data["resolution"]),
         "reject": lambda: services.request_reject(**common, reason=data["reason"]),
         "reopen": lambda: services.request_reopen(**common, reason=data["reason"]),
-        "close": lambda: services.request_close(**common, satisfaction=data["satisfaction"], note=data["note"]),
+        "close": lambda: services.request_close(
+            **common, satisfaction=data["satisfaction"], note=data["note"]
+        ),
     }
     try:
         req = calls[action]()
     except ValidationError as exc:
         _error_messages(request, exc)
         return redirect(back)
-    messages.success(request, _("The request is now “%(state)s”.") % {"state": req.get_state_display()})
+    messages.success(
+        request, _("The request is now “%(state)s”.") % {"state": req.get_state_display()}
+    )
     return redirect(back)
 
 
@@ -157,9 +166,13 @@ def request_create(request):
     if not is_request_staff(request.user):
         raise PermissionDenied
     raw = request.GET.get("household")
-    household = household_get_for_user(user=request.user, pk=int(raw)) if raw and raw.isdigit() else None
+    household = (
+        household_get_for_user(user=request.user, pk=int(raw)) if raw and raw.isdigit() else None
+    )
     initial = {"household": household.number if household else None}
-    form = RequestFileForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    form = RequestFileForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             req = services.request_file(user=request.user, **_file_kwargs(form))
@@ -200,11 +213,22 @@ def request_figures(request):
     tz = timezone.get_current_timezone()
     rows = request_figures_by_unit(
         since=datetime.datetime.combine(since, datetime.time(), tz) if since else None,
-        until=datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time(), tz) if until else None,
+        until=datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time(), tz)
+        if until
+        else None,
     )
     totals = {
         key: sum(r[key] for r in rows)
-        for key in ("received", "open", "closed", "closed_on_time", "overdue", "verdicts", "satisfied", "unsatisfied")
+        for key in (
+            "received",
+            "open",
+            "closed",
+            "closed_on_time",
+            "overdue",
+            "verdicts",
+            "satisfied",
+            "unsatisfied",
+        )
     }
     totals["satisfaction_rate"] = (
         round(100 * totals["satisfied"] / totals["verdicts"], 1) if totals["verdicts"] else None
@@ -222,15 +246,17 @@ def _parse_date(value):
 
 def notification_list(request):
     """The user's notifications, newest first; opening the page marks them read."""
-    page = Paginator(Notification.objects.filter(user=request.user).order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        Notification.objects.filter(user=request.user).order_by("-created_at", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     notes = list(page.object_list)
     unread_ids = [n.pk for n in notes if n.read_at is None]
     if unread_ids:
         services.notifications_mark_read(user=request.user, ids=unread_ids)
     return render(
-        request, "services/requests/notification_list.html", {"page": page, "notes": notes, "unread_ids": unread_ids}
+        request,
+        "services/requests/notification_list.html",
+        {"page": page, "notes": notes, "unread_ids": unread_ids},
     )
 
 
@@ -247,5 +273,9 @@ def household_requests_section(*, request, household, full_ids=False):
     rows = list(request_list_for_user(request.user).filter(household=household)[:20])
     return {
         "template": "services/requests/partials/_household_section.html",
-        "context": {"rows": rows, "household": household, "can_file": is_request_staff(request.user)},
+        "context": {
+            "rows": rows,
+            "household": household,
+            "can_file": is_request_staff(request.user),
+        },
     }

@@ -16,12 +16,22 @@ def _units(transactional_db):
     the tables, so put them back."""
     for code, name, kind, supervises, order in DEPARTMENTS:
         Department.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "supervises": supervises, "sort_order": order}
+            code=code,
+            defaults={"name": name, "kind": kind, "supervises": supervises, "sort_order": order},
         )
 
 
 def test_a_request_walks_from_the_phone_to_the_verdict(
-    live_server, phone_page, desktop_page, login, leader_a, household_a, staff_user, department_user, department, tmp_path
+    live_server,
+    phone_page,
+    desktop_page,
+    login,
+    leader_a,
+    household_a,
+    staff_user,
+    department_user,
+    department,
+    tmp_path,
 ):
     photo = tmp_path / "leak.jpg"
     Image.new("RGB", (800, 600), (30, 120, 200)).save(photo, format="JPEG")
@@ -72,7 +82,15 @@ def test_a_request_walks_from_the_phone_to_the_verdict(
     login(desktop_page, staff_user.username)
     desktop_page.goto(f"{live_server.url}/services/requests/{req.pk}/")
     timeline = desktop_page.inner_text("#timeline")
-    for step in ("已提交", "已提交 → 已受理", "已受理 → 办理中", "办理中 → 已办理", "已办理 → 已办结", "县人社局", "两人均已上岗"):
+    for step in (
+        "已提交",
+        "已提交 → 已受理",
+        "已受理 → 办理中",
+        "办理中 → 已办理",
+        "已办理 → 已办结",
+        "县人社局",
+        "两人均已上岗",
+    ):
         assert step in timeline
     assert desktop_page.locator("#timeline li").count() == 5
     assert desktop_page.eval_on_selector(".request-photos img", "img => img.naturalWidth") == 800

@@ -22,14 +22,20 @@ class ResidentRequestFactory(factory.django.DjangoModelFactory):
     urgency = Urgency.NORMAL
     filed_by = factory.SubFactory(UserFactory)
     filed_at = factory.LazyFunction(timezone.now)
-    deadline = factory.LazyAttribute(lambda o: request_deadline(filed_at=o.filed_at, urgency=o.urgency))
+    deadline = factory.LazyAttribute(
+        lambda o: request_deadline(filed_at=o.filed_at, urgency=o.urgency)
+    )
     state = State.SUBMITTED
 
     @factory.post_generation
     def submitted_event(obj, create, extracted, **kwargs):
         if create:
             RequestEvent.objects.create(
-                request=obj, from_state="", to_state=State.SUBMITTED, actor=obj.filed_by, at=obj.filed_at
+                request=obj,
+                from_state="",
+                to_state=State.SUBMITTED,
+                actor=obj.filed_by,
+                at=obj.filed_at,
             )
 
 

@@ -6,8 +6,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from community.models import Department
-from core.models import DailyRun, Notification
+from community.roles import Role
 from core.middleware import run_daily_jobs
+from core.models import DailyRun, Notification
 from core.versioning import EditConflict
 from services.models import RequestEvent, ResidentRequest, Satisfaction, State
 from services.request_selectors import overdue_q, request_figures_by_unit, requests_for_user
@@ -22,10 +23,8 @@ from services.request_services import (
     request_resolve,
     request_start,
     request_suggested_unit_code,
-    requests_flag_overdue,
 )
 from tests.conftest import _user_with_role
-from community.roles import Role
 
 from .request_factories import ResidentRequestFactory, days_ago
 
@@ -33,18 +32,30 @@ from .request_factories import ResidentRequestFactory, days_ago
 @pytest.fixture
 def submitted(household_a, leader_a):
     return request_file(
-        user=leader_a, household=household_a, category="employment", description="想到扶贫车间务工", urgency="normal"
+        user=leader_a,
+        household=household_a,
+        category="employment",
+        description="想到扶贫车间务工",
+        urgency="normal",
     )
 
 
 def _events(req):
-    return list(RequestEvent.objects.filter(request=req).order_by("pk").values_list("from_state", "to_state"))
+    return list(
+        RequestEvent.objects.filter(request=req)
+        .order_by("pk")
+        .values_list("from_state", "to_state")
+    )
 
 
-def test_leader_files_for_own_household_with_deadline_and_event(submitted, leader_a, household_a, settings):
+def test_leader_files_for_own_household_with_deadline_and_event(
+    submitted, leader_a, household_a, settings
+):
     assert submitted.state == State.SUBMITTED
     assert submitted.building == household_a.dwelling.building
-    assert submitted.deadline - submitted.filed_at == datetime.timedelta(days=settings.REQUEST_DEADLINE_DAYS["normal"])
+    assert submitted.deadline - submitted.filed_at == datetime.timedelta(
+        days=settings.REQUEST_DEADLINE_DAYS["normal"]
+    )
     assert _events(submitted) == [("", State.SUBMITTED)]
     assert RequestEvent.objects.get(request=submitted).actor == leader_a
 
@@ -58,9 +69,21 @@ def test_deadline_follows_the_settings(settings):
 
 def test_leader_cannot_file_for_another_building(leader_a, household_b, building_b):
     with pytest.raises(Http404):
-        request_file(user=leader_a, household=household_b, category="repairs", description="x", urgency="normal")
+        request_file(
+            user=leader_a,
+            household=household_b,
+            category="repairs",
+            description="x",
+            urgency="normal",
+        )
     with pytest.raises(Http404):
-        request_file(user=leader_a, building=building_b, category="repairs", description="x", urgency="normal")
+        request_file(
+            user=leader_a,
+            building=building_b,
+            category="repairs",
+            description="x",
+            urgency="normal",
+        )
     assert ResidentRequest.objects.count() == 0
 
 
@@ -68,10 +91,18 @@ def test_leader_loses_filing_when_the_term_ends(leader_a, household_a, building_
     from buildings.models import BuildingLeaderTerm
     from buildings.services import leader_term_end
 
-    leader_term_end(term=BuildingLeaderTerm.objects.get(building=building_a), ended_on=datetime.date.today())
+    leader_term_end(
+        term=BuildingLeaderTerm.objects.get(building=building_a), ended_on=datetime.date.today()
+    )
     leader_a = type(leader_a).objects.get(pk=leader_a.pk)  # a new request: no cached scope
     with pytest.raises(Http404):
-        request_file(user=leader_a, household=household_a, category="repairs", description="x", urgency="normal")
+        request_file(
+            user=leader_a,
+            household=household_a,
+            category="repairs",
+            description="x",
+            urgency="normal",
+        )
 
 
 def test_routing_suggestion_follows_the_matrix():
@@ -85,12 +116,18 @@ def test_routing_suggestion_follows_the_matrix():
     assert request_suggested_unit_code("public_order") == "qinjiang-police"
 
 
-def test_every_legal_transition_is_recorded(submitted, staff_user, department_user, department, leader_a):
-    req = request_accept(resident_request=submitted, actor=staff_user, unit=department, note="转人社局")
+def test_every_legal_transition_is_recorded(
+    submitted, staff_user, department_user, department, leader_a
+):
+    req = request_accept(
+        resident_request=submitted, actor=staff_user, unit=department, note="转人社局"
+    )
     assert (req.state, req.unit, req.version) == (State.ACCEPTED, department, 2)
     req = request_start(resident_request=req, actor=department_user, note="已联系")
     assert req.state == State.IN_PROGRESS
-    req = request_resolve(resident_request=req, actor=department_user, resolution="已安排到扶贫车间")
+    req = request_resolve(
+        resident_request=req, actor=department_user, resolution="已安排到扶贫车间"
+    )
     assert (req.state, req.resolution) == (State.RESOLVED, "已安排到扶贫车间")
     assert req.resolved_at is not None
     req = request_reopen(resident_request=req, actor=staff_user, reason="居民反映工资未谈妥")
@@ -114,10 +151,15 @@ def test_every_legal_transition_is_recorded(submitted, staff_user, department_us
     assert (accept.actor, accept.unit, accept.note) == (staff_user, department, "转人社局")
 
 
-def test_accepted_may_be_resolved_directly_and_rejections_keep_the_reason(household_a, staff_user, department):
+def test_accepted_may_be_resolved_directly_and_rejections_keep_the_reason(
+    household_a, staff_user, department
+):
     direct = ResidentRequestFactory(household=household_a)
     direct = request_accept(resident_request=direct, actor=staff_user, unit=department)
-    assert request_resolve(resident_request=direct, actor=staff_user, resolution="当场解决").state == State.RESOLVED
+    assert (
+        request_resolve(resident_request=direct, actor=staff_user, resolution="当场解决").state
+        == State.RESOLVED
+    )
     for start_state in (State.SUBMITTED, State.ACCEPTED):
         req = ResidentRequestFactory(household=household_a, state=start_state, unit=department)
         req = request_reject(resident_request=req, actor=staff_user, reason="不属于受理范围")
@@ -126,7 +168,9 @@ def test_accepted_may_be_resolved_directly_and_rejections_keep_the_reason(househ
 
 def test_illegal_transition_is_refused_in_chinese_and_nothing_changes(submitted, staff_user):
     with pytest.raises(ValidationError) as exc:
-        request_close(resident_request=submitted, actor=staff_user, satisfaction=Satisfaction.SATISFIED)
+        request_close(
+            resident_request=submitted, actor=staff_user, satisfaction=Satisfaction.SATISFIED
+        )
     assert exc.value.messages == ["“已提交”的诉求不能转为“已办结”。"]
     submitted.refresh_from_db()
     assert (submitted.state, submitted.version, submitted.satisfaction) == (State.SUBMITTED, 1, "")
@@ -140,15 +184,23 @@ def test_rejected_is_final(household_a, staff_user):
 
 
 def test_stale_version_is_refused(submitted, staff_user, department):
-    request_accept(resident_request=submitted, actor=staff_user, unit=department, expected_version=1)
+    request_accept(
+        resident_request=submitted, actor=staff_user, unit=department, expected_version=1
+    )
     with pytest.raises(EditConflict):
-        request_reject(resident_request=submitted, actor=staff_user, reason="重复", expected_version=1)
+        request_reject(
+            resident_request=submitted, actor=staff_user, reason="重复", expected_version=1
+        )
     submitted.refresh_from_db()
     assert (submitted.state, submitted.version) == (State.ACCEPTED, 2)
 
 
-def test_roles_act_only_within_their_part(submitted, staff_user, department_user, leader_a, department):
-    other_unit_user = _user_with_role("jiaoyu", Role.DEPARTMENT, Department.objects.get(code="education"))
+def test_roles_act_only_within_their_part(
+    submitted, staff_user, department_user, leader_a, department
+):
+    other_unit_user = _user_with_role(
+        "jiaoyu", Role.DEPARTMENT, Department.objects.get(code="education")
+    )
     with pytest.raises(PermissionDenied):
         request_accept(resident_request=submitted, actor=leader_a, unit=department)
     with pytest.raises(PermissionDenied):
@@ -193,7 +245,10 @@ def test_overdue_at_the_deadline_boundary(household_a):
     assert req.is_overdue_at(deadline) is False
     assert req.is_overdue_at(deadline + datetime.timedelta(seconds=1)) is True
     assert not ResidentRequest.objects.filter(overdue_q(deadline)).exists()
-    assert ResidentRequest.objects.filter(overdue_q(deadline + datetime.timedelta(seconds=1))).get() == req
+    assert (
+        ResidentRequest.objects.filter(overdue_q(deadline + datetime.timedelta(seconds=1))).get()
+        == req
+    )
 
 
 def test_resolved_in_time_is_not_overdue_later(household_a):
@@ -205,11 +260,20 @@ def test_resolved_in_time_is_not_overdue_later(household_a):
     assert not ResidentRequest.objects.filter(overdue_q(later)).exists()
 
 
-def test_daily_task_flags_and_notifies_once(household_a, department_user, department, settings, staff_user):
-    late = ResidentRequestFactory(household=household_a, filed_at=days_ago(10), state=State.ACCEPTED, unit=department)
+def test_daily_task_flags_and_notifies_once(
+    household_a, department_user, department, settings, staff_user
+):
+    late = ResidentRequestFactory(
+        household=household_a, filed_at=days_ago(10), state=State.ACCEPTED, unit=department
+    )
     unassigned = ResidentRequestFactory(household=household_a, filed_at=days_ago(10))
-    ResidentRequestFactory(household=household_a, filed_at=days_ago(1), state=State.ACCEPTED, unit=department)
-    assert settings.DAILY_TASKS["flag_overdue_requests"] == "services.request_tasks.flag_overdue_requests"
+    ResidentRequestFactory(
+        household=household_a, filed_at=days_ago(1), state=State.ACCEPTED, unit=department
+    )
+    assert (
+        settings.DAILY_TASKS["flag_overdue_requests"]
+        == "services.request_tasks.flag_overdue_requests"
+    )
 
     assert run_daily_jobs(force=True) == ["flag_overdue_requests"]
     assert run_daily_jobs(force=True) == ["flag_overdue_requests"]
@@ -217,15 +281,24 @@ def test_daily_task_flags_and_notifies_once(household_a, department_user, depart
     late.refresh_from_db()
     unassigned.refresh_from_db()
     assert late.overdue_flagged_at is not None and unassigned.overdue_flagged_at is not None
-    assert list(Notification.objects.filter(user=department_user).values_list("text", flat=True)) == [
+    assert list(
+        Notification.objects.filter(user=department_user).values_list("text", flat=True)
+    ) == [
         f"诉求 #{late.pk}（维修，{late.building.name}）已超过办理期限 "
         f"{timezone.localtime(late.deadline):%Y-%m-%d %H:%M}。"
     ]
-    assert Notification.objects.filter(user=staff_user, url=f"/services/requests/{unassigned.pk}/").count() == 1
+    assert (
+        Notification.objects.filter(
+            user=staff_user, url=f"/services/requests/{unassigned.pk}/"
+        ).count()
+        == 1
+    )
 
 
 def test_daily_job_runs_once_a_day_in_process(household_a, department, department_user):
-    ResidentRequestFactory(household=household_a, filed_at=days_ago(10), state=State.ACCEPTED, unit=department)
+    ResidentRequestFactory(
+        household=household_a, filed_at=days_ago(10), state=State.ACCEPTED, unit=department
+    )
     assert run_daily_jobs() == ["flag_overdue_requests"]
     assert run_daily_jobs() == []
     assert DailyRun.objects.filter(name="flag_overdue_requests").count() == 1
@@ -237,11 +310,16 @@ def test_management_command_runs_the_job(household_a, department, department_use
 
     from django.core.management import call_command
 
-    ResidentRequestFactory(household=household_a, filed_at=days_ago(10), state=State.ACCEPTED, unit=department)
+    ResidentRequestFactory(
+        household=household_a, filed_at=days_ago(10), state=State.ACCEPTED, unit=department
+    )
     out = StringIO()
     call_command("flag_overdue_requests", stdout=out)
     call_command("flag_overdue_requests", stdout=out)
-    assert out.getvalue().splitlines() == ["1 request(s) newly flagged overdue.", "0 request(s) newly flagged overdue."]
+    assert out.getvalue().splitlines() == [
+        "1 request(s) newly flagged overdue.",
+        "0 request(s) newly flagged overdue.",
+    ]
 
 
 def test_figures_on_a_small_known_set(household_a, django_assert_num_queries):
@@ -251,7 +329,11 @@ def test_figures_on_a_small_known_set(household_a, django_assert_num_queries):
 
     def make(unit, state, *, filed_days_ago, resolved_after_days=None, satisfaction=""):
         req = ResidentRequestFactory(
-            household=household_a, unit=unit, state=state, filed_at=days_ago(filed_days_ago), satisfaction=satisfaction
+            household=household_a,
+            unit=unit,
+            state=state,
+            filed_at=days_ago(filed_days_ago),
+            satisfaction=satisfaction,
         )
         if resolved_after_days is not None:
             req.resolved_at = req.filed_at + datetime.timedelta(days=resolved_after_days)
@@ -271,18 +353,35 @@ def test_figures_on_a_small_known_set(household_a, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         figures = request_figures_by_unit(now=now)
-    assert [(f["unit_code"], f["received"], f["open"], f["closed"], f["closed_on_time"], f["overdue"]) for f in figures] == [
+    assert [
+        (f["unit_code"], f["received"], f["open"], f["closed"], f["closed_on_time"], f["overdue"])
+        for f in figures
+    ] == [
         ("education", 1, 0, 0, 0, 0),
         ("human-resources", 5, 2, 3, 2, 2),
     ]
     hr_row = figures[1]
-    assert (hr_row["verdicts"], hr_row["satisfied"], hr_row["unsatisfied"], hr_row["satisfaction_rate"]) == (3, 2, 1, 66.7)
+    assert (
+        hr_row["verdicts"],
+        hr_row["satisfied"],
+        hr_row["unsatisfied"],
+        hr_row["satisfaction_rate"],
+    ) == (3, 2, 1, 66.7)
     assert figures[0]["satisfaction_rate"] is None
     assert request_figures_by_unit(since=days_ago(25), now=now)[1]["received"] == 2
     assert request_figures_by_unit(units=[edu.pk], now=now)[0]["unit_code"] == "education"
 
 
-def test_scopes_of_each_role(household_a, household_b, leader_a, department_user, department, supervisor_user, staff_user, outsider):
+def test_scopes_of_each_role(
+    household_a,
+    household_b,
+    leader_a,
+    department_user,
+    department,
+    supervisor_user,
+    staff_user,
+    outsider,
+):
     mine = ResidentRequestFactory(household=household_a, state=State.ACCEPTED, unit=department)
     other = ResidentRequestFactory(household=household_b)
     assert set(requests_for_user(staff_user)) == {mine, other}

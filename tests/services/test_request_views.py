@@ -460,3 +460,31 @@ def test_household_page_lists_its_requests(client_for, staff_user, household_a, 
     )
     assert section["context"]["rows"] == [mine]
     assert f"?household={household_a.pk}" in response.content.decode()
+
+
+def test_mobile_list_shows_my_buildings_requests_newest_first(
+    client_for, leader_a, household_a, household_b
+):
+    older = ResidentRequestFactory(household=household_a, filed_at=days_ago(5))
+    newer = ResidentRequestFactory(household=household_a, filed_at=days_ago(1))
+    ResidentRequestFactory(household=household_b)
+    response = client_for(leader_a).get(reverse("mobile:request_list"))
+    assert list(response.context["page"]) == [newer, older]
+    assert "已提交" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["department_user", "supervisor_user", "leader_a", "outsider"])
+def test_desktop_filing_is_for_staff(persona, request, client_for, household_a):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("services:request_create")).status_code == 403
+    response = client.post(
+        reverse("services:request_create"),
+        {
+            "household": household_a.number,
+            "category": "repairs",
+            "urgency": "low",
+            "description": "x",
+        },
+    )
+    assert response.status_code == 403
+    assert ResidentRequest.objects.count() == 0

@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -134,7 +134,7 @@ def request_action(request, pk: int, action: str):
     back = _safe_next(request, reverse("services:request_detail", args=[pk]))
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
-        raise PermissionDenied
+        raise Http404
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():
         _error_messages(request, form)

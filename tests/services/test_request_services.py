@@ -295,6 +295,16 @@ def test_daily_task_flags_and_notifies_once(
     )
 
 
+def test_beat_schedules_the_registered_task(settings):
+    from services.request_tasks import flag_overdue_requests
+    from tonglowan.celery import app
+
+    path = settings.DAILY_TASKS["flag_overdue_requests"]
+    assert flag_overdue_requests.name == path
+    assert path in app.tasks
+    assert settings.CELERY_BEAT_SCHEDULE["flag_overdue_requests"]["task"] == path
+
+
 def test_daily_job_runs_once_a_day_in_process(household_a, department, department_user):
     ResidentRequestFactory(
         household=household_a, filed_at=days_ago(10), state=State.ACCEPTED, unit=department

@@ -161,16 +161,22 @@ def refusal_recipients():
     ).distinct()
 
 
-def _notify_refusal(enrolment: SchoolEnrolment) -> None:
+def refusal_url(enrolment: SchoolEnrolment) -> str:
+    return reverse("services:record_detail", kwargs={"kind": "schoolenrolment", "pk": enrolment.pk})
+
+
+def refusal_notifications(enrolment: SchoolEnrolment, user_ids) -> list[Notification]:
     text = _("School refusal: %(school)s refused %(name)s (%(reason)s). The plan forbids refusals.") % {
         "school": enrolment.school,
         "name": enrolment.person.name,
         "reason": enrolment.reason,
     }
-    url = reverse("services:record_detail", kwargs={"kind": "schoolenrolment", "pk": enrolment.pk})
-    Notification.objects.bulk_create(
-        [Notification(user_id=pk, text=text[:300], url=url) for pk in refusal_recipients().values_list("pk", flat=True)]
-    )
+    return [Notification(user_id=pk, text=text[:300], url=refusal_url(enrolment)) for pk in user_ids]
+
+
+def _notify_refusal(enrolment: SchoolEnrolment) -> None:
+    recipients = refusal_recipients().values_list("pk", flat=True)
+    Notification.objects.bulk_create(refusal_notifications(enrolment, recipients))
 
 
 @transaction.atomic

@@ -205,9 +205,9 @@ LOGGING = {
 
 # seed_demo: functions (rng=, stdout=) that add each app's demo records after the registry,
 # and functions (stdout=) that run after the demo accounts exist. Each must be idempotent.
-DEMO_SEEDERS: list[str] = []
-DEMO_ACCOUNT_SEEDERS: list[str] = []
+DEMO_SEEDERS: list[str] = ["services.demo_records.seed_records"]
+DEMO_ACCOUNT_SEEDERS: list[str] = ["services.demo_records.notify_demo_refusals"]
 # Sections that apps above the registry add to the household and person pages
 # (functions (request=, household=|person=, full_ids=) -> {"template", "context"} | None).
-HOUSEHOLD_PAGE_SECTIONS: list[str] = []
-PERSON_PAGE_SECTIONS: list[str] = []
+HOUSEHOLD_PAGE_SECTIONS: list[str] = ["services.record_sections.household_records_section"]
+PERSON_PAGE_SECTIONS: list[str] = ["services.record_sections.person_records_section"]

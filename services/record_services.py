@@ -85,10 +85,10 @@ def _allowed_fields(kind: RecordKind) -> set[str]:
 
 
 @transaction.atomic
-def record_create(*, user, kind: str, unit: Department | None = None, **fields):
-    """Record what a unit delivered. ``fields``: the kind's form fields plus its subject
-    (``person`` or ``household``)."""
-    spec = KINDS[kind]
+def record_create(*, user, record_kind: str, unit: Department | None = None, **fields):
+    """Record what a unit delivered. ``record_kind``: a key of ``record_kinds.KINDS``;
+    ``fields``: that kind's form fields plus its subject (``person`` or ``household``)."""
+    spec = KINDS[record_kind]
     unknown = set(fields) - _allowed_fields(spec) - {spec.subject}
     if unknown:
         raise ValueError(f"not recordable: {sorted(unknown)}")
@@ -102,7 +102,7 @@ def record_create(*, user, kind: str, unit: Department | None = None, **fields):
     record.full_clean()
     record._history_user = user
     record.save()
-    _after_save(record, user=user, escalate=record.escalated_at is not None, status_changed=True)
+    _after_save(record, user=user, escalate=getattr(record, "escalated_at", None) is not None, status_changed=True)
     return record
 
 

@@ -176,7 +176,7 @@ def record_create(request, kind):
     if request.method == "POST" and form.is_valid():
         try:
             record = services.record_create(
-                user=request.user, kind=spec.key, unit=form.cleaned_data.get("unit"), **form.record_fields()
+                user=request.user, record_kind=spec.key, unit=form.cleaned_data.get("unit"), **form.record_fields()
             )
         except ValidationError as exc:
             _attach_errors(form, exc)

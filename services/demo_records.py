@@ -56,9 +56,17 @@ COURSES = [
 ]
 EMPLOYERS = {
     Employment.Kind.LOCAL_FIRM: ["石城县宏达建材有限公司", "琴江镇农贸市场", "石城县白莲食品厂"],
-    Employment.Kind.INDUSTRIAL_PARK: ["石城工业园区鞋业公司", "石城工业园区电子厂", "工业园区服装扶贫车间"],
+    Employment.Kind.INDUSTRIAL_PARK: [
+        "石城工业园区鞋业公司",
+        "石城工业园区电子厂",
+        "工业园区服装扶贫车间",
+    ],
     Employment.Kind.PUBLIC_WELFARE: ["社区保洁公益岗", "社区治安巡逻公益岗", "护林员公益岗"],
-    Employment.Kind.SELF_EMPLOYED: ["个体经营（小吃店）", "个体经营（电动车维修）", "个体经营（种养殖）"],
+    Employment.Kind.SELF_EMPLOYED: [
+        "个体经营（小吃店）",
+        "个体经营（电动车维修）",
+        "个体经营（种养殖）",
+    ],
     Employment.Kind.MIGRANT: ["广东东莞务工", "福建厦门务工", "浙江义乌务工"],
 }
 
@@ -69,7 +77,9 @@ def _at(day: datetime.date) -> datetime.datetime:
 
 def _insert(model, objs, stdout):
     for start in range(0, len(objs), BATCH):
-        bulk_create_with_history(objs[start : start + BATCH], model, batch_size=BATCH, default_change_reason=REASON)
+        bulk_create_with_history(
+            objs[start : start + BATCH], model, batch_size=BATCH, default_change_reason=REASON
+        )
     if stdout is not None:
         stdout.write(f"  {len(objs)} {model._meta.verbose_name_plural}")
     return objs
@@ -103,7 +113,11 @@ def _insurance(rng, people, today, units, stdout):
     for p in people:
         for year, share in ((today.year, 0.93), (today.year - 1, 0.9)):
             if rng.random() < share:
-                place = Place.QINJIANG if p.hukou_status == HukouStatus.MOVED or rng.random() < 0.4 else Place.ORIGIN
+                place = (
+                    Place.QINJIANG
+                    if p.hukou_status == HukouStatus.MOVED or rng.random() < 0.4
+                    else Place.ORIGIN
+                )
                 rows.append(
                     MedicalInsurance(
                         person=p,
@@ -121,7 +135,9 @@ def _schools(rng, people, today, units, stdout):
     rows = []
     pupils = [p for p in people if 6 <= age_on(p.birth_date, today) <= 15]
     waiting = set(rng.sample(range(len(pupils)), k=min(2, len(pupils))))
-    refused = next((i for i in range(len(pupils)) if i not in waiting), None) if len(pupils) > 3 else None
+    refused = (
+        next((i for i in range(len(pupils)) if i not in waiting), None) if len(pupils) > 3 else None
+    )
     term_start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     for i, p in enumerate(pupils):
         age = age_on(p.birth_date, today)
@@ -132,7 +148,11 @@ def _schools(rng, people, today, units, stdout):
         if i in waiting:
             status, reason = SchoolEnrolment.Status.WAITING, "学位已满，等待扩容"
         elif i == refused:
-            status, reason, escalated = SchoolEnrolment.Status.REFUSED, "学校称非本校学区", timezone.now()
+            status, reason, escalated = (
+                SchoolEnrolment.Status.REFUSED,
+                "学校称非本校学区",
+                timezone.now(),
+            )
         elif rng.random() < 0.05:
             continue  # not yet recorded: the rules find these
         rows.append(
@@ -143,7 +163,9 @@ def _schools(rng, people, today, units, stdout):
                 status=status,
                 started_on=term_start
                 if status != SchoolEnrolment.Status.ENROLLED
-                else max(p.move_in, datetime.date(p.birth_date.year + (6 if primary else 12), 9, 1)),
+                else max(
+                    p.move_in, datetime.date(p.birth_date.year + (6 if primary else 12), 9, 1)
+                ),
                 reason=reason,
                 escalated_at=escalated,
                 recorded_unit_id=units["education"],
@@ -156,7 +178,10 @@ def _schools(rng, people, today, units, stdout):
 def _trainings(rng, people, today, units, stdout):
     rows = []
     willing = [
-        p for p in people if p.training_willingness == TrainingWillingness.WILLING and p.labour_capacity in LabourCapacity.able()
+        p
+        for p in people
+        if p.training_willingness == TrainingWillingness.WILLING
+        and p.labour_capacity in LabourCapacity.able()
     ]
     for p in willing:
         if rng.random() >= 0.5 or p.move_in is None:
@@ -172,7 +197,9 @@ def _trainings(rng, people, today, units, stdout):
                 started_on=start,
                 ended_on=start + datetime.timedelta(days=rng.randint(7, 30)),
                 certificate=f"{course}（初级）合格证" if rng.random() < 0.6 else "",
-                recorded_unit_id=units["vocational-school" if provider == "县职业学校" else "human-resources"],
+                recorded_unit_id=units[
+                    "vocational-school" if provider == "县职业学校" else "human-resources"
+                ],
                 recorded_at=_at(start),
             )
         )
@@ -192,10 +219,14 @@ def _employment(rng, households, today, units, stdout):
         ]
         if not able or rng.random() < 0.065:
             continue  # about 6–7 % of households with labour capacity: nobody employed
-        employed = [p for p in able if age_on(p.birth_date, today) < 65 and rng.random() < 0.7] or [rng.choice(able)]
+        employed = [p for p in able if age_on(p.birth_date, today) < 65 and rng.random() < 0.7] or [
+            rng.choice(able)
+        ]
         for p in employed:
             kind = rng.choices(kinds, weights=[25, 25, 10, 10, 30])[0]
-            start = (p.move_in or datetime.date(2019, 1, 1)) + datetime.timedelta(days=rng.randint(10, 400))
+            start = (p.move_in or datetime.date(2019, 1, 1)) + datetime.timedelta(
+                days=rng.randint(10, 400)
+            )
             rows.append(
                 Employment(
                     person=p,
@@ -203,7 +234,11 @@ def _employment(rng, households, today, units, stdout):
                     kind=kind,
                     started_on=min(start, today),
                     monthly_income=Decimal(rng.randrange(1500, 5200, 100)),
-                    recorded_unit_id=units[rng.choices(["human-resources", "poverty-office", "townships"], weights=[80, 10, 10])[0]],
+                    recorded_unit_id=units[
+                        rng.choices(
+                            ["human-resources", "poverty-office", "townships"], weights=[80, 10, 10]
+                        )[0]
+                    ],
                     recorded_at=_at(min(start, today)),
                 )
             )
@@ -213,18 +248,28 @@ def _employment(rng, households, today, units, stdout):
 def _pensions(rng, people, today, units, stdout):
     rows = []
     for p in people:
-        if age_on(p.birth_date, today) < 16 or p.school_status != SchoolStatus.NOT_IN_SCHOOL or rng.random() >= 0.85:
+        if (
+            age_on(p.birth_date, today) < 16
+            or p.school_status != SchoolStatus.NOT_IN_SCHOOL
+            or rng.random() >= 0.85
+        ):
             continue
         sixteen = years_after(p.birth_date, 16)
-        enrolled = max(p.move_in or datetime.date(2019, 1, 1), sixteen) + datetime.timedelta(days=rng.randint(0, 200))
+        enrolled = max(p.move_in or datetime.date(2019, 1, 1), sixteen) + datetime.timedelta(
+            days=rng.randint(0, 200)
+        )
         enrolled = min(enrolled, today)
         if age_on(p.birth_date, enrolled) < 16:
             continue
         rows.append(
             PensionEnrolment(
                 person=p,
-                scheme=PensionEnrolment.Scheme.EMPLOYEE if rng.random() < 0.05 else PensionEnrolment.Scheme.RESIDENT,
-                place=Place.QINJIANG if p.hukou_status == HukouStatus.MOVED else rng.choice([Place.QINJIANG, Place.ORIGIN]),
+                scheme=PensionEnrolment.Scheme.EMPLOYEE
+                if rng.random() < 0.05
+                else PensionEnrolment.Scheme.RESIDENT,
+                place=Place.QINJIANG
+                if p.hukou_status == HukouStatus.MOVED
+                else rng.choice([Place.QINJIANG, Place.ORIGIN]),
                 enrolled_on=enrolled,
                 recorded_unit_id=units["civil-affairs" if rng.random() < 0.8 else "townships"],
                 recorded_at=_at(enrolled),
@@ -253,7 +298,13 @@ def _hukou_and_permits(rng, people, today, units, stdout):
         elif p.hukou_status == HukouStatus.IN_PROGRESS:
             applied = today - datetime.timedelta(days=rng.randint(5, 60))
             migrations.append(
-                HukouMigration(person=p, status=HukouMigration.Status.IN_PROGRESS, applied_on=applied, recorded_unit_id=rng.choice(police), recorded_at=_at(applied))
+                HukouMigration(
+                    person=p,
+                    status=HukouMigration.Status.IN_PROGRESS,
+                    applied_on=applied,
+                    recorded_unit_id=rng.choice(police),
+                    recorded_at=_at(applied),
+                )
             )
         elif age_on(p.birth_date, today) >= 16 and rng.random() < 0.6:
             # Kept at origin: a residence permit after six months' residence, most kept up.
@@ -264,7 +315,11 @@ def _hukou_and_permits(rng, people, today, units, stdout):
             if rng.random() < 0.12 and months_before(due, 12) > issued:
                 due = months_before(due, 12)  # endorsement missed: suspended since then
             previous_due = months_before(due, 12)
-            last = previous_due - datetime.timedelta(days=rng.randint(0, 25)) if previous_due > issued else None
+            last = (
+                previous_due - datetime.timedelta(days=rng.randint(0, 25))
+                if previous_due > issued
+                else None
+            )
             permits.append(
                 ResidencePermit(
                     person=p,
@@ -322,7 +377,12 @@ def _allowances(rng, households, today, units, stdout):
                         recorded_at=_at(move_in),
                     )
                 )
-            elif p.sex == "F" and p.is_head and head.poverty != PovertyStatus.GENERAL and rng.random() < 0.5:
+            elif (
+                p.sex == "F"
+                and p.is_head
+                and head.poverty != PovertyStatus.GENERAL
+                and rng.random() < 0.5
+            ):
                 first.append(
                     Allowance(
                         household_id=p.household_id,
@@ -378,7 +438,9 @@ def _family_planning_and_land(rng, households, today, units, stdout):
                         household_id=hid,
                         kind=kind,
                         location=f"原籍{rng.choice(['山背', '河坑', '下垄', '岭头', '塘坑'])}组",
-                        area_mu=Decimal(rng.randrange(50, 800)) / 100 if kind == LandHolding.Kind.FARMLAND else Decimal(rng.randrange(200, 4000)) / 100,
+                        area_mu=Decimal(rng.randrange(50, 800)) / 100
+                        if kind == LandHolding.Kind.FARMLAND
+                        else Decimal(rng.randrange(200, 4000)) / 100,
                         contract_number=f"360735{rng.randrange(10**9):09d}J",
                         recorded_unit_id=units[unit],
                         recorded_at=_at(move_in),
@@ -394,21 +456,39 @@ def _family_planning_and_land(rng, households, today, units, stdout):
         day = min(today, datetime.date(2020, 3, 1) + datetime.timedelta(days=rng.randint(0, 1500)))
         unit = holding.recorded_unit_id
         if roll < 0.07:
-            kind, income, notice = LandRightEvent.Kind.LEASE, Decimal(rng.randrange(300, 1500, 50)), None
+            kind, income, notice = (
+                LandRightEvent.Kind.LEASE,
+                Decimal(rng.randrange(300, 1500, 50)),
+                None,
+            )
         elif roll < 0.09:
-            kind, income, notice = LandRightEvent.Kind.SHARES, Decimal(rng.randrange(200, 800, 50)), None
+            kind, income, notice = (
+                LandRightEvent.Kind.SHARES,
+                Decimal(rng.randrange(200, 800, 50)),
+                None,
+            )
         elif roll < 0.1:
             kind, income, notice = LandRightEvent.Kind.SWAP, None, None
         elif roll < 0.11:
-            kind, income, notice = LandRightEvent.Kind.WITHDRAWAL, Decimal(rng.randrange(3000, 12000, 100)), months_before(day, 7)
+            kind, income, notice = (
+                LandRightEvent.Kind.WITHDRAWAL,
+                Decimal(rng.randrange(3000, 12000, 100)),
+                months_before(day, 7),
+            )
         else:
-            kind, income, notice = LandRightEvent.Kind.EXPROPRIATION, Decimal(rng.randrange(8000, 30000, 500)), None
+            kind, income, notice = (
+                LandRightEvent.Kind.EXPROPRIATION,
+                Decimal(rng.randrange(8000, 30000, 500)),
+                None,
+            )
         events.append(
             LandRightEvent(
                 holding=holding,
                 kind=kind,
                 happened_on=day,
-                counterparty=rng.choice(["石城县绿源农业合作社", "本组村民", "县城投公司", "原籍村集体经济组织"]),
+                counterparty=rng.choice(
+                    ["石城县绿源农业合作社", "本组村民", "县城投公司", "原籍村集体经济组织"]
+                ),
                 income=income,
                 notice_given_on=notice,
                 recorded_unit_id=unit,
@@ -427,10 +507,16 @@ def notify_demo_refusals(*, stdout=None):
 
     recipients = list(refusal_recipients().values_list("pk", flat=True))
     new = []
-    refusals = SchoolEnrolment.objects.filter(status=SchoolEnrolment.Status.REFUSED, escalated_at__isnull=False)
+    refusals = SchoolEnrolment.objects.filter(
+        status=SchoolEnrolment.Status.REFUSED, escalated_at__isnull=False
+    )
     with translation.override(settings.LANGUAGE_CODE):
         for enrolment in refusals.select_related("person"):
-            told = set(Notification.objects.filter(url=refusal_url(enrolment)).values_list("user_id", flat=True))
+            told = set(
+                Notification.objects.filter(url=refusal_url(enrolment)).values_list(
+                    "user_id", flat=True
+                )
+            )
             new += refusal_notifications(enrolment, [pk for pk in recipients if pk not in told])
     Notification.objects.bulk_create(new)
     if stdout is not None and new:

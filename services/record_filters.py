@@ -28,13 +28,21 @@ class RecordFilter(django_filters.FilterSet):
         self.filters["building"] = django_filters.ModelChoiceFilter(
             label=_("building"), field_name=f"{prefix}dwelling__building", queryset=buildings
         )
-        date_path = f"{kind.date_field}__date" if kind.date_field == "recorded_at" else kind.date_field
+        date_path = (
+            f"{kind.date_field}__date" if kind.date_field == "recorded_at" else kind.date_field
+        )
         date_label = kind.model._meta.get_field(kind.date_field).verbose_name
         self.filters["date_from"] = django_filters.DateFilter(
-            label=_("%(field)s from") % {"field": date_label}, field_name=date_path, lookup_expr="gte", widget=DATE_INPUT
+            label=_("%(field)s from") % {"field": date_label},
+            field_name=date_path,
+            lookup_expr="gte",
+            widget=DATE_INPUT,
         )
         self.filters["date_to"] = django_filters.DateFilter(
-            label=_("%(field)s until") % {"field": date_label}, field_name=date_path, lookup_expr="lte", widget=DATE_INPUT
+            label=_("%(field)s until") % {"field": date_label},
+            field_name=date_path,
+            lookup_expr="lte",
+            widget=DATE_INPUT,
         )
         if kind.choice_filter:
             field = kind.model._meta.get_field(kind.choice_filter)

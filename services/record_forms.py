@@ -49,7 +49,9 @@ class PickerMixin:
     (the full number) for people; ``household_number`` for households; ``unit`` for staff.
     After ``is_valid()``, ``subject_fields()`` holds what the service takes."""
 
-    def setup_picker(self, *, subject, user, person=None, household=None, units=None, allowance=False):
+    def setup_picker(
+        self, *, subject, user, person=None, household=None, units=None, allowance=False
+    ):
         self.user = user
         self._subject = subject
         self._household = household
@@ -84,33 +86,52 @@ class PickerMixin:
                 )
             else:
                 self.fields["person_id_number"] = forms.CharField(
-                    label=_("person's ID number (for personal assistance)"), max_length=30, required=False
+                    label=_("person's ID number (for personal assistance)"),
+                    max_length=30,
+                    required=False,
                 )
 
     def picker_names(self):
-        return [n for n in ("unit", "household_number", "id_number", "person", "person_id_number") if n in self.fields]
+        return [
+            n
+            for n in ("unit", "household_number", "id_number", "person", "person_id_number")
+            if n in self.fields
+        ]
 
     def clean_picker(self, cleaned):
         chosen = {}
         if "id_number" in self.fields and cleaned.get("id_number"):
-            person = person_by_id_number(user=self.user, id_number=normalize_id_number(cleaned["id_number"]))
+            person = person_by_id_number(
+                user=self.user, id_number=normalize_id_number(cleaned["id_number"])
+            )
             if person is None:
-                self.add_error("id_number", _("Nobody in your scope has this ID number. Enter all 18 characters."))
+                self.add_error(
+                    "id_number",
+                    _("Nobody in your scope has this ID number. Enter all 18 characters."),
+                )
             else:
                 chosen["person"] = person
         if "person" in self.fields and cleaned.get("person"):
             chosen["person"] = cleaned["person"]
         household = self._household
         if "household_number" in self.fields and cleaned.get("household_number"):
-            household = household_by_number(user=self.user, number=cleaned["household_number"].strip())
+            household = household_by_number(
+                user=self.user, number=cleaned["household_number"].strip()
+            )
             if household is None:
-                self.add_error("household_number", _("No household with this number in your scope."))
+                self.add_error(
+                    "household_number", _("No household with this number in your scope.")
+                )
         if self._subject == HOUSEHOLD and household is not None:
             chosen["household"] = household
         if "person_id_number" in self.fields and cleaned.get("person_id_number"):
-            person = person_by_id_number(user=self.user, id_number=normalize_id_number(cleaned["person_id_number"]))
+            person = person_by_id_number(
+                user=self.user, id_number=normalize_id_number(cleaned["person_id_number"])
+            )
             if person is None or (household is not None and person.household_id != household.pk):
-                self.add_error("person_id_number", _("No member of this household has this ID number."))
+                self.add_error(
+                    "person_id_number", _("No member of this household has this ID number.")
+                )
             else:
                 chosen["person"] = person
         self._chosen = chosen
@@ -135,7 +156,17 @@ class RecordForm(PickerMixin, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, data=None, *, kind: RecordKind, user, instance=None, person=None, household=None, units=None):
+    def __init__(
+        self,
+        data=None,
+        *,
+        kind: RecordKind,
+        user,
+        instance=None,
+        person=None,
+        household=None,
+        units=None,
+    ):
         initial = model_to_dict(instance, fields=kind.fields) if instance is not None else None
         if instance is not None and kind.key == "allowance":
             initial["person"] = instance.person_id
@@ -168,7 +199,11 @@ class RecordForm(PickerMixin, forms.Form):
         return {**fields, **self.subject_fields()}
 
     def changed_record_fields(self) -> dict:
-        names = [n for n in self.changed_data if n in self.kind.fields or (n == "person" and self.kind.key == "allowance")]
+        names = [
+            n
+            for n in self.changed_data
+            if n in self.kind.fields or (n == "person" and self.kind.key == "allowance")
+        ]
         values = {n: self.cleaned_data[n] for n in names}
         if "person" in values:
             values["person"] = self.subject_fields().get("person")
@@ -184,7 +219,9 @@ _FORM_CLASSES: dict[str, type] = {}
 
 def record_form_class(kind: RecordKind) -> type:
     if kind.key not in _FORM_CLASSES:
-        declared = fields_for_model(kind.model, fields=kind.fields, widgets=_widgets(kind.model, kind.fields))
+        declared = fields_for_model(
+            kind.model, fields=kind.fields, widgets=_widgets(kind.model, kind.fields)
+        )
         if kind.key == "residencepermit":
             declared["valid_until"].required = False
             declared["valid_until"].help_text = _("Leave empty for one year after the issue date.")
@@ -195,7 +232,13 @@ def record_form_class(kind: RecordKind) -> type:
 class LandEventForm(forms.Form):
     def __init__(self, data=None, *, units=None):
         super().__init__(data)
-        self.fields.update(fields_for_model(LandRightEvent, fields=LAND_EVENT_FIELDS, widgets=_widgets(LandRightEvent, LAND_EVENT_FIELDS)))
+        self.fields.update(
+            fields_for_model(
+                LandRightEvent,
+                fields=LAND_EVENT_FIELDS,
+                widgets=_widgets(LandRightEvent, LAND_EVENT_FIELDS),
+            )
+        )
         if units is not None:
             self.fields["unit"] = forms.ModelChoiceField(label=_("recording unit"), queryset=units)
             self.order_fields(["unit", *LAND_EVENT_FIELDS])
@@ -229,10 +272,14 @@ class ConvertForm(forms.Form):
 
 
 class WillingnessForm(PickerMixin, forms.Form):
-    training_willingness = forms.ChoiceField(label=_("willing to train"), choices=TrainingWillingness.choices, required=False)
+    training_willingness = forms.ChoiceField(
+        label=_("willing to train"), choices=TrainingWillingness.choices, required=False
+    )
 
     def __init__(self, data=None, *, user, person=None, household=None):
-        super().__init__(data, initial={"training_willingness": person.training_willingness} if person else None)
+        super().__init__(
+            data, initial={"training_willingness": person.training_willingness} if person else None
+        )
         self.setup_picker(subject=PERSON, user=user, person=person, household=household)
         self.order_fields([*self.picker_names(), "training_willingness"])
         self.helper = FormHelper()

@@ -152,7 +152,14 @@ KINDS: dict[str, RecordKind] = {
             units=("civil-affairs", "womens-federation", "disabled-federation", "townships"),
             subject=HOUSEHOLD,
             fields=("kind", "started_on", "ended_on", "monthly_amount", "note"),
-            columns=("kind", "person", "started_on", "ended_on", "monthly_amount", "converted_from"),
+            columns=(
+                "kind",
+                "person",
+                "started_on",
+                "ended_on",
+                "monthly_amount",
+                "converted_from",
+            ),
             date_field="started_on",
             choice_filter="kind",
             unit_subkinds={

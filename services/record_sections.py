@@ -54,11 +54,18 @@ def household_records_section(*, request, household, full_ids=False):
         if kind.subject == HOUSEHOLD:
             qs = qs.filter(household=household)
             if kind.key == "landholding":
-                qs = qs.prefetch_related(Prefetch("events", queryset=LandRightEvent.objects.order_by("-happened_on")))
+                qs = qs.prefetch_related(
+                    Prefetch("events", queryset=LandRightEvent.objects.order_by("-happened_on"))
+                )
         else:
             qs = qs.filter(person__household=household)
         groups.append(_group(user, kind, qs, kind.key in may_record))
     return {
         "template": "services/records/partials/_records_section.html",
-        "context": {"groups": groups, "param": "household", "subject_pk": household.pk, "show_person": True},
+        "context": {
+            "groups": groups,
+            "param": "household",
+            "subject_pk": household.pk,
+            "show_person": True,
+        },
     }

@@ -54,7 +54,11 @@ def recordable_kinds(user) -> list[RecordKind]:
 
 
 def _subject_building_path(kind: RecordKind) -> str:
-    return "household__dwelling__building_id" if kind.subject == HOUSEHOLD else "person__household__dwelling__building_id"
+    return (
+        "household__dwelling__building_id"
+        if kind.subject == HOUSEHOLD
+        else "person__household__dwelling__building_id"
+    )
 
 
 def records_for_user(user, kind: RecordKind):

@@ -44,7 +44,9 @@ def _subkind_labels(kind: RecordKind, unit_code: str) -> str:
     return "、".join(str(labels[v]) for v in kind.unit_subkinds.get(unit_code, ()))
 
 
-def _recording_unit(*, user, kind: RecordKind, unit: Department | None, subkind: str | None) -> Department:
+def _recording_unit(
+    *, user, kind: RecordKind, unit: Department | None, subkind: str | None
+) -> Department:
     """The unit a new record is made for. A department user records for their own unit
     and only kinds it owns (PermissionDenied otherwise); staff choose the unit."""
     if not user.has_perm(f"services.add_{kind.model._meta.model_name}"):
@@ -54,7 +56,10 @@ def _recording_unit(*, user, kind: RecordKind, unit: Department | None, subkind:
             raise ValidationError({"unit": _("Choose the unit on whose behalf you record this.")})
         if unit.code not in kind.units:
             raise ValidationError(
-                {"unit": _("%(unit)s is not responsible for %(kind)s.") % {"unit": unit, "kind": kind.label}}
+                {
+                    "unit": _("%(unit)s is not responsible for %(kind)s.")
+                    % {"unit": unit, "kind": kind.label}
+                }
             )
     else:
         own = recording_unit_of(user)
@@ -63,7 +68,10 @@ def _recording_unit(*, user, kind: RecordKind, unit: Department | None, subkind:
         unit = own
     if not kind.unit_may_record(unit.code, subkind):
         raise ValidationError(
-            {"kind": _("%(unit)s records only: %(kinds)s.") % {"unit": unit, "kinds": _subkind_labels(kind, unit.code)}}
+            {
+                "kind": _("%(unit)s records only: %(kinds)s.")
+                % {"unit": unit, "kinds": _subkind_labels(kind, unit.code)}
+            }
         )
     return unit
 
@@ -74,9 +82,13 @@ def _check_subject_active(kind: RecordKind, fields: dict) -> None:
         message = _("Choose the person.") if kind.subject == PERSON else _("Choose the household.")
         raise ValidationError({kind.subject: message})
     if kind.subject == PERSON and not (subject.is_active and subject.household.is_active):
-        raise ValidationError({"person": _("%(name)s no longer lives in the community.") % {"name": subject.name}})
+        raise ValidationError(
+            {"person": _("%(name)s no longer lives in the community.") % {"name": subject.name}}
+        )
     if kind.subject == HOUSEHOLD and not subject.is_active:
-        raise ValidationError({"household": _("Household %(number)s has moved out.") % {"number": subject.number}})
+        raise ValidationError(
+            {"household": _("Household %(number)s has moved out.") % {"number": subject.number}}
+        )
 
 
 def _allowed_fields(kind: RecordKind) -> set[str]:
@@ -102,7 +114,12 @@ def record_create(*, user, record_kind: str, unit: Department | None = None, **f
     record.full_clean()
     record._history_user = user
     record.save()
-    _after_save(record, user=user, escalate=getattr(record, "escalated_at", None) is not None, status_changed=True)
+    _after_save(
+        record,
+        user=user,
+        escalate=getattr(record, "escalated_at", None) is not None,
+        status_changed=True,
+    )
     return record
 
 
@@ -119,7 +136,10 @@ def record_update(*, user, record, expected_version: int, **fields):
         unit = recording_unit_of(user)
         if not spec.unit_may_record(unit.code, fields["kind"]):
             raise ValidationError(
-                {"kind": _("%(unit)s records only: %(kinds)s.") % {"unit": unit, "kinds": _subkind_labels(spec, unit.code)}}
+                {
+                    "kind": _("%(unit)s records only: %(kinds)s.")
+                    % {"unit": unit, "kinds": _subkind_labels(spec, unit.code)}
+                }
             )
     old_status = getattr(record, "status", None)
     for name, value in fields.items():
@@ -136,7 +156,12 @@ def record_update(*, user, record, expected_version: int, **fields):
     record.full_clean()
     record._history_user = user
     save_versioned(record, expected_version=expected_version, update_fields=update_fields)
-    _after_save(record, user=user, escalate=escalate, status_changed=getattr(record, "status", None) != old_status)
+    _after_save(
+        record,
+        user=user,
+        escalate=escalate,
+        status_changed=getattr(record, "status", None) != old_status,
+    )
     return record
 
 
@@ -154,11 +179,15 @@ def _after_save(record, *, user, escalate: bool, status_changed: bool) -> None:
 def refusal_recipients():
     """Users told of a school's refusal: the education bureau's and the supervisors'."""
     User = get_user_model()
-    return User.objects.filter(is_active=True).filter(
-        Q(profile__department__code="education")
-        | Q(profile__department__supervises=True)
-        | Q(groups__name=Role.SUPERVISOR.value)
-    ).distinct()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(profile__department__code="education")
+            | Q(profile__department__supervises=True)
+            | Q(groups__name=Role.SUPERVISOR.value)
+        )
+        .distinct()
+    )
 
 
 def refusal_url(enrolment: SchoolEnrolment) -> str:
@@ -166,12 +195,16 @@ def refusal_url(enrolment: SchoolEnrolment) -> str:
 
 
 def refusal_notifications(enrolment: SchoolEnrolment, user_ids) -> list[Notification]:
-    text = _("School refusal: %(school)s refused %(name)s (%(reason)s). The plan forbids refusals.") % {
+    text = _(
+        "School refusal: %(school)s refused %(name)s (%(reason)s). The plan forbids refusals."
+    ) % {
         "school": enrolment.school,
         "name": enrolment.person.name,
         "reason": enrolment.reason,
     }
-    return [Notification(user_id=pk, text=text[:300], url=refusal_url(enrolment)) for pk in user_ids]
+    return [
+        Notification(user_id=pk, text=text[:300], url=refusal_url(enrolment)) for pk in user_ids
+    ]
 
 
 def _notify_refusal(enrolment: SchoolEnrolment) -> None:
@@ -191,8 +224,12 @@ def residence_permit_endorse(
     opens_on = months_before(permit.valid_until, 1)
     if endorsed_on < opens_on:
         raise ValidationError(
-            {"endorsed_on": _("The endorsement is due in the month before %(due)s: not before %(opens)s.")
-             % {"due": permit.valid_until.isoformat(), "opens": opens_on.isoformat()}}
+            {
+                "endorsed_on": _(
+                    "The endorsement is due in the month before %(due)s: not before %(opens)s."
+                )
+                % {"due": permit.valid_until.isoformat(), "opens": opens_on.isoformat()}
+            }
         )
     if endorsed_on > timezone.localdate():
         raise ValidationError({"endorsed_on": _("The endorsement date cannot be in the future.")})
@@ -207,14 +244,18 @@ def residence_permit_endorse(
     permit.last_endorsed_on = endorsed_on
     permit.full_clean()
     permit._history_user = user
-    save_versioned(permit, expected_version=expected_version, update_fields=["valid_until", "last_endorsed_on"])
+    save_versioned(
+        permit, expected_version=expected_version, update_fields=["valid_until", "last_endorsed_on"]
+    )
     return permit
 
 
 def _may_live_as_urban(household_id: int, day: datetime.date) -> bool:
     """Urban 低保 needs a member whose hukou moved to the community or who holds a
     residence permit valid on ``day`` (plan measure 6.4)."""
-    moved = Person.objects.filter(household_id=household_id, is_active=True, hukou_status=HukouStatus.MOVED)
+    moved = Person.objects.filter(
+        household_id=household_id, is_active=True, hukou_status=HukouStatus.MOVED
+    )
     permits = ResidencePermit.objects.filter(
         person__household_id=household_id, issued_on__lte=day, valid_until__gte=day
     )
@@ -235,18 +276,32 @@ def allowance_convert(
     ``converted_on`` and the other starts that day, linked by ``converted_from``."""
     dibao = (Allowance.Kind.DIBAO_RURAL, Allowance.Kind.DIBAO_URBAN)
     if allowance.kind not in dibao:
-        raise ValidationError({"kind": _("Only the minimum living allowance converts between rural and urban.")})
-    target = Allowance.Kind.DIBAO_URBAN if allowance.kind == Allowance.Kind.DIBAO_RURAL else Allowance.Kind.DIBAO_RURAL
+        raise ValidationError(
+            {"kind": _("Only the minimum living allowance converts between rural and urban.")}
+        )
+    target = (
+        Allowance.Kind.DIBAO_URBAN
+        if allowance.kind == Allowance.Kind.DIBAO_RURAL
+        else Allowance.Kind.DIBAO_RURAL
+    )
     unit = _recording_unit(user=user, kind=KINDS["allowance"], unit=unit, subkind=target)
     if Allowance.objects.filter(converted_from=allowance).exists():
         raise ValidationError(_("This allowance has been converted already."))
     if converted_on <= allowance.started_on:
-        raise ValidationError({"converted_on": _("The conversion date must be after the allowance started.")})
+        raise ValidationError(
+            {"converted_on": _("The conversion date must be after the allowance started.")}
+        )
     if allowance.ended_on is not None and allowance.ended_on < converted_on:
         raise ValidationError({"converted_on": _("The allowance had ended before that date.")})
-    if target == Allowance.Kind.DIBAO_URBAN and not _may_live_as_urban(allowance.household_id, converted_on):
+    if target == Allowance.Kind.DIBAO_URBAN and not _may_live_as_urban(
+        allowance.household_id, converted_on
+    ):
         raise ValidationError(
-            {"converted_on": _("Urban allowance needs a member whose hukou moved here or who holds a valid residence permit.")}
+            {
+                "converted_on": _(
+                    "Urban allowance needs a member whose hukou moved here or who holds a valid residence permit."
+                )
+            }
         )
     allowance.ended_on = converted_on - datetime.timedelta(days=1)
     allowance._history_user = user
@@ -269,7 +324,9 @@ def allowance_convert(
 
 
 @transaction.atomic
-def land_right_event_create(*, user, holding: LandHolding, unit: Department | None = None, **fields) -> LandRightEvent:
+def land_right_event_create(
+    *, user, holding: LandHolding, unit: Department | None = None, **fields
+) -> LandRightEvent:
     """Record a transfer, swap, lease, shares, mortgage, withdrawal or expropriation of a
     holding (DOMAIN.md §9). A withdrawal needs written notice six months ahead."""
     unknown = set(fields) - set(LAND_EVENT_FIELDS)
@@ -284,11 +341,14 @@ def land_right_event_create(*, user, holding: LandHolding, unit: Department | No
 
 
 @transaction.atomic
-def training_willingness_set(*, user, person: Person, willingness: str, expected_version: int) -> Person:
+def training_willingness_set(
+    *, user, person: Person, willingness: str, expected_version: int
+) -> Person:
     """A unit that records training notes whether the person is willing to train; the
     registry's own service makes the change."""
     if not any(k.key == "training" for k in recordable_kinds(user)):
         raise PermissionDenied
     person._history_user = user
-    return person_update(person=person, expected_version=expected_version, training_willingness=willingness)
-
+    return person_update(
+        person=person, expected_version=expected_version, training_willingness=willingness
+    )

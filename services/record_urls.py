@@ -11,7 +11,11 @@ urlpatterns = [
     path("records/willingness/", views.training_willingness, name="training_willingness"),
     path("records/residencepermit/<int:pk>/endorse/", views.permit_endorse, name="permit_endorse"),
     path("records/allowance/<int:pk>/convert/", views.allowance_convert, name="allowance_convert"),
-    path("records/landholding/<int:pk>/events/new/", views.land_event_create, name="land_event_create"),
+    path(
+        "records/landholding/<int:pk>/events/new/",
+        views.land_event_create,
+        name="land_event_create",
+    ),
     path("records/<str:kind>/", views.record_list, name="record_list"),
     path("records/<str:kind>/new/", views.record_create, name="record_create"),
     path("records/<str:kind>/<int:pk>/", views.record_detail, name="record_detail"),

@@ -101,7 +101,10 @@ def record_home(request):
     return render(
         request,
         "services/records/home.html",
-        {"unit": recording_unit_of(request.user), "rows": [(k, k.key in may_record) for k in kinds]},
+        {
+            "unit": recording_unit_of(request.user),
+            "rows": [(k, k.key in may_record) for k in kinds],
+        },
     )
 
 
@@ -111,7 +114,12 @@ def record_list(request, kind):
     qs = records_for_user(request.user, spec).order_by(*spec.model._meta.ordering, "-pk")
     if spec.key == "landholding":
         qs = qs.prefetch_related("events")
-    filterset = RecordFilter(request.GET or None, queryset=qs, kind=spec, buildings=buildings_for_user(request.user).order_by("code"))
+    filterset = RecordFilter(
+        request.GET or None,
+        queryset=qs,
+        kind=spec,
+        buildings=buildings_for_user(request.user).order_by("code"),
+    )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     records = list(page)
     editable = editable_ids(request.user, records)
@@ -139,13 +147,27 @@ def record_detail(request, kind, pk):
         record.history.select_related("history_user__profile").order_by("-history_date")[:50],
         label=str(spec.label_singular),
     )
-    fields = [(spec.model._meta.get_field(n).verbose_name, cell(record, n)) for n in (*spec.columns, "note") if n not in ("person",)]
-    context = {"kind": spec, "record": record, "fields": fields, "history": history, "can_edit": can_edit_record(request.user, record)}
+    fields = [
+        (spec.model._meta.get_field(n).verbose_name, cell(record, n))
+        for n in (*spec.columns, "note")
+        if n not in ("person",)
+    ]
+    context = {
+        "kind": spec,
+        "record": record,
+        "fields": fields,
+        "history": history,
+        "can_edit": can_edit_record(request.user, record),
+    }
     if spec.key == "landholding":
-        context["events"] = record.events.select_related("recorded_unit").order_by("-happened_on", "-pk")
+        context["events"] = record.events.select_related("recorded_unit").order_by(
+            "-happened_on", "-pk"
+        )
         context["may_add_event"] = spec in recordable_kinds(request.user)
     if spec.key == "residencepermit":
-        context["endorse_form"] = EndorseForm(initial={"endorsed_on": datetime.date.today(), "version": record.version})
+        context["endorse_form"] = EndorseForm(
+            initial={"endorsed_on": datetime.date.today(), "version": record.version}
+        )
         context["suspended"] = record.is_suspended_on(datetime.date.today())
     return render(request, "services/records/record_detail.html", context)
 
@@ -159,7 +181,11 @@ def _preselected(request, spec):
     elif request.GET.get("household", "").isdigit():
         household = household_get_for_user(user=request.user, pk=int(request.GET["household"]))
     elif request.GET.get("household_number"):
-        household = households_for_user(request.user).filter(number=request.GET["household_number"].strip()).first()
+        household = (
+            households_for_user(request.user)
+            .filter(number=request.GET["household_number"].strip())
+            .first()
+        )
         if household is None:
             messages.error(request, _("No household with this number in your scope."))
     return person, household
@@ -171,52 +197,81 @@ def record_create(request, kind):
     person, household = _preselected(request, spec)
     form_class = record_form_class(spec)
     form = form_class(
-        request.POST or None, kind=spec, user=request.user, person=person, household=household, units=_staff_units(request.user, spec)
+        request.POST or None,
+        kind=spec,
+        user=request.user,
+        person=person,
+        household=household,
+        units=_staff_units(request.user, spec),
     )
     if request.method == "POST" and form.is_valid():
         try:
             record = services.record_create(
-                user=request.user, record_kind=spec.key, unit=form.cleaned_data.get("unit"), **form.record_fields()
+                user=request.user,
+                record_kind=spec.key,
+                unit=form.cleaned_data.get("unit"),
+                **form.record_fields(),
             )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
             messages.success(request, _("%(kind)s recorded.") % {"kind": spec.label_singular})
             return redirect("services:record_detail", kind=spec.key, pk=record.pk)
-    context = {"kind": spec, "form": form, "household": household, "person": person, "pick_household": spec.subject != HOUSEHOLD or household is None}
+    context = {
+        "kind": spec,
+        "form": form,
+        "household": household,
+        "person": person,
+        "pick_household": spec.subject != HOUSEHOLD or household is None,
+    }
     return render(request, "services/records/record_form.html", context)
 
 
 def record_edit(request, kind, pk):
     spec = get_kind(kind)
     record = record_get_for_user(user=request.user, kind=spec, pk=pk, write=True)
-    form = record_form_class(spec)(request.POST or None, kind=spec, user=request.user, instance=record)
+    form = record_form_class(spec)(
+        request.POST or None, kind=spec, user=request.user, instance=record
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.record_update(
-                user=request.user, record=record, expected_version=form.expected_version, **form.changed_record_fields()
+                user=request.user,
+                record=record,
+                expected_version=form.expected_version,
+                **form.changed_record_fields(),
             )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
             messages.success(request, _("%(kind)s saved.") % {"kind": spec.label_singular})
             return redirect("services:record_detail", kind=spec.key, pk=record.pk)
-    return render(request, "services/records/record_form.html", {"kind": spec, "form": form, "record": record})
+    return render(
+        request, "services/records/record_form.html", {"kind": spec, "form": form, "record": record}
+    )
 
 
 @require_POST
 def permit_endorse(request, pk):
-    permit = record_get_for_user(user=request.user, kind=KINDS["residencepermit"], pk=pk, write=True)
+    permit = record_get_for_user(
+        user=request.user, kind=KINDS["residencepermit"], pk=pk, write=True
+    )
     form = EndorseForm(request.POST)
     if form.is_valid():
         try:
             services.residence_permit_endorse(
-                user=request.user, permit=permit, endorsed_on=form.cleaned_data["endorsed_on"], expected_version=form.cleaned_data["version"]
+                user=request.user,
+                permit=permit,
+                endorsed_on=form.cleaned_data["endorsed_on"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Endorsed: valid until %(date)s.") % {"date": permit.valid_until.isoformat()})
+            messages.success(
+                request,
+                _("Endorsed: valid until %(date)s.") % {"date": permit.valid_until.isoformat()},
+            )
     else:
         messages.error(request, _("Enter the endorsement date."))
     return redirect("services:record_detail", kind="residencepermit", pk=permit.pk)
@@ -226,7 +281,9 @@ def allowance_convert(request, pk):
     spec = KINDS["allowance"]
     allowance = record_get_for_user(user=request.user, kind=spec, pk=pk)
     _require_recordable(request.user, spec)
-    form = ConvertForm(request.POST or None, allowance=allowance, units=_staff_units(request.user, spec))
+    form = ConvertForm(
+        request.POST or None, allowance=allowance, units=_staff_units(request.user, spec)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             new = services.allowance_convert(
@@ -242,7 +299,9 @@ def allowance_convert(request, pk):
         else:
             messages.success(request, _("Allowance converted."))
             return redirect("services:record_detail", kind="allowance", pk=new.pk)
-    return render(request, "services/records/allowance_convert.html", {"allowance": allowance, "form": form})
+    return render(
+        request, "services/records/allowance_convert.html", {"allowance": allowance, "form": form}
+    )
 
 
 def land_event_create(request, pk):
@@ -253,20 +312,27 @@ def land_event_create(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.land_right_event_create(
-                user=request.user, holding=holding, unit=form.cleaned_data.get("unit"), **form.event_fields()
+                user=request.user,
+                holding=holding,
+                unit=form.cleaned_data.get("unit"),
+                **form.event_fields(),
             )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
             messages.success(request, _("Land-right event recorded."))
             return redirect("services:record_detail", kind="landholding", pk=holding.pk)
-    return render(request, "services/records/land_event_form.html", {"holding": holding, "form": form})
+    return render(
+        request, "services/records/land_event_form.html", {"holding": holding, "form": form}
+    )
 
 
 def training_willingness(request):
     _require_recordable(request.user, KINDS["training"])
     person, household = _preselected(request, KINDS["training"])
-    form = WillingnessForm(request.POST or None, user=request.user, person=person, household=household)
+    form = WillingnessForm(
+        request.POST or None, user=request.user, person=person, household=household
+    )
     if request.method == "POST" and form.is_valid():
         chosen = form.subject_fields()["person"]
         try:
@@ -279,6 +345,12 @@ def training_willingness(request):
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s: willingness to train saved.") % {"name": chosen.name})
+            messages.success(
+                request, _("%(name)s: willingness to train saved.") % {"name": chosen.name}
+            )
             return redirect("services:record_list", kind="training")
-    return render(request, "services/records/willingness_form.html", {"form": form, "household": household, "person": person})
+    return render(
+        request,
+        "services/records/willingness_form.html",
+        {"form": form, "household": household, "person": person},
+    )

@@ -158,5 +158,7 @@ def unit_user(code: str, username: str | None = None):
 
     user = UserFactory(username=username or f"unit-{code}")
     user.groups.add(Group.objects.get(name=Role.DEPARTMENT.value))
-    UserProfile.objects.create(user=user, department=Department.objects.get(code=code), display_name=code)
+    UserProfile.objects.create(
+        user=user, department=Department.objects.get(code=code), display_name=code
+    )
     return user

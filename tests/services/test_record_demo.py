@@ -40,16 +40,24 @@ def test_demo_covers_every_kind_with_valid_records(demo_records):
 
 def test_demo_leaves_the_gaps_the_rules_look_for(demo_records):
     people = Person.objects.filter(is_active=True).count()
-    insured = MedicalInsurance.objects.filter(year=MedicalInsurance.objects.order_by("-year").values("year")[:1]).count()
+    insured = MedicalInsurance.objects.filter(
+        year=MedicalInsurance.objects.order_by("-year").values("year")[:1]
+    ).count()
     assert 0.85 * people < insured < people
     assert SchoolEnrolment.objects.filter(status="refused", escalated_at__isnull=False).count() == 1
     assert SchoolEnrolment.objects.filter(status="waiting").count() == 2
-    able = Person.objects.filter(household=OuterRef("pk"), is_active=True, labour_capacity__in=LabourCapacity.able())
+    able = Person.objects.filter(
+        household=OuterRef("pk"), is_active=True, labour_capacity__in=LabourCapacity.able()
+    )
     employed = Employment.objects.filter(person__household=OuterRef("pk"))
     with_labour = Household.objects.filter(Exists(able))
     idle = with_labour.filter(~Exists(employed)).count()
     assert 0 < idle < 0.15 * with_labour.count()
-    late = [t for t in Training.objects.select_related("person__household") if (t.started_on - t.person.household.move_in_date).days > 365]
+    late = [
+        t
+        for t in Training.objects.select_related("person__household")
+        if (t.started_on - t.person.household.move_in_date).days > 365
+    ]
     assert 0 < len(late) < Training.objects.count()
     assert Allowance.objects.filter(converted_from__isnull=False).exists()
     assert ResidencePermit.objects.exists()

@@ -45,7 +45,9 @@ def _prime(user, person):
 
 
 @pytest.mark.parametrize("records_per_kind", [1, 4])
-def test_person_section_runs_one_query_per_kind(staff_user, household_a, django_assert_num_queries, records_per_kind):
+def test_person_section_runs_one_query_per_kind(
+    staff_user, household_a, django_assert_num_queries, records_per_kind
+):
     person = household_a.members.get()
     _every_person_kind(person, records_per_kind)
     _prime(staff_user, person)
@@ -56,7 +58,9 @@ def test_person_section_runs_one_query_per_kind(staff_user, household_a, django_
 
 
 @pytest.mark.parametrize("records_per_kind", [1, 3])
-def test_household_section_runs_one_query_per_kind(staff_user, household_a, django_assert_num_queries, records_per_kind):
+def test_household_section_runs_one_query_per_kind(
+    staff_user, household_a, django_assert_num_queries, records_per_kind
+):
     person = household_a.members.get()
     for _ in range(records_per_kind):
         _every_person_kind(PersonFactory(household=household_a))
@@ -69,7 +73,9 @@ def test_household_section_runs_one_query_per_kind(staff_user, household_a, djan
     assert len(section["context"]["groups"]) == 10
 
 
-def test_person_page_query_count_is_constant(client_for, staff_user, household_a, django_assert_num_queries):
+def test_person_page_query_count_is_constant(
+    client_for, staff_user, household_a, django_assert_num_queries
+):
     person = household_a.members.get()
     _every_person_kind(person)
     client = client_for(staff_user)
@@ -110,4 +116,6 @@ def test_leader_reads_no_records_of_another_building(leader_a, household_b):
 
 
 def test_outsider_gets_no_section(outsider, household_a):
-    assert person_records_section(request=_request(outsider), person=household_a.members.get()) is None
+    assert (
+        person_records_section(request=_request(outsider), person=household_a.members.get()) is None
+    )

@@ -16,7 +16,6 @@ from services.models import (
     HukouMigration,
     LandRightEvent,
     PensionEnrolment,
-    ResidencePermit,
     SchoolEnrolment,
     Training,
 )
@@ -46,7 +45,9 @@ TRAINING = {
 def test_unit_records_training_with_its_unit_and_user(department_user, household_a):
     person = household_a.members.get()
 
-    training = services.record_create(user=department_user, record_kind="training", person=person, **TRAINING)
+    training = services.record_create(
+        user=department_user, record_kind="training", person=person, **TRAINING
+    )
 
     assert training.recorded_unit.code == "human-resources"
     assert training.recorded_by == department_user
@@ -90,13 +91,21 @@ def test_staff_choose_a_responsible_unit(staff_user, household_a):
     assert "unit" in missing.value.error_dict
     with pytest.raises(ValidationError) as wrong:
         services.record_create(
-            user=staff_user, record_kind="training", unit=Department.objects.get(code="education"), person=person, **TRAINING
+            user=staff_user,
+            record_kind="training",
+            unit=Department.objects.get(code="education"),
+            person=person,
+            **TRAINING,
         )
     assert "unit" in wrong.value.error_dict
     assert not Training.objects.exists()
 
     training = services.record_create(
-        user=staff_user, record_kind="training", unit=Department.objects.get(code="vocational-school"), person=person, **TRAINING
+        user=staff_user,
+        record_kind="training",
+        unit=Department.objects.get(code="vocational-school"),
+        person=person,
+        **TRAINING,
     )
     assert training.recorded_unit.code == "vocational-school"
     assert training.recorded_by == staff_user
@@ -104,13 +113,17 @@ def test_staff_choose_a_responsible_unit(staff_user, household_a):
 
 def test_outsider_records_nothing(outsider, household_a):
     with pytest.raises(PermissionDenied):
-        services.record_create(user=outsider, record_kind="training", person=household_a.members.get(), **TRAINING)
+        services.record_create(
+            user=outsider, record_kind="training", person=household_a.members.get(), **TRAINING
+        )
 
 
 def test_no_record_for_someone_who_left(department_user, household_a):
     person = PersonFactory(household=household_a, is_active=False, left_reason="moved_away")
     with pytest.raises(ValidationError) as exc:
-        services.record_create(user=department_user, record_kind="training", person=person, **TRAINING)
+        services.record_create(
+            user=department_user, record_kind="training", person=person, **TRAINING
+        )
     assert "person" in exc.value.error_dict
     assert not Training.objects.exists()
 
@@ -127,7 +140,10 @@ EMPLOYMENT = {
 
 def test_employment_recorded_for_a_laborer(department_user, household_a):
     employment = services.record_create(
-        user=department_user, record_kind="employment", person=household_a.members.get(), **EMPLOYMENT
+        user=department_user,
+        record_kind="employment",
+        person=household_a.members.get(),
+        **EMPLOYMENT,
     )
     assert employment.kind == Employment.Kind.INDUSTRIAL_PARK
 
@@ -136,7 +152,9 @@ def test_employment_recorded_for_a_laborer(department_user, household_a):
 def test_employment_refused_without_labour_capacity(department_user, household_a, capacity):
     person = PersonFactory(household=household_a, labour_capacity=capacity)
     with pytest.raises(ValidationError) as exc:
-        services.record_create(user=department_user, record_kind="employment", person=person, **EMPLOYMENT)
+        services.record_create(
+            user=department_user, record_kind="employment", person=person, **EMPLOYMENT
+        )
     assert person.name in exc.value.message_dict["person"][0]
     assert not Employment.objects.exists()
 
@@ -159,29 +177,49 @@ def test_pension_for_an_adult(household_a):
     civil = unit_user("civil-affairs")
     person = household_a.members.get()
     enrolment = services.record_create(
-        user=civil, record_kind="pensionenrolment", person=person, enrolled_on=datetime.date(2020, 1, 1), **PENSION
+        user=civil,
+        record_kind="pensionenrolment",
+        person=person,
+        enrolled_on=datetime.date(2020, 1, 1),
+        **PENSION,
     )
     assert enrolment.recorded_unit.code == "civil-affairs"
 
 
 def test_pension_refused_under_16_and_for_students(household_a):
     civil = unit_user("civil-affairs")
-    young = PersonFactory(household=household_a, birth_date=datetime.date(2005, 6, 1), labour_capacity="none")
+    young = PersonFactory(
+        household=household_a, birth_date=datetime.date(2005, 6, 1), labour_capacity="none"
+    )
     with pytest.raises(ValidationError) as exc:
         services.record_create(
-            user=civil, record_kind="pensionenrolment", person=young, enrolled_on=datetime.date(2021, 5, 31), **PENSION
+            user=civil,
+            record_kind="pensionenrolment",
+            person=young,
+            enrolled_on=datetime.date(2021, 5, 31),
+            **PENSION,
         )
     assert "enrolled_on" in exc.value.error_dict
-    student = PersonFactory(household=household_a, birth_date=datetime.date(2004, 1, 1), school_status="college")
+    student = PersonFactory(
+        household=household_a, birth_date=datetime.date(2004, 1, 1), school_status="college"
+    )
     with pytest.raises(ValidationError) as exc:
         services.record_create(
-            user=civil, record_kind="pensionenrolment", person=student, enrolled_on=datetime.date(2024, 1, 1), **PENSION
+            user=civil,
+            record_kind="pensionenrolment",
+            person=student,
+            enrolled_on=datetime.date(2024, 1, 1),
+            **PENSION,
         )
     assert "person" in exc.value.error_dict
     assert not PensionEnrolment.objects.exists()
     # The day of the 16th birthday is allowed.
     services.record_create(
-        user=civil, record_kind="pensionenrolment", person=young, enrolled_on=datetime.date(2021, 6, 1), **PENSION
+        user=civil,
+        record_kind="pensionenrolment",
+        person=young,
+        enrolled_on=datetime.date(2021, 6, 1),
+        **PENSION,
     )
 
 
@@ -196,12 +234,18 @@ REFUSAL = {
 }
 
 
-def test_refusal_is_escalated_and_notifies_education_and_supervisors(household_a, supervisor_user, department_user):
+def test_refusal_is_escalated_and_notifies_education_and_supervisors(
+    household_a, supervisor_user, department_user
+):
     education = unit_user("education")
     colleague = unit_user("education", "education-2")
-    child = PersonFactory(household=household_a, birth_date=datetime.date(2018, 3, 1), labour_capacity="none")
+    child = PersonFactory(
+        household=household_a, birth_date=datetime.date(2018, 3, 1), labour_capacity="none"
+    )
 
-    enrolment = services.record_create(user=education, record_kind="schoolenrolment", person=child, **REFUSAL)
+    enrolment = services.record_create(
+        user=education, record_kind="schoolenrolment", person=child, **REFUSAL
+    )
 
     assert enrolment.escalated_at is not None
     told = set(Notification.objects.values_list("user__username", flat=True))
@@ -213,9 +257,16 @@ def test_refusal_is_escalated_and_notifies_education_and_supervisors(household_a
 
 def test_refusal_without_reason_is_refused(household_a, supervisor_user):
     education = unit_user("education")
-    child = PersonFactory(household=household_a, birth_date=datetime.date(2018, 3, 1), labour_capacity="none")
+    child = PersonFactory(
+        household=household_a, birth_date=datetime.date(2018, 3, 1), labour_capacity="none"
+    )
     with pytest.raises(ValidationError) as exc:
-        services.record_create(user=education, record_kind="schoolenrolment", person=child, **{**REFUSAL, "reason": " "})
+        services.record_create(
+            user=education,
+            record_kind="schoolenrolment",
+            person=child,
+            **{**REFUSAL, "reason": " "},
+        )
     assert "reason" in exc.value.error_dict
     assert not SchoolEnrolment.objects.exists()
     assert not Notification.objects.exists()
@@ -223,9 +274,14 @@ def test_refusal_without_reason_is_refused(household_a, supervisor_user):
 
 def test_changing_a_wait_into_a_refusal_escalates(household_a, supervisor_user):
     education = unit_user("education")
-    child = PersonFactory(household=household_a, birth_date=datetime.date(2018, 3, 1), labour_capacity="none")
+    child = PersonFactory(
+        household=household_a, birth_date=datetime.date(2018, 3, 1), labour_capacity="none"
+    )
     enrolment = services.record_create(
-        user=education, record_kind="schoolenrolment", person=child, **{**REFUSAL, "status": "waiting", "reason": "学位已满"}
+        user=education,
+        record_kind="schoolenrolment",
+        person=child,
+        **{**REFUSAL, "status": "waiting", "reason": "学位已满"},
     )
     assert enrolment.escalated_at is None and not Notification.objects.exists()
 
@@ -237,14 +293,20 @@ def test_changing_a_wait_into_a_refusal_escalates(household_a, supervisor_user):
 
 
 def test_unit_edits_only_its_own_records(household_a, department_user):
-    other = EmploymentFactory(person=household_a.members.get(), recorded_unit=Department.objects.get(code="townships"))
+    other = EmploymentFactory(
+        person=household_a.members.get(), recorded_unit=Department.objects.get(code="townships")
+    )
     with pytest.raises(PermissionDenied):
-        services.record_update(user=department_user, record=other, expected_version=1, employer="别家")
+        services.record_update(
+            user=department_user, record=other, expected_version=1, employer="别家"
+        )
     other.refresh_from_db()
     assert other.employer == "石城工业园区鞋业公司" and other.version == 1
 
     own = EmploymentFactory(person=household_a.members.get())
-    services.record_update(user=department_user, record=own, expected_version=1, monthly_income=Decimal("3100"))
+    services.record_update(
+        user=department_user, record=own, expected_version=1, monthly_income=Decimal("3100")
+    )
     own.refresh_from_db()
     assert own.monthly_income == Decimal("3100.00") and own.version == 2
 
@@ -255,7 +317,9 @@ def test_stale_edit_is_refused(household_a, department_user):
     stale = Employment.objects.get(pk=record.pk)
     stale.version = 1
     with pytest.raises(EditConflict):
-        services.record_update(user=department_user, record=stale, expected_version=1, employer="乙")
+        services.record_update(
+            user=department_user, record=stale, expected_version=1, employer="乙"
+        )
     assert Employment.objects.get(pk=record.pk).employer == "甲"
 
 
@@ -353,7 +417,10 @@ def test_other_unit_cannot_endorse(household_a, department_user):
     permit = ResidencePermitFactory(person=household_a.members.get())
     with pytest.raises(PermissionDenied):
         services.residence_permit_endorse(
-            user=department_user, permit=permit, endorsed_on=datetime.date(2021, 3, 1), expected_version=1
+            user=department_user,
+            permit=permit,
+            endorsed_on=datetime.date(2021, 3, 1),
+            expected_version=1,
         )
     permit.refresh_from_db()
     assert permit.last_endorsed_on is None
@@ -364,10 +431,16 @@ def test_rural_dibao_converts_to_urban_after_hukou_moved(household_a):
     head = household_a.members.get()
     head.hukou_status = HukouStatus.MOVED
     head.save(update_fields=["hukou_status"])
-    rural = AllowanceFactory(household=household_a, recorded_unit=Department.objects.get(code="townships"))
+    rural = AllowanceFactory(
+        household=household_a, recorded_unit=Department.objects.get(code="townships")
+    )
 
     urban = services.allowance_convert(
-        user=civil, allowance=rural, converted_on=datetime.date(2020, 1, 1), monthly_amount=Decimal("720"), expected_version=1
+        user=civil,
+        allowance=rural,
+        converted_on=datetime.date(2020, 1, 1),
+        monthly_amount=Decimal("720"),
+        expected_version=1,
     )
 
     rural.refresh_from_db()
@@ -383,7 +456,11 @@ def test_urban_dibao_needs_moved_hukou_or_permit(household_a):
     rural = AllowanceFactory(household=household_a)
     with pytest.raises(ValidationError) as exc:
         services.allowance_convert(
-            user=civil, allowance=rural, converted_on=datetime.date(2020, 1, 1), monthly_amount=Decimal("720"), expected_version=1
+            user=civil,
+            allowance=rural,
+            converted_on=datetime.date(2020, 1, 1),
+            monthly_amount=Decimal("720"),
+            expected_version=1,
         )
     assert "converted_on" in exc.value.error_dict
     rural.refresh_from_db()
@@ -391,10 +468,16 @@ def test_urban_dibao_needs_moved_hukou_or_permit(household_a):
 
     # A residence permit valid that day is enough.
     ResidencePermitFactory(
-        person=household_a.members.get(), issued_on=datetime.date(2019, 6, 1), valid_until=datetime.date(2020, 6, 1)
+        person=household_a.members.get(),
+        issued_on=datetime.date(2019, 6, 1),
+        valid_until=datetime.date(2020, 6, 1),
     )
     services.allowance_convert(
-        user=civil, allowance=rural, converted_on=datetime.date(2020, 1, 1), monthly_amount=Decimal("720"), expected_version=1
+        user=civil,
+        allowance=rural,
+        converted_on=datetime.date(2020, 1, 1),
+        monthly_amount=Decimal("720"),
+        expected_version=1,
     )
     assert Allowance.objects.count() == 2
 
@@ -406,16 +489,28 @@ def test_conversion_refused_twice_and_for_other_kinds(household_a):
     head.save(update_fields=["hukou_status"])
     rural = AllowanceFactory(household=household_a)
     services.allowance_convert(
-        user=civil, allowance=rural, converted_on=datetime.date(2020, 1, 1), monthly_amount=Decimal("720"), expected_version=1
+        user=civil,
+        allowance=rural,
+        converted_on=datetime.date(2020, 1, 1),
+        monthly_amount=Decimal("720"),
+        expected_version=1,
     )
     with pytest.raises(ValidationError):
         services.allowance_convert(
-            user=civil, allowance=rural, converted_on=datetime.date(2020, 2, 1), monthly_amount=Decimal("720"), expected_version=2
+            user=civil,
+            allowance=rural,
+            converted_on=datetime.date(2020, 2, 1),
+            monthly_amount=Decimal("720"),
+            expected_version=2,
         )
     tekun = AllowanceFactory(household=household_a, kind="tekun")
     with pytest.raises(ValidationError) as exc:
         services.allowance_convert(
-            user=civil, allowance=tekun, converted_on=datetime.date(2020, 1, 1), monthly_amount=Decimal("720"), expected_version=1
+            user=civil,
+            allowance=tekun,
+            converted_on=datetime.date(2020, 1, 1),
+            monthly_amount=Decimal("720"),
+            expected_version=1,
         )
     assert "kind" in exc.value.error_dict
     assert Allowance.objects.count() == 3
@@ -424,18 +519,37 @@ def test_conversion_refused_twice_and_for_other_kinds(household_a):
 def test_womens_federation_records_only_womens_assistance(household_a):
     women = unit_user("womens-federation")
     head = household_a.members.get()
-    fields = {"started_on": datetime.date(2020, 1, 1), "ended_on": None, "monthly_amount": Decimal("150"), "note": ""}
+    fields = {
+        "started_on": datetime.date(2020, 1, 1),
+        "ended_on": None,
+        "monthly_amount": Decimal("150"),
+        "note": "",
+    }
     with pytest.raises(ValidationError) as exc:
-        services.record_create(user=women, record_kind="allowance", household=household_a, kind="dibao_rural", **fields)
+        services.record_create(
+            user=women, record_kind="allowance", household=household_a, kind="dibao_rural", **fields
+        )
     assert "kind" in exc.value.error_dict
     with pytest.raises(ValidationError) as exc:  # the head of household_a is a man
-        services.record_create(user=women, record_kind="allowance", household=household_a, person=head, kind="women", **fields)
+        services.record_create(
+            user=women,
+            record_kind="allowance",
+            household=household_a,
+            person=head,
+            kind="women",
+            **fields,
+        )
     assert "person" in exc.value.error_dict
     assert not Allowance.objects.exists()
 
     woman = PersonFactory(household=household_a, sex="F")
     allowance = services.record_create(
-        user=women, record_kind="allowance", household=household_a, person=woman, kind="women", **fields
+        user=women,
+        record_kind="allowance",
+        household=household_a,
+        person=woman,
+        kind="women",
+        **fields,
     )
     assert allowance.recorded_unit.code == "womens-federation"
 
@@ -444,23 +558,40 @@ def test_withdrawal_needs_written_notice_six_months_ahead(household_a):
     land = unit_user("natural-resources")
     holding = LandHoldingFactory(household=household_a)
     day = datetime.date(2021, 8, 31)
-    fields = {"kind": "withdrawal", "happened_on": day, "counterparty": "村集体", "income": Decimal("5000"), "note": ""}
+    fields = {
+        "kind": "withdrawal",
+        "happened_on": day,
+        "counterparty": "村集体",
+        "income": Decimal("5000"),
+        "note": "",
+    }
 
     for notice in (None, datetime.date(2021, 3, 1)):
         with pytest.raises(ValidationError) as exc:
-            services.land_right_event_create(user=land, holding=holding, notice_given_on=notice, **fields)
+            services.land_right_event_create(
+                user=land, holding=holding, notice_given_on=notice, **fields
+            )
         assert "notice_given_on" in exc.value.error_dict
     assert not LandRightEvent.objects.exists()
 
     assert months_before(day, 6) == datetime.date(2021, 2, 28)
-    event = services.land_right_event_create(user=land, holding=holding, notice_given_on=datetime.date(2021, 2, 28), **fields)
+    event = services.land_right_event_create(
+        user=land, holding=holding, notice_given_on=datetime.date(2021, 2, 28), **fields
+    )
     assert event.recorded_unit.code == "natural-resources"
 
 
 def test_land_events_follow_the_holding_kind(household_a, department_user):
     forestry = unit_user("forestry")
     holding = LandHoldingFactory(household=household_a)  # farmland
-    fields = {"kind": "lease", "happened_on": datetime.date(2021, 3, 1), "counterparty": "合作社", "income": Decimal("600"), "notice_given_on": None, "note": ""}
+    fields = {
+        "kind": "lease",
+        "happened_on": datetime.date(2021, 3, 1),
+        "counterparty": "合作社",
+        "income": Decimal("600"),
+        "notice_given_on": None,
+        "note": "",
+    }
     with pytest.raises(ValidationError):
         services.land_right_event_create(user=forestry, holding=holding, **fields)
     with pytest.raises(PermissionDenied):
@@ -470,17 +601,23 @@ def test_land_events_follow_the_holding_kind(household_a, department_user):
 
 def test_training_willingness_set_by_a_training_unit(household_a, department_user):
     person = household_a.members.get()
-    services.training_willingness_set(user=department_user, person=person, willingness="yes", expected_version=person.version)
+    services.training_willingness_set(
+        user=department_user, person=person, willingness="yes", expected_version=person.version
+    )
     person.refresh_from_db()
     assert person.training_willingness == "yes"
 
     education = unit_user("education")
     with pytest.raises(PermissionDenied):
-        services.training_willingness_set(user=education, person=person, willingness="no", expected_version=person.version)
+        services.training_willingness_set(
+            user=education, person=person, willingness="no", expected_version=person.version
+        )
     person.refresh_from_db()
     assert person.training_willingness == "yes"
 
 
 def test_record_at_is_aware(department_user, household_a):
-    training = services.record_create(user=department_user, record_kind="training", person=household_a.members.get(), **TRAINING)
+    training = services.record_create(
+        user=department_user, record_kind="training", person=household_a.members.get(), **TRAINING
+    )
     assert timezone.is_aware(training.recorded_at)

@@ -45,7 +45,10 @@ def test_url_contract(client_for, staff_user, household_a):
     from django.urls import reverse
 
     for key in KINDS:
-        assert reverse("services:record_create", kwargs={"kind": key}) == f"/services/records/{key}/new/"
+        assert (
+            reverse("services:record_create", kwargs={"kind": key})
+            == f"/services/records/{key}/new/"
+        )
         assert reverse("services:record_list", kwargs={"kind": key}) == f"/services/records/{key}/"
     person = household_a.members.get()
     client = client_for(staff_user)
@@ -61,7 +64,9 @@ def test_department_user_is_refused_other_kinds(client_for, department_user, hou
     client = client_for(department_user)
     person = household_a.members.get()
     assert client.get("/services/records/schoolenrolment/").status_code == 403
-    assert client.get(f"/services/records/schoolenrolment/new/?person={person.pk}").status_code == 403
+    assert (
+        client.get(f"/services/records/schoolenrolment/new/?person={person.pk}").status_code == 403
+    )
     response = client.post(
         f"/services/records/schoolenrolment/new/?person={person.pk}",
         {"person": person.pk, "school": "x", "status": "enrolled", "started_on": "2024-09-01"},
@@ -98,19 +103,28 @@ def test_person_picked_from_a_households_members(client_for, department_user, ho
     client = client_for(department_user)
     form = client.get(f"/services/records/training/new/?household={household_a.pk}").context["form"]
     assert "id_number" not in form.fields
-    assert list(form.fields["person"].queryset) == list(household_a.members.filter(is_active=True).order_by("relationship", "birth_date"))
-    response = client.post(f"/services/records/training/new/?household={household_a.pk}", {"person": member.pk, **TRAINING_POST})
+    assert list(form.fields["person"].queryset) == list(
+        household_a.members.filter(is_active=True).order_by("relationship", "birth_date")
+    )
+    response = client.post(
+        f"/services/records/training/new/?household={household_a.pk}",
+        {"person": member.pk, **TRAINING_POST},
+    )
     assert response.status_code == 302
     assert Training.objects.get().person == member
 
 
 def test_household_number_lookup_preselects(client_for, department_user, household_a):
-    response = client_for(department_user).get(f"/services/records/training/new/?household_number={household_a.number}")
+    response = client_for(department_user).get(
+        f"/services/records/training/new/?household_number={household_a.number}"
+    )
     assert response.context["household"] == household_a
     assert "person" in response.context["form"].fields
 
 
-def test_employment_refused_for_no_labour_capacity_on_the_form(client_for, department_user, household_a):
+def test_employment_refused_for_no_labour_capacity_on_the_form(
+    client_for, department_user, household_a
+):
     person = PersonFactory(household=household_a, labour_capacity="none")
     response = client_for(department_user).post(
         f"/services/records/employment/new/?person={person.pk}",
@@ -125,7 +139,13 @@ def test_recorded_unit_is_never_taken_from_the_form(client_for, department_user,
     person = household_a.members.get()
     client_for(department_user).post(
         "/services/records/training/new/",
-        {"id_number": person.id_number, "recorded_unit": 1, "unit": 1, "recorded_by": 1, **TRAINING_POST},
+        {
+            "id_number": person.id_number,
+            "recorded_unit": 1,
+            "unit": 1,
+            "recorded_by": 1,
+            **TRAINING_POST,
+        },
     )
     assert Training.objects.get().recorded_unit.code == "human-resources"
 
@@ -137,8 +157,14 @@ def test_staff_record_on_behalf_of_a_chosen_unit(client_for, staff_user, househo
     school = Department.objects.get(code="vocational-school")
     client = client_for(staff_user)
     form = client.get("/services/records/training/new/").context["form"]
-    assert {d.code for d in form.fields["unit"].queryset} == {"human-resources", "vocational-school"}
-    response = client.post("/services/records/training/new/", {"unit": school.pk, "id_number": person.id_number, **TRAINING_POST})
+    assert {d.code for d in form.fields["unit"].queryset} == {
+        "human-resources",
+        "vocational-school",
+    }
+    response = client.post(
+        "/services/records/training/new/",
+        {"unit": school.pk, "id_number": person.id_number, **TRAINING_POST},
+    )
     assert response.status_code == 302
     assert Training.objects.get().recorded_unit == school
 
@@ -152,7 +178,10 @@ def test_unit_edits_its_own_record_but_not_another_units(client_for, department_
     client = client_for(department_user)
 
     listing = client.get("/services/records/employment/")
-    assert {r.pk: editable for r, _cells, editable in listing.context["rows"]} == {own.pk: True, other.pk: False}
+    assert {r.pk: editable for r, _cells, editable in listing.context["rows"]} == {
+        own.pk: True,
+        other.pk: False,
+    }
 
     assert client.get(f"/services/records/employment/{other.pk}/edit/").status_code == 403
     response = client.post(
@@ -165,7 +194,13 @@ def test_unit_edits_its_own_record_but_not_another_units(client_for, department_
 
     response = client.post(
         f"/services/records/employment/{own.pk}/edit/",
-        {"employer": "石城工业园区电子厂", "kind": "park", "started_on": "2019-08-01", "monthly_income": "3000", "version": 1},
+        {
+            "employer": "石城工业园区电子厂",
+            "kind": "park",
+            "started_on": "2019-08-01",
+            "monthly_income": "3000",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     own.refresh_from_db()
@@ -191,13 +226,21 @@ def test_leader_sees_records_only_of_their_building(client_for, leader_a, househ
     assert client.get(f"/services/records/training/{mine.pk}/edit/").status_code == 403
 
 
-def test_list_filters_by_name_id_building_and_dates(client_for, staff_user, household_a, household_b):
-    a = TrainingFactory(person=household_a.members.get(), started_on=datetime.date(2019, 5, 1), ended_on=None)
-    b = TrainingFactory(person=household_b.members.get(), started_on=datetime.date(2021, 5, 1), ended_on=None)
+def test_list_filters_by_name_id_building_and_dates(
+    client_for, staff_user, household_a, household_b
+):
+    a = TrainingFactory(
+        person=household_a.members.get(), started_on=datetime.date(2019, 5, 1), ended_on=None
+    )
+    b = TrainingFactory(
+        person=household_b.members.get(), started_on=datetime.date(2021, 5, 1), ended_on=None
+    )
     client = client_for(staff_user)
 
     def pks(query):
-        return [r.pk for r, _c, _e in client.get(f"/services/records/training/?{query}").context["rows"]]
+        return [
+            r.pk for r, _c, _e in client.get(f"/services/records/training/?{query}").context["rows"]
+        ]
 
     assert pks(f"q={a.person.id_number}") == [a.pk]
     assert pks(f"q={b.person.name}") == [b.pk]
@@ -214,7 +257,9 @@ def test_refusal_row_is_visible(client_for, supervisor_user, household_a):
     assert "table-danger" in response.content.decode()
 
 
-def test_training_list_query_count_is_constant(client_for, department_user, household_a, django_assert_num_queries):
+def test_training_list_query_count_is_constant(
+    client_for, department_user, household_a, django_assert_num_queries
+):
     client = client_for(department_user)
     TrainingFactory(person=household_a.members.get())
     # session, user, groups (roles), the user's unit, count, page of rows (person, household,
@@ -230,7 +275,9 @@ def test_training_list_query_count_is_constant(client_for, department_user, hous
     assert len(response.context["rows"]) == 31
 
 
-def test_landholding_list_query_count_is_constant(client_for, staff_user, household_a, household_b, django_assert_num_queries):
+def test_landholding_list_query_count_is_constant(
+    client_for, staff_user, household_a, household_b, django_assert_num_queries
+):
     client = client_for(staff_user)
     LandRightEventFactory(holding=LandHoldingFactory(household=household_a))
     # session, user, groups, count, page of holdings, their events (prefetch), user and
@@ -250,17 +297,32 @@ def test_permit_endorse_page(client_for, household_a):
     police = unit_user("public-security")
     permit = ResidencePermitFactory(person=household_a.members.get())
     client = client_for(police)
-    response = client.post(f"/services/records/residencepermit/{permit.pk}/endorse/", {"endorsed_on": "2021-03-01", "version": 1})
+    response = client.post(
+        f"/services/records/residencepermit/{permit.pk}/endorse/",
+        {"endorsed_on": "2021-03-01", "version": 1},
+    )
     assert response.status_code == 302
     permit.refresh_from_db()
     assert permit.valid_until == datetime.date(2022, 3, 10)
     # Education does not read permits (404); the police station reads but did not record it.
-    assert client_for(unit_user("education")).post(
-        f"/services/records/residencepermit/{permit.pk}/endorse/", {"endorsed_on": "2022-03-01", "version": 2}
-    ).status_code == 404
-    assert client_for(unit_user("qinjiang-police")).post(
-        f"/services/records/residencepermit/{permit.pk}/endorse/", {"endorsed_on": "2022-03-01", "version": 2}
-    ).status_code == 403
+    assert (
+        client_for(unit_user("education"))
+        .post(
+            f"/services/records/residencepermit/{permit.pk}/endorse/",
+            {"endorsed_on": "2022-03-01", "version": 2},
+        )
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(unit_user("qinjiang-police"))
+        .post(
+            f"/services/records/residencepermit/{permit.pk}/endorse/",
+            {"endorsed_on": "2022-03-01", "version": 2},
+        )
+        .status_code
+        == 403
+    )
     permit.refresh_from_db()
     assert permit.version == 2
 
@@ -272,10 +334,13 @@ def test_allowance_convert_page(client_for, household_a):
     head.save(update_fields=["hukou_status"])
     rural = AllowanceFactory(household=household_a)
     response = client_for(civil).post(
-        f"/services/records/allowance/{rural.pk}/convert/", {"converted_on": "2020-01-01", "monthly_amount": "700", "version": 1}
+        f"/services/records/allowance/{rural.pk}/convert/",
+        {"converted_on": "2020-01-01", "monthly_amount": "700", "version": 1},
     )
     urban = Allowance.objects.get(converted_from=rural)
-    assert response.status_code == 302 and response.url == f"/services/records/allowance/{urban.pk}/"
+    assert (
+        response.status_code == 302 and response.url == f"/services/records/allowance/{urban.pk}/"
+    )
 
 
 def test_land_event_page_refuses_late_notice(client_for, household_a):
@@ -283,7 +348,12 @@ def test_land_event_page_refuses_late_notice(client_for, household_a):
     holding = LandHoldingFactory(household=household_a)
     response = client_for(land).post(
         f"/services/records/landholding/{holding.pk}/events/new/",
-        {"kind": "withdrawal", "happened_on": "2021-08-31", "notice_given_on": "2021-06-01", "income": "5000"},
+        {
+            "kind": "withdrawal",
+            "happened_on": "2021-08-31",
+            "notice_given_on": "2021-06-01",
+            "income": "5000",
+        },
     )
     assert response.status_code == 200
     assert "notice_given_on" in response.context["form"].errors
@@ -293,7 +363,8 @@ def test_land_event_page_refuses_late_notice(client_for, household_a):
 def test_willingness_page(client_for, department_user, household_a):
     person = household_a.members.get()
     response = client_for(department_user).post(
-        f"/services/records/willingness/?person={person.pk}", {"person": person.pk, "training_willingness": "yes"}
+        f"/services/records/willingness/?person={person.pk}",
+        {"person": person.pk, "training_willingness": "yes"},
     )
     assert response.status_code == 302
     assert Person.objects.get(pk=person.pk).training_willingness == "yes"

@@ -143,7 +143,7 @@ def _schools(rng, people, today, units, stdout):
         age = age_on(p.birth_date, today)
         primary = age <= 11
         school = rng.choice(["铜锣湾小学", "琴江镇中心小学"]) if primary else "石城县第二中学"
-        grade = f"{age - 5}年级" if primary else f"{age - 4}年级"
+        grade = f"{min(age - 5, 9)}年级"
         status, reason, escalated = SchoolEnrolment.Status.ENROLLED, "", None
         if i in waiting:
             status, reason = SchoolEnrolment.Status.WAITING, "学位已满，等待扩容"

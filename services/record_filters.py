@@ -33,13 +33,13 @@ class RecordFilter(django_filters.FilterSet):
         )
         date_label = kind.model._meta.get_field(kind.date_field).verbose_name
         self.filters["date_from"] = django_filters.DateFilter(
-            label=_("%(field)s from") % {"field": date_label},
+            label=_("earliest %(field)s") % {"field": date_label},
             field_name=date_path,
             lookup_expr="gte",
             widget=DATE_INPUT,
         )
         self.filters["date_to"] = django_filters.DateFilter(
-            label=_("%(field)s until") % {"field": date_label},
+            label=_("latest %(field)s") % {"field": date_label},
             field_name=date_path,
             lookup_expr="lte",
             widget=DATE_INPUT,

@@ -621,3 +621,36 @@ def test_record_at_is_aware(department_user, household_a):
         user=department_user, record_kind="training", person=household_a.members.get(), **TRAINING
     )
     assert timezone.is_aware(training.recorded_at)
+
+
+def test_invalid_update_changes_nothing(household_a, department_user):
+    record = EmploymentFactory(person=household_a.members.get())
+    with pytest.raises(ValidationError) as exc:
+        services.record_update(
+            user=department_user, record=record, expected_version=1, ended_on=datetime.date(2019, 1, 1)
+        )
+    assert list(exc.value.error_dict) == ["ended_on"]
+    record.refresh_from_db()
+    assert record.ended_on is None and record.version == 1
+
+
+def test_unit_cannot_change_a_subkind_it_does_not_record(household_a):
+    women = unit_user("womens-federation")
+    woman = PersonFactory(household=household_a, sex="F")
+    allowance = AllowanceFactory(
+        household=household_a, person=woman, kind="women", recorded_unit=Department.objects.get(code="womens-federation")
+    )
+    with pytest.raises(ValidationError):
+        services.record_update(user=women, record=allowance, expected_version=1, kind="dibao_rural")
+    allowance.refresh_from_db()
+    assert allowance.kind == "women" and allowance.version == 1
+
+
+def test_unknown_willingness_is_refused(household_a, department_user):
+    person = household_a.members.get()
+    with pytest.raises(ValidationError):
+        services.training_willingness_set(
+            user=department_user, person=person, willingness="maybe", expected_version=person.version
+        )
+    person.refresh_from_db()
+    assert person.training_willingness == ""

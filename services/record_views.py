@@ -1,13 +1,12 @@
 """Pages where responsible units record what they delivered, and staff and supervisors read
 it: a home listing the unit's kinds, a list, a page and a form per kind."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -136,6 +135,7 @@ def record_list(request, kind):
             "headers": [spec.model._meta.get_field(n).verbose_name for n in spec.columns],
             "rows": [(r, [cell(r, n) for n in spec.columns], r.pk in editable) for r in records],
             "may_record": spec in recordable_kinds(request.user),
+            "today": timezone.localdate(),
         },
     )
 
@@ -166,9 +166,9 @@ def record_detail(request, kind, pk):
         context["may_add_event"] = spec in recordable_kinds(request.user)
     if spec.key == "residencepermit":
         context["endorse_form"] = EndorseForm(
-            initial={"endorsed_on": datetime.date.today(), "version": record.version}
+            initial={"endorsed_on": timezone.localdate(), "version": record.version}
         )
-        context["suspended"] = record.is_suspended_on(datetime.date.today())
+        context["suspended"] = record.is_suspended_on(timezone.localdate())
     return render(request, "services/records/record_detail.html", context)
 
 

@@ -627,7 +627,10 @@ def test_invalid_update_changes_nothing(household_a, department_user):
     record = EmploymentFactory(person=household_a.members.get())
     with pytest.raises(ValidationError) as exc:
         services.record_update(
-            user=department_user, record=record, expected_version=1, ended_on=datetime.date(2019, 1, 1)
+            user=department_user,
+            record=record,
+            expected_version=1,
+            ended_on=datetime.date(2019, 1, 1),
         )
     assert list(exc.value.error_dict) == ["ended_on"]
     record.refresh_from_db()
@@ -638,7 +641,10 @@ def test_unit_cannot_change_a_subkind_it_does_not_record(household_a):
     women = unit_user("womens-federation")
     woman = PersonFactory(household=household_a, sex="F")
     allowance = AllowanceFactory(
-        household=household_a, person=woman, kind="women", recorded_unit=Department.objects.get(code="womens-federation")
+        household=household_a,
+        person=woman,
+        kind="women",
+        recorded_unit=Department.objects.get(code="womens-federation"),
     )
     with pytest.raises(ValidationError):
         services.record_update(user=women, record=allowance, expected_version=1, kind="dibao_rural")
@@ -650,7 +656,10 @@ def test_unknown_willingness_is_refused(household_a, department_user):
     person = household_a.members.get()
     with pytest.raises(ValidationError):
         services.training_willingness_set(
-            user=department_user, person=person, willingness="maybe", expected_version=person.version
+            user=department_user,
+            person=person,
+            willingness="maybe",
+            expected_version=person.version,
         )
     person.refresh_from_db()
     assert person.training_willingness == ""

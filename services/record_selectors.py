@@ -113,6 +113,21 @@ def can_edit_record(user, record) -> bool:
     return kind.unit_may_record(unit.code, subkind)
 
 
+def can_convert_allowance(user, allowance) -> bool:
+    """Whether the user's unit (or staff) may switch this 低保 between rural and urban: a
+    unit that records 低保 converts it, whichever unit recorded the original."""
+    dibao = ("dibao_rural", "dibao_urban")
+    if allowance.kind not in dibao or allowance.ended_on is not None:
+        return False
+    kind = KINDS["allowance"]
+    if kind not in recordable_kinds(user):
+        return False
+    if is_records_staff(user):
+        return True
+    unit = recording_unit_of(user)
+    return all(kind.unit_may_record(unit.code, k) for k in dibao)
+
+
 def editable_ids(user, records) -> set[int]:
     """The pks among ``records`` (already loaded) that the user may change: no query."""
     return {r.pk for r in records if can_edit_record(user, r)}

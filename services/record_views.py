@@ -28,6 +28,7 @@ from .record_forms import (
 )
 from .record_kinds import HOUSEHOLD, KINDS, get_kind
 from .record_selectors import (
+    can_convert_allowance,
     can_edit_record,
     editable_ids,
     is_records_staff,
@@ -164,6 +165,8 @@ def record_detail(request, kind, pk):
             "-happened_on", "-pk"
         )
         context["may_add_event"] = spec in recordable_kinds(request.user)
+    if spec.key == "allowance":
+        context["may_convert"] = can_convert_allowance(request.user, record)
     if spec.key == "residencepermit":
         context["endorse_form"] = EndorseForm(
             initial={"endorsed_on": timezone.localdate(), "version": record.version}

@@ -416,3 +416,18 @@ def test_every_list_has_a_constant_query_count(
     with django_assert_num_queries(expected):
         response = client.get(f"/services/records/{key}/")
     assert len(response.context["rows"]) >= 5
+
+
+def test_convert_button_for_units_that_record_dibao(client_for, household_a, department_user):
+    from community.models import Department
+
+    rural = AllowanceFactory(
+        household=household_a, recorded_unit=Department.objects.get(code="townships")
+    )
+    url = f"/services/records/allowance/{rural.pk}/"
+    assert client_for(unit_user("civil-affairs")).get(url).context["may_convert"] is True
+    assert client_for(unit_user("townships")).get(url).context["may_convert"] is True
+    # The women's federation reads women's assistance only: 低保 is out of its scope.
+    women = client_for(unit_user("womens-federation"))
+    assert women.get(url).status_code == 404
+    assert women.get(f"/services/records/allowance/{rural.pk}/convert/").status_code == 404

@@ -7,6 +7,7 @@ Inserted with ``bulk_create`` (with a "created" history row each), so large demo
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -44,6 +45,7 @@ from .models import (
 from .models.base import months_before, years_after
 
 BATCH = 5000
+HISTORY_LIMIT = 20000  # households; as seed_demo does for the registry
 REASON = "演示数据"
 COURSES = [
     ("电工", "县职业学校"),
@@ -75,13 +77,21 @@ def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
 
 
-def _insert(model, objs, stdout):
+@dataclass
+class _Sink:
+    stdout: object
+    history: bool  # a "created" history row per record (skipped for very large demos)
+
+
+def _insert(model, objs, sink: _Sink):
     for start in range(0, len(objs), BATCH):
-        bulk_create_with_history(
-            objs[start : start + BATCH], model, batch_size=BATCH, default_change_reason=REASON
-        )
-    if stdout is not None:
-        stdout.write(f"  {len(objs)} {model._meta.verbose_name_plural}")
+        batch = objs[start : start + BATCH]
+        if sink.history:
+            bulk_create_with_history(batch, model, batch_size=BATCH, default_change_reason=REASON)
+        else:
+            model.objects.bulk_create(batch, batch_size=BATCH)
+    if sink.stdout is not None:
+        sink.stdout.write(f"  {len(objs)} {model._meta.verbose_name_plural}")
     return objs
 
 
@@ -98,17 +108,18 @@ def seed_records(*, rng, stdout=None):
     for p in people:
         households.setdefault(p.household_id, []).append(p)
 
-    _insurance(rng, people, today, units, stdout)
-    _schools(rng, people, today, units, stdout)
-    _trainings(rng, people, today, units, stdout)
-    _employment(rng, households, today, units, stdout)
-    _pensions(rng, people, today, units, stdout)
-    _hukou_and_permits(rng, people, today, units, stdout)
-    _allowances(rng, households, today, units, stdout)
-    _family_planning_and_land(rng, households, today, units, stdout)
+    sink = _Sink(stdout=stdout, history=len(households) <= HISTORY_LIMIT)
+    _insurance(rng, people, today, units, sink)
+    _schools(rng, people, today, units, sink)
+    _trainings(rng, people, today, units, sink)
+    _employment(rng, households, today, units, sink)
+    _pensions(rng, people, today, units, sink)
+    _hukou_and_permits(rng, people, today, units, sink)
+    _allowances(rng, households, today, units, sink)
+    _family_planning_and_land(rng, households, today, units, sink)
 
 
-def _insurance(rng, people, today, units, stdout):
+def _insurance(rng, people, today, units, sink):
     rows = []
     for p in people:
         for year, share in ((today.year, 0.93), (today.year - 1, 0.9)):
@@ -128,10 +139,10 @@ def _insurance(rng, people, today, units, stdout):
                         recorded_at=_at(datetime.date(year, 1, 15)),
                     )
                 )
-    _insert(MedicalInsurance, rows, stdout)
+    _insert(MedicalInsurance, rows, sink)
 
 
-def _schools(rng, people, today, units, stdout):
+def _schools(rng, people, today, units, sink):
     rows = []
     pupils = [p for p in people if 6 <= age_on(p.birth_date, today) <= 15]
     waiting = set(rng.sample(range(len(pupils)), k=min(2, len(pupils))))
@@ -172,10 +183,10 @@ def _schools(rng, people, today, units, stdout):
                 recorded_at=_at(term_start),
             )
         )
-    _insert(SchoolEnrolment, rows, stdout)
+    _insert(SchoolEnrolment, rows, sink)
 
 
-def _trainings(rng, people, today, units, stdout):
+def _trainings(rng, people, today, units, sink):
     rows = []
     willing = [
         p
@@ -203,10 +214,10 @@ def _trainings(rng, people, today, units, stdout):
                 recorded_at=_at(start),
             )
         )
-    _insert(Training, rows, stdout)
+    _insert(Training, rows, sink)
 
 
-def _employment(rng, households, today, units, stdout):
+def _employment(rng, households, today, units, sink):
     rows = []
     kinds = list(EMPLOYERS)
     for members in households.values():
@@ -242,10 +253,10 @@ def _employment(rng, households, today, units, stdout):
                     recorded_at=_at(min(start, today)),
                 )
             )
-    _insert(Employment, rows, stdout)
+    _insert(Employment, rows, sink)
 
 
-def _pensions(rng, people, today, units, stdout):
+def _pensions(rng, people, today, units, sink):
     rows = []
     for p in people:
         if (
@@ -275,10 +286,10 @@ def _pensions(rng, people, today, units, stdout):
                 recorded_at=_at(enrolled),
             )
         )
-    _insert(PensionEnrolment, rows, stdout)
+    _insert(PensionEnrolment, rows, sink)
 
 
-def _hukou_and_permits(rng, people, today, units, stdout):
+def _hukou_and_permits(rng, people, today, units, sink):
     migrations, permits = [], []
     police = [units["public-security"], units["qinjiang-police"]]
     for p in people:
@@ -331,11 +342,11 @@ def _hukou_and_permits(rng, people, today, units, stdout):
                     recorded_at=_at(issued),
                 )
             )
-    _insert(HukouMigration, migrations, stdout)
-    _insert(ResidencePermit, permits, stdout)
+    _insert(HukouMigration, migrations, sink)
+    _insert(ResidencePermit, permits, sink)
 
 
-def _allowances(rng, households, today, units, stdout):
+def _allowances(rng, households, today, units, sink):
     first, converted = [], []
     civil = units["civil-affairs"]
     for members in households.values():
@@ -396,7 +407,7 @@ def _allowances(rng, households, today, units, stdout):
                 )
     for rural, on in converted:
         rural.ended_on = on - datetime.timedelta(days=1)
-    _insert(Allowance, first, stdout)
+    _insert(Allowance, first, sink)
     urban = [
         Allowance(
             household_id=rural.household_id,
@@ -409,10 +420,10 @@ def _allowances(rng, households, today, units, stdout):
         )
         for rural, on in converted
     ]
-    _insert(Allowance, urban, stdout)
+    _insert(Allowance, urban, sink)
 
 
-def _family_planning_and_land(rng, households, today, units, stdout):
+def _family_planning_and_land(rng, households, today, units, sink):
     plans, holdings = [], []
     for hid, members in households.items():
         move_in = members[0].move_in or datetime.date(2019, 1, 1)
@@ -446,8 +457,8 @@ def _family_planning_and_land(rng, households, today, units, stdout):
                         recorded_at=_at(move_in),
                     )
                 )
-    _insert(FamilyPlanningRecord, plans, stdout)
-    _insert(LandHolding, holdings, stdout)
+    _insert(FamilyPlanningRecord, plans, sink)
+    _insert(LandHolding, holdings, sink)
     events = []
     for holding in holdings:
         roll = rng.random()
@@ -495,7 +506,7 @@ def _family_planning_and_land(rng, households, today, units, stdout):
                 recorded_at=_at(day),
             )
         )
-    _insert(LandRightEvent, events, stdout)
+    _insert(LandRightEvent, events, sink)
 
 
 def notify_demo_refusals(*, stdout=None):

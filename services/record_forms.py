@@ -3,7 +3,7 @@ household's members, never from a select over everyone; the unit that records is
 form field for a department user (the service takes it from the user)."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.db import models
 from django.forms.models import fields_for_model, model_to_dict
@@ -29,6 +29,25 @@ def _widgets(model, names):
         elif isinstance(field, models.TextField):
             widgets[name] = forms.Textarea(attrs={"rows": 2})
     return widgets
+
+
+def grid_helper(form, submit_label) -> FormHelper:
+    """Fields three to a row (text areas and the hidden version on their own), one button."""
+    helper = FormHelper()
+    rows, current = [], []
+    for name, field in form.fields.items():
+        if isinstance(field.widget, forms.Textarea | forms.HiddenInput):
+            rows.append(name)
+            continue
+        current.append(Column(name, css_class="col-12 col-md-4"))
+        if len(current) == 3:
+            rows.append(Row(*current))
+            current = []
+    if current:
+        rows.append(Row(*current))
+    helper.layout = Layout(*sorted(rows, key=lambda r: isinstance(r, str)))
+    helper.add_input(Submit("save", submit_label))
+    return helper
 
 
 def _members(household):
@@ -188,8 +207,7 @@ class RecordForm(PickerMixin, forms.Form):
             allowance=kind.key == "allowance",
         )
         self.order_fields([*self.picker_names(), *kind.fields, "version"])
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("save", _("Save")))
+        self.helper = grid_helper(self, _("Save"))
 
     def clean(self):
         return self.clean_picker(super().clean())
@@ -242,8 +260,7 @@ class LandEventForm(forms.Form):
         if units is not None:
             self.fields["unit"] = forms.ModelChoiceField(label=_("recording unit"), queryset=units)
             self.order_fields(["unit", *LAND_EVENT_FIELDS])
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("save", _("Save")))
+        self.helper = grid_helper(self, _("Save"))
 
     def event_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in LAND_EVENT_FIELDS}

@@ -225,7 +225,8 @@ def record_create(request, kind):
         "form": form,
         "household": household,
         "person": person,
-        "pick_household": spec.subject != HOUSEHOLD or household is None,
+        "pick_household": household is None
+        and (spec.subject != HOUSEHOLD or spec.key == "allowance"),
     }
     return render(request, "services/records/record_form.html", context)
 

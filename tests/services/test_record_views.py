@@ -431,3 +431,27 @@ def test_convert_button_for_units_that_record_dibao(client_for, household_a, dep
     women = client_for(unit_user("womens-federation"))
     assert women.get(url).status_code == 404
     assert women.get(f"/services/records/allowance/{rural.pk}/convert/").status_code == 404
+
+
+def test_household_record_by_household_number(client_for, household_a):
+    from services.models import LandHolding
+
+    land = client_for(unit_user("natural-resources"))
+    fields = {"kind": "farmland", "location": "原籍山背组", "area_mu": "2.5", "contract_number": ""}
+    response = land.post(
+        "/services/records/landholding/new/", {"household_number": "nope", **fields}
+    )
+    assert "household_number" in response.context["form"].errors
+    response = land.post(
+        "/services/records/landholding/new/", {"household_number": household_a.number, **fields}
+    )
+    assert response.status_code == 302
+    holding = LandHolding.objects.get()
+    assert holding.household == household_a and holding.recorded_unit.code == "natural-resources"
+    # Forest is the forestry bureau's: the error names the field.
+    response = land.post(
+        "/services/records/landholding/new/",
+        {"household_number": household_a.number, **fields, "kind": "forest"},
+    )
+    assert "kind" in response.context["form"].errors
+    assert LandHolding.objects.count() == 1

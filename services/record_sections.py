@@ -38,7 +38,13 @@ def person_records_section(*, request, person, full_ids=False):
         groups.append(_group(user, kind, qs, kind.key in may_record and kind.subject == PERSON))
     return {
         "template": "services/records/partials/_records_section.html",
-        "context": {"groups": groups, "param": "person", "subject_pk": person.pk},
+        "context": {
+            "groups": groups,
+            "param": "person",
+            "subject_pk": person.pk,
+            "has_empty": any(not g["rows"] for g in groups),
+            "may_set_willingness": "training" in may_record,
+        },
     }
 
 

@@ -352,7 +352,7 @@ def training_willingness(request):
             messages.success(
                 request, _("%(name)s: willingness to train saved.") % {"name": chosen.name}
             )
-            return redirect("services:record_list", kind="training")
+            return redirect(chosen)
     return render(
         request,
         "services/records/willingness_form.html",

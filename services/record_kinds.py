@@ -9,7 +9,11 @@ owns only some records of a kind (the women's federation records women's assista
 
 from dataclasses import dataclass, field
 
+from django.db import models as db_models
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from .models import (
     Allowance,
@@ -202,3 +206,24 @@ def kind_of(record) -> RecordKind:
 
 def kinds_owned_by(unit_code: str) -> list[RecordKind]:
     return [k for k in KINDS.values() if unit_code in k.units]
+
+
+def cell(record, name):
+    """A list cell from a loaded row: choices by label, dates formatted, no query."""
+    field = type(record)._meta.get_field(name)
+    value = getattr(record, name)
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return getattr(record, f"get_{name}_display")()
+    if isinstance(field, db_models.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(field, db_models.DateTimeField):
+        return date_format(timezone.localtime(value), "Y-m-d")
+    if isinstance(field, db_models.DateField):
+        return value.isoformat()
+    if name == "person":
+        return value.name
+    if name == "converted_from":
+        return value.get_kind_display()
+    return str(value)

@@ -5,9 +5,8 @@ record kind, scoped by the same selectors as the lists."""
 from django.db.models import Prefetch
 
 from .models import LandRightEvent
-from .record_kinds import HOUSEHOLD, PERSON
+from .record_kinds import HOUSEHOLD, PERSON, cell
 from .record_selectors import readable_kinds, recordable_kinds, records_for_user
-from .record_views import cell
 
 
 def _group(user, kind, qs, may_record):

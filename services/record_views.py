@@ -4,10 +4,8 @@ it: a home listing the unit's kinds, a list, a page and a form per kind."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +24,7 @@ from .record_forms import (
     WillingnessForm,
     record_form_class,
 )
-from .record_kinds import HOUSEHOLD, KINDS, get_kind
+from .record_kinds import HOUSEHOLD, KINDS, cell, get_kind
 from .record_selectors import (
     can_convert_allowance,
     can_edit_record,
@@ -57,27 +55,6 @@ def _staff_units(user, kind):
     if not is_records_staff(user):
         return None
     return Department.objects.filter(code__in=kind.units, is_active=True)
-
-
-def cell(record, name):
-    """A list cell from a loaded row: choices by label, dates formatted, no query."""
-    field = type(record)._meta.get_field(name)
-    value = getattr(record, name)
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return getattr(record, f"get_{name}_display")()
-    if isinstance(field, models.BooleanField):
-        return _("yes") if value else _("no")
-    if isinstance(field, models.DateTimeField):
-        return date_format(value, "Y-m-d")
-    if isinstance(field, models.DateField):
-        return value.isoformat()
-    if name == "person":
-        return value.name
-    if name == "converted_from":
-        return value.get_kind_display()
-    return str(value)
 
 
 def _attach_errors(form, exc: ValidationError):

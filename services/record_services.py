@@ -132,8 +132,8 @@ def record_update(*, user, record, expected_version: int, **fields):
         raise ValueError(f"not editable: {sorted(unknown)}")
     if not can_edit_record(user, record):
         raise PermissionDenied
-    if "kind" in fields and spec.unit_subkinds and not is_records_staff(user):
-        unit = recording_unit_of(user)
+    if "kind" in fields and spec.unit_subkinds:
+        unit = record.recorded_unit  # the record stays the recording unit's: it must own the new kind
         if not spec.unit_may_record(unit.code, fields["kind"]):
             raise ValidationError(
                 {

@@ -16,6 +16,7 @@ from .base import Place, ServiceRecord, months_before
 NO_LABOUR_CAPACITY = ("lost", "none")  # households.LabourCapacity.LOST / NONE
 WITHDRAWAL_NOTICE_MONTHS = 6  # 农村土地承包法 Art. 30 (DOMAIN.md §9)
 PENSION_MIN_AGE = 16  # DOMAIN.md §8
+RESIDENCE_MONTHS = 6  # residence before a residence permit (DOMAIN.md §7)
 
 
 class HukouMigration(ServiceRecord):
@@ -81,8 +82,16 @@ class ResidencePermit(ServiceRecord):
         return self.number
 
     def clean(self):
+        errors = {}
         if self.issued_on and self.valid_until and self.valid_until <= self.issued_on:
-            raise ValidationError({"valid_until": _("The permit must be valid until after its issue date.")})
+            errors["valid_until"] = _("The permit must be valid until after its issue date.")
+        move_in = self.person.household.move_in_date if self.person_id else None
+        if self.issued_on and move_in and self.issued_on < months_before(move_in, -RESIDENCE_MONTHS):
+            errors["issued_on"] = _(
+                "A residence permit needs six months' residence: not before %(date)s."
+            ) % {"date": months_before(move_in, -RESIDENCE_MONTHS).isoformat()}
+        if errors:
+            raise ValidationError(errors)
 
     def is_suspended_on(self, day: datetime.date) -> bool:
         """Not endorsed by its due date: the permit's use is suspended (DOMAIN.md §7)."""

@@ -16,6 +16,7 @@ from services.models import (
     HukouMigration,
     LandRightEvent,
     PensionEnrolment,
+    ResidencePermit,
     SchoolEnrolment,
     Training,
 )
@@ -663,3 +664,30 @@ def test_unknown_willingness_is_refused(household_a, department_user):
         )
     person.refresh_from_db()
     assert person.training_willingness == ""
+
+
+def test_permit_needs_six_months_residence(household_a):
+    police = unit_user("public-security")  # household_a moved in on 2019-03-01
+    fields = {
+        "person": household_a.members.get(),
+        "valid_until": None,
+        "last_endorsed_on": None,
+        "note": "",
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.record_create(
+            user=police,
+            record_kind="residencepermit",
+            number="JZ2",
+            issued_on=datetime.date(2019, 8, 31),
+            **fields,
+        )
+    assert "2019-09-01" in exc.value.message_dict["issued_on"][0]
+    assert not ResidencePermit.objects.exists()
+    services.record_create(
+        user=police,
+        record_kind="residencepermit",
+        number="JZ2",
+        issued_on=datetime.date(2019, 9, 1),
+        **fields,
+    )

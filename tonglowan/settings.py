@@ -205,9 +205,16 @@ LOGGING = {
 
 # seed_demo: functions (rng=, stdout=) that add each app's demo records after the registry,
 # and functions (stdout=) that run after the demo accounts exist. Each must be idempotent.
-DEMO_SEEDERS: list[str] = ["services.demo_records.seed_records"]
-DEMO_ACCOUNT_SEEDERS: list[str] = ["services.demo_records.notify_demo_refusals"]
+DEMO_SEEDERS: list[str] = []
+DEMO_ACCOUNT_SEEDERS: list[str] = []
 # Sections that apps above the registry add to the household and person pages
 # (functions (request=, household=|person=, full_ids=) -> {"template", "context"} | None).
-HOUSEHOLD_PAGE_SECTIONS: list[str] = ["services.record_sections.household_records_section"]
-PERSON_PAGE_SECTIONS: list[str] = ["services.record_sections.person_records_section"]
+HOUSEHOLD_PAGE_SECTIONS: list[str] = []
+PERSON_PAGE_SECTIONS: list[str] = []
+
+# Obligation records (services/record_*.py): demo records, refusal notices for the demo
+# accounts, and the records sections of the staff person and household pages.
+DEMO_SEEDERS += ["services.demo_records.seed_records"]
+DEMO_ACCOUNT_SEEDERS += ["services.demo_records.notify_demo_refusals"]
+HOUSEHOLD_PAGE_SECTIONS += ["services.record_sections.household_records_section"]
+PERSON_PAGE_SECTIONS += ["services.record_sections.person_records_section"]

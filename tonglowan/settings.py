@@ -226,3 +226,9 @@ REQUEST_DEADLINE_DAYS = {
 }
 # Largest photo accepted with a request, in megabytes (before re-encoding).
 REQUEST_PHOTO_MAX_MB = env.int("REQUEST_PHOTO_MAX_MB", default=10)
+# Obligation records (services/record_*.py): demo records, refusal notices for the demo
+# accounts, and the records sections of the staff person and household pages.
+DEMO_SEEDERS += ["services.demo_records.seed_records"]
+DEMO_ACCOUNT_SEEDERS += ["services.demo_records.notify_demo_refusals"]
+HOUSEHOLD_PAGE_SECTIONS += ["services.record_sections.household_records_section"]
+PERSON_PAGE_SECTIONS += ["services.record_sections.person_records_section"]

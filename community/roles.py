@@ -67,6 +67,43 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMINISTRATOR: ["*"],
 }
 
+# Residents' requests (services.request_*): who files, answers and watches them.
+_REQUEST_VIEW = ["services.view_residentrequest", "services.view_requestevent", "services.view_requestphoto"]
+ROLE_PERMISSIONS[Role.STAFF] += _REQUEST_VIEW + [
+    "services.add_residentrequest",
+    "services.change_residentrequest",
+    "services.add_requestphoto",
+]
+ROLE_PERMISSIONS[Role.BUILDING_LEADER] += _REQUEST_VIEW + [
+    "services.add_residentrequest",
+    "services.add_requestphoto",
+]
+ROLE_PERMISSIONS[Role.DEPARTMENT] += _REQUEST_VIEW + ["services.change_residentrequest"]
+ROLE_PERMISSIONS[Role.SUPERVISOR] += _REQUEST_VIEW
+
+
+# Obligation records (services/record_*.py): units record the kinds they own (the
+# services check which), staff record for any unit, supervisors and leaders read.
+_RECORD_MODELS = [
+    "hukoumigration",
+    "residencepermit",
+    "medicalinsurance",
+    "familyplanningrecord",
+    "schoolenrolment",
+    "training",
+    "employment",
+    "pensionenrolment",
+    "allowance",
+    "landholding",
+    "landrightevent",
+]
+_VIEW_RECORDS = [f"services.view_{m}" for m in _RECORD_MODELS]
+_WRITE_RECORDS = [f"services.{a}_{m}" for m in _RECORD_MODELS for a in ("add", "change")]
+ROLE_PERMISSIONS[Role.STAFF] += _VIEW_RECORDS + _WRITE_RECORDS
+ROLE_PERMISSIONS[Role.DEPARTMENT] += _VIEW_RECORDS + _WRITE_RECORDS
+ROLE_PERMISSIONS[Role.SUPERVISOR] += _VIEW_RECORDS
+ROLE_PERMISSIONS[Role.BUILDING_LEADER] += _VIEW_RECORDS
+
 
 def ensure_role_groups(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (idempotent)."""

@@ -172,7 +172,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Daily jobs: (name, dotted task path). Beat runs them at 01:30 with a broker; without one,
 # core.middleware.DailyJobsMiddleware runs each at most once a day on the first request.
-DAILY_TASKS = {}
+DAILY_TASKS = {
+    "flag_overdue_requests": "services.request_tasks.flag_overdue_requests",
+}
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)} for name, task in DAILY_TASKS.items()
 }
@@ -206,11 +208,30 @@ LOGGING = {
 # seed_demo: functions (rng=, stdout=) that add each app's demo records after the registry,
 # and functions (stdout=) that run after the demo accounts exist. Each must be idempotent.
 DEMO_SEEDERS: list[str] = []
-DEMO_ACCOUNT_SEEDERS: list[str] = []
+DEMO_ACCOUNT_SEEDERS: list[str] = [
+    "services.demo_requests.seed_requests",
+]
 # Sections that apps above the registry add to the household and person pages
 # (functions (request=, household=|person=, full_ids=) -> {"template", "context"} | None).
-HOUSEHOLD_PAGE_SECTIONS: list[str] = []
+HOUSEHOLD_PAGE_SECTIONS: list[str] = [
+    "services.request_views.household_requests_section",
+]
 PERSON_PAGE_SECTIONS: list[str] = []
+
+# Residents' requests: days from filing to the deadline, by urgency.
+REQUEST_DEADLINE_DAYS = {
+    "urgent": env.int("REQUEST_DEADLINE_URGENT_DAYS", default=3),
+    "normal": env.int("REQUEST_DEADLINE_NORMAL_DAYS", default=7),
+    "low": env.int("REQUEST_DEADLINE_LOW_DAYS", default=15),
+}
+# Largest photo accepted with a request, in megabytes (before re-encoding).
+REQUEST_PHOTO_MAX_MB = env.int("REQUEST_PHOTO_MAX_MB", default=10)
+# Obligation records (services/record_*.py): demo records, refusal notices for the demo
+# accounts, and the records sections of the staff person and household pages.
+DEMO_SEEDERS += ["services.demo_records.seed_records"]
+DEMO_ACCOUNT_SEEDERS += ["services.demo_records.notify_demo_refusals"]
+HOUSEHOLD_PAGE_SECTIONS += ["services.record_sections.household_records_section"]
+PERSON_PAGE_SECTIONS += ["services.record_sections.person_records_section"]
 # Counts per household shown on the building leaders' phone pages, contributed by apps above
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
 MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.mobile_hooks.open_requests_by_household"]

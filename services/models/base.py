@@ -1,3 +1,6 @@
+import calendar
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -28,6 +31,28 @@ class ServiceRecord(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         abstract = True
+
+    def _check_period(self, errors: dict, start: str, end: str = "ended_on") -> None:
+        """An end date, when given, is not before the start date."""
+        start_value, end_value = getattr(self, start), getattr(self, end)
+        if start_value and end_value and end_value < start_value:
+            errors[end] = _("The end date cannot be before the start date.")
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months earlier (the month's last day if shorter)."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return datetime.date(year, month0 + 1, min(day.day, last))
+
+
+def years_after(day: datetime.date, years: int = 1) -> datetime.date:
+    """The anniversary ``years`` on (28 February for a 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -3,12 +3,20 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Place, ServiceRecord
+from core.idnumbers import age_on
+
+from .base import Place, ServiceRecord, months_before
+
+NO_LABOUR_CAPACITY = ("lost", "none")  # households.LabourCapacity.LOST / NONE
+WITHDRAWAL_NOTICE_MONTHS = 6  # 农村土地承包法 Art. 30 (DOMAIN.md §9)
+PENSION_MIN_AGE = 16  # DOMAIN.md §8
+RESIDENCE_MONTHS = 6  # residence before a residence permit (DOMAIN.md §7)
 
 
 class HukouMigration(ServiceRecord):
@@ -40,6 +48,14 @@ class HukouMigration(ServiceRecord):
     def __str__(self):
         return f"{self.person} {self.get_status_display()}"
 
+    def clean(self):
+        errors = {}
+        self._check_period(errors, "applied_on", "completed_on")
+        if self.status == self.Status.MOVED and not self.completed_on:
+            errors["completed_on"] = _("A completed migration needs its completion date.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class ResidencePermit(ServiceRecord):
     """A residence permit (居住证): valid until ``valid_until``; each annual endorsement
@@ -64,6 +80,22 @@ class ResidencePermit(ServiceRecord):
 
     def __str__(self):
         return self.number
+
+    def clean(self):
+        errors = {}
+        if self.issued_on and self.valid_until and self.valid_until <= self.issued_on:
+            errors["valid_until"] = _("The permit must be valid until after its issue date.")
+        move_in = self.person.household.move_in_date if self.person_id else None
+        if self.issued_on and move_in and self.issued_on < months_before(move_in, -RESIDENCE_MONTHS):
+            errors["issued_on"] = _(
+                "A residence permit needs six months' residence: not before %(date)s."
+            ) % {"date": months_before(move_in, -RESIDENCE_MONTHS).isoformat()}
+        if errors:
+            raise ValidationError(errors)
+
+    def is_suspended_on(self, day: datetime.date) -> bool:
+        """Not endorsed by its due date: the permit's use is suspended (DOMAIN.md §7)."""
+        return day > self.valid_until
 
 
 class MedicalInsurance(ServiceRecord):
@@ -148,6 +180,14 @@ class SchoolEnrolment(ServiceRecord):
     def __str__(self):
         return f"{self.person} {self.school}"
 
+    def clean(self):
+        errors = {}
+        self._check_period(errors, "started_on")
+        if self.status == self.Status.REFUSED and not self.reason.strip():
+            errors["reason"] = _("Record the reason the school gave for refusing.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Training(ServiceRecord):
     person = models.ForeignKey(
@@ -173,6 +213,12 @@ class Training(ServiceRecord):
 
     def __str__(self):
         return f"{self.person} {self.course}"
+
+    def clean(self):
+        errors = {}
+        self._check_period(errors, "started_on")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Employment(ServiceRecord):
@@ -207,6 +253,18 @@ class Employment(ServiceRecord):
     def __str__(self):
         return f"{self.person} {self.employer}"
 
+    def clean(self):
+        errors = {}
+        self._check_period(errors, "started_on")
+        if self.person_id and self.person.labour_capacity in NO_LABOUR_CAPACITY:
+            errors["person"] = _(
+                "%(name)s has no labour capacity (%(capacity)s) and is not recorded as employed."
+            ) % {"name": self.person.name, "capacity": self.person.get_labour_capacity_display()}
+        if self.monthly_income is not None and self.monthly_income < 0:
+            errors["monthly_income"] = _("The monthly income cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
     def is_current_on(self, day: datetime.date) -> bool:
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
@@ -232,6 +290,21 @@ class PensionEnrolment(ServiceRecord):
 
     def __str__(self):
         return f"{self.person} {self.get_scheme_display()}"
+
+    def clean(self):
+        errors = {}
+        self._check_period(errors, "enrolled_on")
+        if self.person_id and self.enrolled_on:
+            if age_on(self.person.birth_date, self.enrolled_on) < PENSION_MIN_AGE:
+                errors["enrolled_on"] = _(
+                    "%(name)s is under %(age)d on that date: the pension takes people aged %(age)d or over."
+                ) % {"name": self.person.name, "age": PENSION_MIN_AGE}
+            if self.person.school_status != "none":
+                errors["person"] = _("%(name)s is a student: students do not enrol in the pension.") % {
+                    "name": self.person.name
+                }
+        if errors:
+            raise ValidationError(errors)
 
 
 class Allowance(ServiceRecord):
@@ -285,6 +358,22 @@ class Allowance(ServiceRecord):
     def __str__(self):
         return f"{self.household} {self.get_kind_display()}"
 
+    PERSONAL_KINDS = ("disability", "women")
+
+    def clean(self):
+        errors = {}
+        self._check_period(errors, "started_on")
+        if self.kind in self.PERSONAL_KINDS and not self.person_id:
+            errors["person"] = _("Name the person who receives this assistance.")
+        if self.person_id and self.household_id and self.person.household_id != self.household_id:
+            errors["person"] = _("%(name)s is not a member of this household.") % {"name": self.person.name}
+        if self.kind == self.Kind.WOMEN and self.person_id and self.person.sex != "F":
+            errors["person"] = _("Women's assistance goes to a woman.")
+        if self.monthly_amount is not None and self.monthly_amount < 0:
+            errors["monthly_amount"] = _("The monthly amount cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class LandHolding(ServiceRecord):
     """Contracted farmland or forest kept at the origin (DOMAIN.md §9): relocation may not
@@ -311,6 +400,10 @@ class LandHolding(ServiceRecord):
 
     def __str__(self):
         return f"{self.household} {self.get_kind_display()} {self.location}"
+
+    def clean(self):
+        if self.area_mu is not None and self.area_mu <= 0:
+            raise ValidationError({"area_mu": _("The area must be more than zero.")})
 
 
 class LandRightEvent(ServiceRecord):
@@ -345,3 +438,24 @@ class LandRightEvent(ServiceRecord):
 
     def __str__(self):
         return f"{self.holding} {self.get_kind_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.WITHDRAWAL:
+            if not self.notice_given_on:
+                errors["notice_given_on"] = _(
+                    "A voluntary withdrawal needs the date the written notice was given."
+                )
+            elif self.happened_on and self.notice_given_on > months_before(
+                self.happened_on, WITHDRAWAL_NOTICE_MONTHS
+            ):
+                errors["notice_given_on"] = _(
+                    "Written notice must be given at least six months before the withdrawal, "
+                    "that is on or before %(date)s."
+                ) % {"date": months_before(self.happened_on, WITHDRAWAL_NOTICE_MONTHS).isoformat()}
+        if self.kind in (self.Kind.WITHDRAWAL, self.Kind.EXPROPRIATION) and self.income is None:
+            errors["income"] = _("Record the compensation paid.")
+        if self.income is not None and self.income < 0:
+            errors["income"] = _("The amount cannot be negative.")
+        if errors:
+            raise ValidationError(errors)

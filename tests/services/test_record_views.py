@@ -1,0 +1,457 @@
+import datetime
+
+import pytest
+
+from households.models import Person
+from services.models import Allowance, Employment, LandRightEvent, SchoolEnrolment, Training
+from services.record_kinds import KINDS
+from tests.households.factories import PersonFactory
+
+from .record_factories import (
+    AllowanceFactory,
+    EmploymentFactory,
+    LandHoldingFactory,
+    LandRightEventFactory,
+    ResidencePermitFactory,
+    TrainingFactory,
+    unit_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+TRAINING_POST = {
+    "course": "家政服务",
+    "provider": "县人社局就业培训中心",
+    "started_on": "2019-11-01",
+    "ended_on": "2019-11-20",
+    "certificate": "",
+    "note": "",
+}
+
+
+def test_unit_home_lists_only_the_units_kinds(client_for, department_user):
+    response = client_for(department_user).get("/services/records/")
+    assert response.status_code == 200
+    assert [k.key for k, _ in response.context["rows"]] == ["training", "employment"]
+
+
+def test_outsider_and_unit_without_records_are_refused(client_for, outsider):
+    assert client_for(outsider).get("/services/records/").status_code == 403
+    finance = unit_user("finance")
+    assert client_for(finance).get("/services/records/").status_code == 403
+
+
+def test_url_contract(client_for, staff_user, household_a):
+    from django.urls import reverse
+
+    for key in KINDS:
+        assert (
+            reverse("services:record_create", kwargs={"kind": key})
+            == f"/services/records/{key}/new/"
+        )
+        assert reverse("services:record_list", kwargs={"kind": key}) == f"/services/records/{key}/"
+    person = household_a.members.get()
+    client = client_for(staff_user)
+    for key, kind in KINDS.items():
+        param = "person" if kind.subject == "person" else "household"
+        value = person.pk if param == "person" else household_a.pk
+        response = client.get(f"/services/records/{key}/new/?{param}={value}")
+        assert response.status_code == 200, key
+        assert client.get(f"/services/records/{key}/").status_code == 200
+
+
+def test_department_user_is_refused_other_kinds(client_for, department_user, household_a):
+    client = client_for(department_user)
+    person = household_a.members.get()
+    assert client.get("/services/records/schoolenrolment/").status_code == 403
+    assert (
+        client.get(f"/services/records/schoolenrolment/new/?person={person.pk}").status_code == 403
+    )
+    response = client.post(
+        f"/services/records/schoolenrolment/new/?person={person.pk}",
+        {"person": person.pk, "school": "x", "status": "enrolled", "started_on": "2024-09-01"},
+    )
+    assert response.status_code == 403
+    assert not SchoolEnrolment.objects.exists()
+    assert client.get("/services/records/nosuchkind/").status_code == 404
+
+
+def test_unit_records_training_by_full_id_number(client_for, department_user, household_a):
+    person = household_a.members.get()
+    response = client_for(department_user).post(
+        "/services/records/training/new/", {"id_number": person.id_number.lower(), **TRAINING_POST}
+    )
+    training = Training.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/services/records/training/{training.pk}/"
+    assert training.person == person
+    assert training.recorded_unit.code == "human-resources"
+    assert training.recorded_by == department_user
+
+
+def test_unknown_id_number_is_a_form_error(client_for, department_user, household_a):
+    response = client_for(department_user).post(
+        "/services/records/training/new/", {"id_number": "360735198506150011", **TRAINING_POST}
+    )
+    assert response.status_code == 200
+    assert "id_number" in response.context["form"].errors
+    assert not Training.objects.exists()
+
+
+def test_person_picked_from_a_households_members(client_for, department_user, household_a):
+    member = PersonFactory(household=household_a)
+    client = client_for(department_user)
+    form = client.get(f"/services/records/training/new/?household={household_a.pk}").context["form"]
+    assert "id_number" not in form.fields
+    assert list(form.fields["person"].queryset) == list(
+        household_a.members.filter(is_active=True).order_by("relationship", "birth_date")
+    )
+    response = client.post(
+        f"/services/records/training/new/?household={household_a.pk}",
+        {"person": member.pk, **TRAINING_POST},
+    )
+    assert response.status_code == 302
+    assert Training.objects.get().person == member
+
+
+def test_household_number_lookup_preselects(client_for, department_user, household_a):
+    response = client_for(department_user).get(
+        f"/services/records/training/new/?household_number={household_a.number}"
+    )
+    assert response.context["household"] == household_a
+    assert "person" in response.context["form"].fields
+
+
+def test_employment_refused_for_no_labour_capacity_on_the_form(
+    client_for, department_user, household_a
+):
+    person = PersonFactory(household=household_a, labour_capacity="none")
+    response = client_for(department_user).post(
+        f"/services/records/employment/new/?person={person.pk}",
+        {"person": person.pk, "employer": "某厂", "kind": "park", "started_on": "2020-01-01"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["person"]
+    assert not Employment.objects.exists()
+
+
+def test_recorded_unit_is_never_taken_from_the_form(client_for, department_user, household_a):
+    person = household_a.members.get()
+    client_for(department_user).post(
+        "/services/records/training/new/",
+        {
+            "id_number": person.id_number,
+            "recorded_unit": 1,
+            "unit": 1,
+            "recorded_by": 1,
+            **TRAINING_POST,
+        },
+    )
+    assert Training.objects.get().recorded_unit.code == "human-resources"
+
+
+def test_staff_record_on_behalf_of_a_chosen_unit(client_for, staff_user, household_a):
+    from community.models import Department
+
+    person = household_a.members.get()
+    school = Department.objects.get(code="vocational-school")
+    client = client_for(staff_user)
+    form = client.get("/services/records/training/new/").context["form"]
+    assert {d.code for d in form.fields["unit"].queryset} == {
+        "human-resources",
+        "vocational-school",
+    }
+    response = client.post(
+        "/services/records/training/new/",
+        {"unit": school.pk, "id_number": person.id_number, **TRAINING_POST},
+    )
+    assert response.status_code == 302
+    assert Training.objects.get().recorded_unit == school
+
+
+def test_unit_edits_its_own_record_but_not_another_units(client_for, department_user, household_a):
+    from community.models import Department
+
+    person = household_a.members.get()
+    own = EmploymentFactory(person=person)
+    other = EmploymentFactory(person=person, recorded_unit=Department.objects.get(code="townships"))
+    client = client_for(department_user)
+
+    listing = client.get("/services/records/employment/")
+    assert {r.pk: editable for r, _cells, editable in listing.context["rows"]} == {
+        own.pk: True,
+        other.pk: False,
+    }
+
+    assert client.get(f"/services/records/employment/{other.pk}/edit/").status_code == 403
+    response = client.post(
+        f"/services/records/employment/{other.pk}/edit/",
+        {"employer": "改", "kind": "park", "started_on": "2019-08-01", "version": 1},
+    )
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.employer == "石城工业园区鞋业公司" and other.version == 1
+
+    response = client.post(
+        f"/services/records/employment/{own.pk}/edit/",
+        {
+            "employer": "石城工业园区电子厂",
+            "kind": "park",
+            "started_on": "2019-08-01",
+            "monthly_income": "3000",
+            "version": 1,
+        },
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.employer == "石城工业园区电子厂" and own.version == 2
+
+
+def test_supervisor_reads_every_kind_and_records_none(client_for, supervisor_user, household_a):
+    TrainingFactory(person=household_a.members.get())
+    client = client_for(supervisor_user)
+    for key in KINDS:
+        assert client.get(f"/services/records/{key}/").status_code == 200
+        assert client.get(f"/services/records/{key}/new/").status_code == 403
+
+
+def test_leader_sees_records_only_of_their_building(client_for, leader_a, household_a, household_b):
+    mine = TrainingFactory(person=household_a.members.get())
+    theirs = TrainingFactory(person=household_b.members.get())
+    client = client_for(leader_a)
+    assert client.get(f"/services/records/training/{mine.pk}/").status_code == 200
+    assert client.get(f"/services/records/training/{theirs.pk}/").status_code == 404
+    listing = client.get("/services/records/training/")
+    assert [r.pk for r, _c, _e in listing.context["rows"]] == [mine.pk]
+    assert client.get(f"/services/records/training/{mine.pk}/edit/").status_code == 403
+
+
+def test_list_filters_by_name_id_building_and_dates(
+    client_for, staff_user, household_a, household_b
+):
+    a = TrainingFactory(
+        person=household_a.members.get(), started_on=datetime.date(2019, 5, 1), ended_on=None
+    )
+    b = TrainingFactory(
+        person=household_b.members.get(), started_on=datetime.date(2021, 5, 1), ended_on=None
+    )
+    client = client_for(staff_user)
+
+    def pks(query):
+        return [
+            r.pk for r, _c, _e in client.get(f"/services/records/training/?{query}").context["rows"]
+        ]
+
+    assert pks(f"q={a.person.id_number}") == [a.pk]
+    assert pks(f"q={b.person.name}") == [b.pk]
+    assert pks(f"building={household_b.dwelling.building_id}") == [b.pk]
+    assert pks("date_from=2020-01-01") == [b.pk]
+    assert pks("date_to=2020-01-01") == [a.pk]
+
+
+def test_refusal_row_is_visible(client_for, supervisor_user, household_a):
+    from .record_factories import SchoolEnrolmentFactory
+
+    SchoolEnrolmentFactory(person=household_a.members.get(), status="refused", reason="非本校学区")
+    response = client_for(supervisor_user).get("/services/records/schoolenrolment/?choice=refused")
+    assert "table-danger" in response.content.decode()
+
+
+def test_training_list_query_count_is_constant(
+    client_for, department_user, household_a, django_assert_num_queries
+):
+    client = client_for(department_user)
+    TrainingFactory(person=household_a.members.get())
+    # session, user, groups (roles), the user's unit, count, page of rows (person, household,
+    # dwelling, building and unit joined), user and group permissions (edit links), the
+    # user's profile (header), buildings and units for the filter selects.
+    with django_assert_num_queries(11):
+        response = client.get("/services/records/training/")
+    assert len(response.context["rows"]) == 1
+    for _ in range(30):
+        TrainingFactory(person=PersonFactory(household=household_a))
+    with django_assert_num_queries(11):
+        response = client.get("/services/records/training/")
+    assert len(response.context["rows"]) == 31
+
+
+def test_landholding_list_query_count_is_constant(
+    client_for, staff_user, household_a, household_b, django_assert_num_queries
+):
+    client = client_for(staff_user)
+    LandRightEventFactory(holding=LandHoldingFactory(household=household_a))
+    # session, user, groups, count, page of holdings, their events (prefetch), user and
+    # group permissions, the user's profile, buildings and units for the filter selects.
+    with django_assert_num_queries(11):
+        client.get("/services/records/landholding/")
+    for _ in range(12):
+        holding = LandHoldingFactory(household=household_b)
+        LandRightEventFactory(holding=holding)
+        LandRightEventFactory(holding=holding, kind="shares")
+    with django_assert_num_queries(11):
+        response = client.get("/services/records/landholding/")
+    assert len(response.context["rows"]) == 13
+
+
+def test_permit_endorse_page(client_for, household_a):
+    police = unit_user("public-security")
+    permit = ResidencePermitFactory(person=household_a.members.get())
+    client = client_for(police)
+    response = client.post(
+        f"/services/records/residencepermit/{permit.pk}/endorse/",
+        {"endorsed_on": "2021-03-01", "version": 1},
+    )
+    assert response.status_code == 302
+    permit.refresh_from_db()
+    assert permit.valid_until == datetime.date(2022, 3, 10)
+    # Education does not read permits (404); the police station reads but did not record it.
+    assert (
+        client_for(unit_user("education"))
+        .post(
+            f"/services/records/residencepermit/{permit.pk}/endorse/",
+            {"endorsed_on": "2022-03-01", "version": 2},
+        )
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(unit_user("qinjiang-police"))
+        .post(
+            f"/services/records/residencepermit/{permit.pk}/endorse/",
+            {"endorsed_on": "2022-03-01", "version": 2},
+        )
+        .status_code
+        == 403
+    )
+    permit.refresh_from_db()
+    assert permit.version == 2
+
+
+def test_allowance_convert_page(client_for, household_a):
+    civil = unit_user("civil-affairs")
+    head = household_a.members.get()
+    head.hukou_status = "moved"
+    head.save(update_fields=["hukou_status"])
+    rural = AllowanceFactory(household=household_a)
+    response = client_for(civil).post(
+        f"/services/records/allowance/{rural.pk}/convert/",
+        {"converted_on": "2020-01-01", "monthly_amount": "700", "version": 1},
+    )
+    urban = Allowance.objects.get(converted_from=rural)
+    assert (
+        response.status_code == 302 and response.url == f"/services/records/allowance/{urban.pk}/"
+    )
+
+
+def test_land_event_page_refuses_late_notice(client_for, household_a):
+    land = unit_user("natural-resources")
+    holding = LandHoldingFactory(household=household_a)
+    response = client_for(land).post(
+        f"/services/records/landholding/{holding.pk}/events/new/",
+        {
+            "kind": "withdrawal",
+            "happened_on": "2021-08-31",
+            "notice_given_on": "2021-06-01",
+            "income": "5000",
+        },
+    )
+    assert response.status_code == 200
+    assert "notice_given_on" in response.context["form"].errors
+    assert not LandRightEvent.objects.exists()
+
+
+def test_willingness_page(client_for, department_user, household_a):
+    person = household_a.members.get()
+    response = client_for(department_user).post(
+        f"/services/records/willingness/?person={person.pk}",
+        {"person": person.pk, "training_willingness": "yes"},
+    )
+    assert response.status_code == 302
+    assert Person.objects.get(pk=person.pk).training_willingness == "yes"
+
+
+def _factory_for(key, household):
+    from . import record_factories as f
+
+    person = PersonFactory(household=household)
+    makers = {
+        "hukoumigration": lambda: f.HukouMigrationFactory(person=person),
+        "residencepermit": lambda: f.ResidencePermitFactory(person=person),
+        "medicalinsurance": lambda: f.MedicalInsuranceFactory(person=person),
+        "familyplanningrecord": lambda: f.FamilyPlanningRecordFactory(household=household),
+        "schoolenrolment": lambda: f.SchoolEnrolmentFactory(person=person),
+        "training": lambda: f.TrainingFactory(person=person),
+        "employment": lambda: f.EmploymentFactory(person=person),
+        "pensionenrolment": lambda: f.PensionEnrolmentFactory(person=person),
+        "allowance": lambda: f.AllowanceFactory(
+            household=household,
+            person=person,
+            converted_from=f.AllowanceFactory(
+                household=household, ended_on=datetime.date(2019, 1, 1)
+            ),
+        ),
+        "landholding": lambda: f.LandRightEventFactory(
+            holding=f.LandHoldingFactory(household=household)
+        ),
+    }
+    return makers[key]
+
+
+@pytest.mark.parametrize("key", list(KINDS))
+def test_every_list_has_a_constant_query_count(
+    client_for, staff_user, household_a, django_assert_num_queries, key
+):
+    client = client_for(staff_user)
+    make = _factory_for(key, household_a)
+    make()
+    # session, user, groups, count, page of rows (subject, dwelling, building, unit and for
+    # allowances the person and the converted allowance joined), user and group permissions,
+    # the user's profile, buildings and units for the filter selects; holdings add their
+    # events (one prefetch).
+    expected = 11 if key == "landholding" else 10
+    with django_assert_num_queries(expected):
+        client.get(f"/services/records/{key}/")
+    for _ in range(4):
+        _factory_for(key, household_a)()
+    with django_assert_num_queries(expected):
+        response = client.get(f"/services/records/{key}/")
+    assert len(response.context["rows"]) >= 5
+
+
+def test_convert_button_for_units_that_record_dibao(client_for, household_a, department_user):
+    from community.models import Department
+
+    rural = AllowanceFactory(
+        household=household_a, recorded_unit=Department.objects.get(code="townships")
+    )
+    url = f"/services/records/allowance/{rural.pk}/"
+    assert client_for(unit_user("civil-affairs")).get(url).context["may_convert"] is True
+    assert client_for(unit_user("townships")).get(url).context["may_convert"] is True
+    # The women's federation reads women's assistance only: 低保 is out of its scope.
+    women = client_for(unit_user("womens-federation"))
+    assert women.get(url).status_code == 404
+    assert women.get(f"/services/records/allowance/{rural.pk}/convert/").status_code == 404
+
+
+def test_household_record_by_household_number(client_for, household_a):
+    from services.models import LandHolding
+
+    land = client_for(unit_user("natural-resources"))
+    fields = {"kind": "farmland", "location": "原籍山背组", "area_mu": "2.5", "contract_number": ""}
+    response = land.post(
+        "/services/records/landholding/new/", {"household_number": "nope", **fields}
+    )
+    assert "household_number" in response.context["form"].errors
+    response = land.post(
+        "/services/records/landholding/new/", {"household_number": household_a.number, **fields}
+    )
+    assert response.status_code == 302
+    holding = LandHolding.objects.get()
+    assert holding.household == household_a and holding.recorded_unit.code == "natural-resources"
+    # Forest is the forestry bureau's: the error names the field.
+    response = land.post(
+        "/services/records/landholding/new/",
+        {"household_number": household_a.number, **fields, "kind": "forest"},
+    )
+    assert "kind" in response.context["form"].errors
+    assert LandHolding.objects.count() == 1

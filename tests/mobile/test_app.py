@@ -29,3 +29,12 @@ def test_service_worker_is_served_under_m_to_anyone(client):
     assert response["Service-Worker-Allowed"] == "/m/"
     assert reverse("mobile:offline") in response.content.decode()
     assert client.get(reverse("mobile:offline")).status_code == 200
+
+
+def test_tab_bar_names_the_four_tasks_in_chinese(client_for, leader_a):
+    import re
+
+    html = client_for(leader_a).get(reverse("mobile:home")).content.decode()
+    tabbar = html[html.index('class="mobile-tabbar"') :]
+    labels = re.findall(r"</svg>([^<]+)</a>", tabbar)
+    assert labels == ["首页", "诉求", "卫生", "走访"]

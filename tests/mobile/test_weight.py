@@ -37,6 +37,8 @@ def page_weight(html: str) -> tuple[int, list[str]]:
         ("mobile:visit_list", None),
         ("mobile:visit_create", None),
         ("mobile:publicity_create", None),
+        ("mobile:request_list", None),
+        ("mobile:request_create", None),
     ],
 )
 def test_mobile_pages_weigh_less_than_150_kb(

@@ -184,3 +184,25 @@ def test_demo_field_work_is_added_once(leader_a, building_a, household_a):
         Visit.objects.count(),
         PublicityRecord.objects.count(),
     ) == counts
+
+
+def test_a_fix_cannot_be_dated_in_the_future_or_before_the_check(leader_a, building_a):
+    from django.core.exceptions import ValidationError
+
+    from buildings.hygiene import hygiene_check_fix
+
+    today = timezone.localdate()
+    check = hygiene_check_create(
+        building=building_a,
+        checked_by=leader_a,
+        area="1楼",
+        checked_on=today,
+        score=60,
+        problems="杂物",
+    )
+    for day in (today + datetime.timedelta(days=1), today - datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as exc:
+            hygiene_check_fix(check=check, fixed_by=leader_a, fixed_on=day, fix_note="清理")
+        assert "fixed_on" in exc.value.error_dict
+    check.refresh_from_db()
+    assert check.fixed_on is None

@@ -266,3 +266,18 @@ def test_approving_an_id_number_another_person_holds_changes_nothing(
     assert _snapshot(member_a) == before
     proposal.refresh_from_db()
     assert proposal.state == "pending"
+
+
+def test_a_decided_proposal_cannot_be_decided_again(leader_a, staff_user, member_a):
+    from django.core.exceptions import ValidationError
+
+    from households.proposals import proposal_reject
+
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
+    )
+    proposal_reject(proposal=proposal, reviewer=staff_user, reason="不对")
+    with pytest.raises(ValidationError):
+        proposal_approve(proposal=proposal, reviewer=staff_user)
+    member_a.refresh_from_db()
+    assert member_a.name == "温小明"

@@ -172,7 +172,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Daily jobs: (name, dotted task path). Beat runs them at 01:30 with a broker; without one,
 # core.middleware.DailyJobsMiddleware runs each at most once a day on the first request.
-DAILY_TASKS = {}
+DAILY_TASKS = {
+    # Snapshot of every obligation rule's count and flagging of overdue work tasks.
+    "check_obligations": "services.obligation_tasks.check_obligations",
+}
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)} for name, task in DAILY_TASKS.items()
 }
@@ -211,3 +214,18 @@ DEMO_ACCOUNT_SEEDERS: list[str] = []
 # (functions (request=, household=|person=, full_ids=) -> {"template", "context"} | None).
 HOUSEHOLD_PAGE_SECTIONS: list[str] = []
 PERSON_PAGE_SECTIONS: list[str] = []
+
+# Obligation rules (services/obligations.py). Age bands and windows are local policy
+# (DOMAIN.md §8), so they are configuration read from the environment, not constants.
+OBLIGATIONS = {
+    "WORKING_AGE_MEN": (env.int("WORKING_AGE_MEN_FROM", default=16), env.int("WORKING_AGE_MEN_TO", default=59)),
+    "WORKING_AGE_WOMEN": (env.int("WORKING_AGE_WOMEN_FROM", default=16), env.int("WORKING_AGE_WOMEN_TO", default=49)),
+    "SCHOOL_AGE": (env.int("SCHOOL_AGE_FROM", default=6), env.int("SCHOOL_AGE_TO", default=15)),
+    "PENSION_MIN_AGE": env.int("PENSION_MIN_AGE", default=16),
+    "TRAINING_WINDOW_DAYS": env.int("TRAINING_WINDOW_DAYS", default=365),
+    "HOUSING_M2_PER_PERSON": env.int("HOUSING_M2_PER_PERSON", default=25),
+}
+# Largest evidence file accepted on a work task's progress note.
+WORK_TASK_EVIDENCE_MAX_BYTES = env.int("WORK_TASK_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+DEMO_SEEDERS.append("services.demo_obligations.seed_rule_snapshots")
+DEMO_ACCOUNT_SEEDERS.append("services.demo_obligations.seed_work_tasks")

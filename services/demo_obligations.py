@@ -29,7 +29,8 @@ def seed_rule_snapshots(*, rng, stdout=None):
         now_count, cap = counts[rule.code], totals[rule.subject]
         weekly_fall = rng.uniform(0.02, 0.06)
         for weeks_ago in range(DEMO_WEEKS, 0, -1):
-            past = round(now_count * (1 + weekly_fall * weeks_ago) + rng.randint(0, max(1, now_count // 50)))
+            noise = rng.randint(0, now_count // 50) if now_count else 0
+            past = round(now_count * (1 + weekly_fall * weeks_ago)) + noise
             rows.append(
                 RuleSnapshot(
                     rule_code=rule.code,

@@ -69,6 +69,12 @@ class WorkTask(models.Model):
         return reverse("services:task_detail", args=[self.pk])
 
     @property
+    def rule(self):
+        from services.obligations import RULES  # the rules import the models
+
+        return RULES.get(self.rule_code)
+
+    @property
     def is_unfinished(self):
         return self.state in UNFINISHED_STATES
 

@@ -42,16 +42,63 @@ def seed_rule_snapshots(*, rng, stdout=None):
     RuleSnapshot.objects.bulk_create(rows, ignore_conflicts=True)
     obligation_services.snapshot_take(day=today)
     if stdout is not None:
-        stdout.write(f"  {len(rows)} demo rule snapshots over {DEMO_WEEKS} weeks, and today's real one.")
+        stdout.write(
+            f"  {len(rows)} demo rule snapshots over {DEMO_WEEKS} weeks, and today's real one."
+        )
 
 
 # (unit code, title, rule code, measure, days to deadline, leader, liaison, final state)
 DEMO_TASKS = [
-    ("human-resources", "组织有培训意愿的搬迁劳动力参加职业技能培训", "training-overdue", "6.3", -10, "县人社局局长", "刘志强", "open"),
-    ("human-resources", "零就业家庭每户至少一人就业", "zero-employment", "6.3", 21, "县人社局局长", "刘志强", "in_progress"),
-    ("education", "核查适龄儿童入学，确保不拒收", "school-not-enrolled", "6.1", 14, "县教科体局局长", "陈秀英", "in_progress"),
-    ("civil-affairs", "动员符合条件的居民参加城乡居民养老保险", "pension-not-enrolled", "6.4", 30, "县民政局局长", "黄建华", "open"),
-    ("medical-insurance", "完成本年度医疗保险参保登记", "medical-insurance-missing", "5.2", 5, "县医保局局长", "温丽华", "done"),
+    (
+        "human-resources",
+        "组织有培训意愿的搬迁劳动力参加职业技能培训",
+        "training-overdue",
+        "6.3",
+        -10,
+        "县人社局局长",
+        "刘志强",
+        "open",
+    ),
+    (
+        "human-resources",
+        "零就业家庭每户至少一人就业",
+        "zero-employment",
+        "6.3",
+        21,
+        "县人社局局长",
+        "刘志强",
+        "in_progress",
+    ),
+    (
+        "education",
+        "核查适龄儿童入学，确保不拒收",
+        "school-not-enrolled",
+        "6.1",
+        14,
+        "县教科体局局长",
+        "陈秀英",
+        "in_progress",
+    ),
+    (
+        "civil-affairs",
+        "动员符合条件的居民参加城乡居民养老保险",
+        "pension-not-enrolled",
+        "6.4",
+        30,
+        "县民政局局长",
+        "黄建华",
+        "open",
+    ),
+    (
+        "medical-insurance",
+        "完成本年度医疗保险参保登记",
+        "medical-insurance-missing",
+        "5.2",
+        5,
+        "县医保局局长",
+        "温丽华",
+        "done",
+    ),
 ]
 
 
@@ -79,13 +126,20 @@ def seed_work_tasks(*, stdout=None):
             obligation_services.task_add_note(
                 task=task,
                 author=supervisor,
-                text="已召开专题会议部署，正在逐户核实。" if state == "in_progress" else "已全部完成，名单已报送。",
+                text="已召开专题会议部署，正在逐户核实。"
+                if state == "in_progress"
+                else "已全部完成，名单已报送。",
                 state_to=state,
                 expected_version=task.version,
             )
         if days < 0:
             obligation_services.accountability_open(
-                task=task, opened_by=supervisor, reason="未在期限内完成培训任务，且未说明原因。", today=today
+                task=task,
+                opened_by=supervisor,
+                reason="未在期限内完成培训任务，且未说明原因。",
+                today=today,
             )
     if stdout is not None:
-        stdout.write(f"  {len(DEMO_TASKS)} demo work tasks, one overdue with an accountability record.")
+        stdout.write(
+            f"  {len(DEMO_TASKS)} demo work tasks, one overdue with an accountability record."
+        )

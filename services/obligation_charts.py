@@ -23,7 +23,9 @@ class Sparkline:
         return self.first is not None and self.last is not None and self.last > self.first
 
 
-def sparkline(series: list[tuple], *, width: int = 220, height: int = 48, pad: int = 4) -> Sparkline | None:
+def sparkline(
+    series: list[tuple], *, width: int = 220, height: int = 48, pad: int = 4
+) -> Sparkline | None:
     """``series``: [(day, count), …] oldest first. None when there is nothing to draw."""
     if not series:
         return None

@@ -16,7 +16,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class RuleListFilter(django_filters.FilterSet):
     """The building filter of a rule's list (people or households)."""
 
-    building = django_filters.ModelChoiceFilter(label=_("building"), queryset=Building.objects.order_by("code"))
+    building = django_filters.ModelChoiceFilter(
+        label=_("building"), queryset=Building.objects.order_by("code")
+    )
 
     def __init__(self, *args, subject: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,9 +37,13 @@ def _measure_choices():
 
 class WorkTaskForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Department.objects.filter(is_active=True))
+    unit = forms.ModelChoiceField(
+        label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
+    )
     rule_code = forms.ChoiceField(label=_("obligation rule"), choices=_rule_choices, required=False)
-    measure = forms.ChoiceField(label=_("measure of the plan"), choices=_measure_choices, required=False)
+    measure = forms.ChoiceField(
+        label=_("measure of the plan"), choices=_measure_choices, required=False
+    )
     deadline = forms.DateField(label=_("deadline"), widget=DATE_WIDGET)
     leader_name = forms.CharField(
         label=_("responsible leader (head of unit)"),
@@ -46,7 +52,9 @@ class WorkTaskForm(forms.Form):
         help_text=_("Empty: the head of the unit as recorded for the unit."),
     )
     liaison_name = forms.CharField(label=_("liaison"), max_length=50, required=False)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 class WorkTaskNoteForm(forms.Form):
@@ -81,6 +89,8 @@ class AccountabilityOpenForm(forms.Form):
 
 
 class AccountabilityUpdateForm(forms.Form):
-    finding = forms.CharField(label=_("finding"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    finding = forms.CharField(
+        label=_("finding"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     outcome = forms.ChoiceField(label=_("outcome"), choices=Accountability.Outcome.choices)
     closed_on = forms.DateField(label=_("closed on"), widget=DATE_WIDGET, required=False)

@@ -72,7 +72,9 @@ def rule_failing_list(*, rule, today: datetime.date):
     """The rows behind a rule's count, ready for a list page."""
     qs = rule.failing(today)
     if rule.subject == PERSON:
-        return qs.select_related("household__dwelling__building").order_by("household__number", "relationship", "pk")
+        return qs.select_related("household__dwelling__building").order_by(
+            "household__number", "relationship", "pk"
+        )
     heads = Person.objects.filter(relationship=Relationship.HEAD, is_active=True)
     return (
         qs.select_related("dwelling__building")
@@ -82,18 +84,22 @@ def rule_failing_list(*, rule, today: datetime.date):
     )
 
 
-def weekly_trend(*, codes, today: datetime.date, weeks: int = TREND_WEEKS) -> dict[str, list[tuple]]:
+def weekly_trend(
+    *, codes, today: datetime.date, weeks: int = TREND_WEEKS
+) -> dict[str, list[tuple]]:
     """``{code: [(day, count), …]}``: the last snapshot of each of the past ``weeks`` weeks
     (one query)."""
     since = today - datetime.timedelta(weeks=weeks)
-    rows = RuleSnapshot.objects.filter(rule_code__in=list(codes), day__gt=since, day__lte=today).order_by(
-        "rule_code", "day"
-    )
+    rows = RuleSnapshot.objects.filter(
+        rule_code__in=list(codes), day__gt=since, day__lte=today
+    ).order_by("rule_code", "day")
     series: dict[str, dict[int, tuple]] = {code: {} for code in codes}
     for snap in rows.values_list("rule_code", "day", "count"):
         code, day, count = snap
         series[code][(today - day).days // 7] = (day, count)  # later days overwrite earlier
-    return {code: [weeks_[k] for k in sorted(weeks_, reverse=True)] for code, weeks_ in series.items()}
+    return {
+        code: [weeks_[k] for k in sorted(weeks_, reverse=True)] for code, weeks_ in series.items()
+    }
 
 
 def tasks_for_user(user):
@@ -125,12 +131,16 @@ def task_figures_by_unit(*, today: datetime.date, unit_ids=None) -> dict[int, di
     qs = WorkTask.objects.order_by()
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
-    rows = qs.annotate(done_day=TruncDate("done_at")).values("unit_id").annotate(
-        open=Count("pk", filter=Q(state__in=UNFINISHED_STATES)),
-        overdue=Count("pk", filter=Q(state__in=UNFINISHED_STATES, deadline__lt=today)),
-        done=Count("pk", filter=Q(state=TaskState.DONE)),
-        on_time=Count("pk", filter=Q(state=TaskState.DONE, done_day__lte=F("deadline"))),
-        accountabilities=Count("accountabilities", distinct=True),
+    rows = (
+        qs.annotate(done_day=TruncDate("done_at"))
+        .values("unit_id")
+        .annotate(
+            open=Count("pk", filter=Q(state__in=UNFINISHED_STATES)),
+            overdue=Count("pk", filter=Q(state__in=UNFINISHED_STATES, deadline__lt=today)),
+            done=Count("pk", filter=Q(state=TaskState.DONE)),
+            on_time=Count("pk", filter=Q(state=TaskState.DONE, done_day__lte=F("deadline"))),
+            accountabilities=Count("accountabilities", distinct=True),
+        )
     )
     return {row.pop("unit_id"): row for row in rows}
 
@@ -146,12 +156,17 @@ def request_figures_by_unit(*, now: datetime.datetime, unit_ids=None) -> dict[in
         resolved=Count("pk", filter=finished),
         resolved_on_time=Count("pk", filter=finished & Q(resolved_at__lte=F("deadline"))),
         open_overdue=Count(
-            "pk", filter=Q(state__in=[State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS], deadline__lt=now)
+            "pk",
+            filter=Q(
+                state__in=[State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS], deadline__lt=now
+            ),
         ),
         closed=Count("pk", filter=Q(state=State.CLOSED) & ~Q(satisfaction="")),
         satisfied=Count("pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.SATISFIED)),
         fairly=Count("pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.FAIRLY)),
-        unsatisfied=Count("pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.UNSATISFIED)),
+        unsatisfied=Count(
+            "pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.UNSATISFIED)
+        ),
     )
     return {row.pop("unit_id"): row for row in rows}
 
@@ -212,4 +227,8 @@ def rank_units(rows: list[dict], *, worst_first: bool = True) -> list[dict]:
 
 
 def unit_open_tasks(*, unit, limit: int = 20):
-    return list(WorkTask.objects.filter(unit=unit, state__in=UNFINISHED_STATES).order_by("deadline", "pk")[:limit])
+    return list(
+        WorkTask.objects.filter(unit=unit, state__in=UNFINISHED_STATES).order_by("deadline", "pk")[
+            :limit
+        ]
+    )

@@ -87,12 +87,17 @@ def task_add_note(
         state_to = ""
     if state_to and state_to not in TASK_TRANSITIONS[TaskState(task.state)]:
         raise ValidationError(
-            {"state_to": _("A task that is %(state)s cannot change state.") % {"state": task.get_state_display()}}
+            {
+                "state_to": _("A task that is %(state)s cannot change state.")
+                % {"state": task.get_state_display()}
+            }
         )
     if evidence is not None and evidence.size > settings.WORK_TASK_EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            {"evidence": _("The evidence file is larger than %(mb)d MB.")
-             % {"mb": settings.WORK_TASK_EVIDENCE_MAX_BYTES // (1024 * 1024)}}
+            {
+                "evidence": _("The evidence file is larger than %(mb)d MB.")
+                % {"mb": settings.WORK_TASK_EVIDENCE_MAX_BYTES // (1024 * 1024)}
+            }
         )
     note = WorkTaskNote(task=task, author=author, text=text.strip(), state_to=state_to)
     if evidence is not None:
@@ -115,23 +120,31 @@ def _is_late(task: WorkTask, today: datetime.date) -> bool:
 
 
 @transaction.atomic
-def accountability_open(*, task: WorkTask, opened_by, reason: str, today: datetime.date | None = None) -> Accountability:
+def accountability_open(
+    *, task: WorkTask, opened_by, reason: str, today: datetime.date | None = None
+) -> Accountability:
     """Open an accountability record on a task not finished on time: refused on a task
     that is still within its deadline, finished on time or cancelled."""
     today = today or timezone.localdate()
     if not _is_late(task, today):
         raise ValidationError(
-            _("Accountability is opened only on a task not finished by its deadline (%(deadline)s).")
+            _(
+                "Accountability is opened only on a task not finished by its deadline (%(deadline)s)."
+            )
             % {"deadline": task.deadline.isoformat()}
         )
-    record = Accountability(task=task, unit_id=task.unit_id, opened_by=opened_by, reason=reason.strip(), opened_on=today)
+    record = Accountability(
+        task=task, unit_id=task.unit_id, opened_by=opened_by, reason=reason.strip(), opened_on=today
+    )
     record.full_clean()
     record.save()
     return record
 
 
 @transaction.atomic
-def accountability_update(*, record: Accountability, finding: str, outcome: str, closed_on=None) -> Accountability:
+def accountability_update(
+    *, record: Accountability, finding: str, outcome: str, closed_on=None
+) -> Accountability:
     record.finding = finding.strip()
     record.outcome = outcome
     record.closed_on = closed_on
@@ -149,7 +162,10 @@ def snapshot_take(*, day: datetime.date | None = None) -> int:
     counts = rule_counts(today=day)
     rows = [RuleSnapshot(rule_code=code, day=day, count=count) for code, count in counts.items()]
     RuleSnapshot.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["rule_code", "day"], update_fields=["count", "is_demo"]
+        rows,
+        update_conflicts=True,
+        unique_fields=["rule_code", "day"],
+        update_fields=["count", "is_demo"],
     )
     return len(rows)
 
@@ -166,9 +182,11 @@ def tasks_flag_overdue(*, today: datetime.date | None = None) -> int:
     if not tasks:
         return 0
     now = timezone.now()
-    users = get_user_model().objects.filter(
-        is_active=True, profile__department_id__in={t.unit_id for t in tasks}
-    ).values_list("pk", "profile__department_id")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, profile__department_id__in={t.unit_id for t in tasks})
+        .values_list("pk", "profile__department_id")
+    )
     by_unit: dict[int, list[int]] = {}
     for user_id, unit_id in users:
         by_unit.setdefault(unit_id, []).append(user_id)
@@ -180,7 +198,8 @@ def tasks_flag_overdue(*, today: datetime.date | None = None) -> int:
             "title": task.title,
         }
         notes += [
-            Notification(user_id=uid, text=text[:300], url=task.get_absolute_url()) for uid in by_unit.get(task.unit_id, [])
+            Notification(user_id=uid, text=text[:300], url=task.get_absolute_url())
+            for uid in by_unit.get(task.unit_id, [])
         ]
     WorkTask.objects.bulk_update(tasks, ["overdue_flagged_at"])
     Notification.objects.bulk_create(notes)

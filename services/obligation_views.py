@@ -46,7 +46,10 @@ def _dashboard(request, unit):
     trends = selectors.weekly_trend(codes=[r.code for r in rules], today=today)
     building_rows = [
         (buildings.get(pk), [row.get(r.code, 0) for r in rules])
-        for pk, row in sorted(by_building.items(), key=lambda kv: (kv[0] is None, getattr(buildings.get(kv[0]), "code", "")))
+        for pk, row in sorted(
+            by_building.items(),
+            key=lambda kv: (kv[0] is None, getattr(buildings.get(kv[0]), "code", "")),
+        )
         if any(row.get(r.code, 0) for r in rules)
     ]
     return render(
@@ -66,7 +69,10 @@ def _dashboard(request, unit):
 
 def unit_dashboard(request):
     """The user's own unit; staff and supervisors without one go to the overview."""
-    if selectors.can_see_overview(request.user) and selectors.department_of_user(request.user) is None:
+    if (
+        selectors.can_see_overview(request.user)
+        and selectors.department_of_user(request.user) is None
+    ):
         return redirect("services:supervisor_overview")
     return _dashboard(request, selectors.unit_get_for_user(user=request.user))
 
@@ -79,7 +85,9 @@ def rule_list(request, code):
     rule = selectors.rule_get_for_user(user=request.user, code=code)
     today = timezone.localdate()
     filterset = RuleListFilter(
-        request.GET or None, queryset=selectors.rule_failing_list(rule=rule, today=today), subject=rule.subject
+        request.GET or None,
+        queryset=selectors.rule_failing_list(rule=rule, today=today),
+        subject=rule.subject,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -87,7 +95,13 @@ def rule_list(request, code):
     return render(
         request,
         "services/obligations/rule_list.html",
-        {"rule": rule, "filter": filterset, "page": page, "query": query.urlencode(), "today": today},
+        {
+            "rule": rule,
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+        },
     )
 
 
@@ -106,7 +120,11 @@ def supervisor_overview(request):
     return render(
         request,
         "services/obligations/supervisor_overview.html",
-        {"rows": selectors.rank_units(rows, worst_first=worst_first), "worst_first": worst_first, "today": today},
+        {
+            "rows": selectors.rank_units(rows, worst_first=worst_first),
+            "worst_first": worst_first,
+            "today": today,
+        },
     )
 
 
@@ -123,7 +141,13 @@ def task_list(request):
     return render(
         request,
         "services/obligations/task_list.html",
-        {"page": page, "state": state, "states": TaskState.choices, "query": f"state={state}", "today": timezone.localdate()},
+        {
+            "page": page,
+            "state": state,
+            "states": TaskState.choices,
+            "query": f"state={state}",
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -148,7 +172,9 @@ def task_detail(request, pk):
     allowed = TASK_TRANSITIONS[TaskState(task.state)]
     if not has_role(request.user, Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR):
         allowed = allowed - {TaskState.CANCELLED}  # a unit does not cancel its own task
-    form = WorkTaskNoteForm(request.POST or None, request.FILES or None, task=task, allowed_states=allowed)
+    form = WorkTaskNoteForm(
+        request.POST or None, request.FILES or None, task=task, allowed_states=allowed
+    )
     if request.method == "POST":
         if not can_update:
             raise PermissionDenied
@@ -187,7 +213,9 @@ def task_evidence(request, pk, note_pk):
     note = get_object_or_404(selectors.task_notes(task=task), pk=note_pk)
     if not note.evidence:
         raise Http404
-    return FileResponse(note.evidence.open("rb"), as_attachment=True, filename=note.evidence_name or None)
+    return FileResponse(
+        note.evidence.open("rb"), as_attachment=True, filename=note.evidence_name or None
+    )
 
 
 def accountability_create(request, pk):
@@ -197,13 +225,17 @@ def accountability_create(request, pk):
     form = AccountabilityOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.accountability_open(task=task, opened_by=request.user, reason=form.cleaned_data["reason"])
+            services.accountability_open(
+                task=task, opened_by=request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Accountability record opened."))
             return redirect(task)
-    return render(request, "services/obligations/accountability_form.html", {"form": form, "task": task})
+    return render(
+        request, "services/obligations/accountability_form.html", {"form": form, "task": task}
+    )
 
 
 def accountability_edit(request, pk):
@@ -213,7 +245,11 @@ def accountability_edit(request, pk):
     selectors.task_get_for_user(user=request.user, pk=record.task_id)
     form = AccountabilityUpdateForm(
         request.POST or None,
-        initial={"finding": record.finding, "outcome": record.outcome, "closed_on": record.closed_on},
+        initial={
+            "finding": record.finding,
+            "outcome": record.outcome,
+            "closed_on": record.closed_on,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -224,5 +260,7 @@ def accountability_edit(request, pk):
             messages.success(request, _("Accountability record saved."))
             return redirect(record.task)
     return render(
-        request, "services/obligations/accountability_form.html", {"form": form, "task": record.task, "record": record}
+        request,
+        "services/obligations/accountability_form.html",
+        {"form": form, "task": record.task, "record": record},
     )

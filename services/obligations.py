@@ -110,7 +110,9 @@ def _labourer_q() -> Q:
 def _willing_untrained_q(today: datetime.date) -> Q:
     """A willing laborer in a household with a move-in date and no training since then."""
     trained = Training.objects.filter(
-        person=OuterRef("pk"), started_on__gte=OuterRef("household__move_in_date"), started_on__lte=today
+        person=OuterRef("pk"),
+        started_on__gte=OuterRef("household__move_in_date"),
+        started_on__lte=today,
     )
     return (
         _labourer_q()
@@ -137,14 +139,18 @@ def training_overdue(today):
 
 
 def training_willingness_unknown(today):
-    return _labourer_q() & working_age_q(today) & Q(training_willingness=TrainingWillingness.UNKNOWN)
+    return (
+        _labourer_q() & working_age_q(today) & Q(training_willingness=TrainingWillingness.UNKNOWN)
+    )
 
 
 def zero_employment(today):
     labourers = Person.objects.filter(household=OuterRef("pk"), is_active=True).filter(
         _labourer_q() & working_age_q(today)
     )
-    employed = labourers.filter(Exists(Employment.objects.filter(_current(today), person=OuterRef("pk"))))
+    employed = labourers.filter(
+        Exists(Employment.objects.filter(_current(today), person=OuterRef("pk")))
+    )
     return Q(Exists(labourers)) & ~Q(Exists(employed))
 
 
@@ -193,7 +199,9 @@ def family_planning_missing(today):
 
 
 def pension_not_enrolled(today):
-    enrolled = PensionEnrolment.objects.filter(_current(today, "enrolled_on"), person=OuterRef("pk"))
+    enrolled = PensionEnrolment.objects.filter(
+        _current(today, "enrolled_on"), person=OuterRef("pk")
+    )
     return (
         _age_q(config("PENSION_MIN_AGE"), OLDEST, today)
         & Q(school_status=SchoolStatus.NOT_IN_SCHOOL)
@@ -205,7 +213,9 @@ def residence_permit_missing(today):
     migrated = HukouMigration.objects.filter(
         person=OuterRef("pk"), status=HukouMigration.Status.MOVED, completed_on__lte=today
     )
-    valid = ResidencePermit.objects.filter(person=OuterRef("pk"), issued_on__lte=today, valid_until__gte=today)
+    valid = ResidencePermit.objects.filter(
+        person=OuterRef("pk"), issued_on__lte=today, valid_until__gte=today
+    )
     return ~Q(hukou_status="moved") & ~Q(Exists(migrated)) & ~Q(Exists(valid))
 
 
@@ -219,12 +229,16 @@ def dibao_not_converted(today):
         completed_on__lte=today,
     )
     permit = ResidencePermit.objects.filter(
-        person__household=OuterRef("household"), issued_on__gte=OuterRef("started_on"), issued_on__lte=today
+        person__household=OuterRef("household"),
+        issued_on__gte=OuterRef("started_on"),
+        issued_on__lte=today,
     )
-    converted = Allowance.objects.filter(converted_from=OuterRef("pk"), kind=Allowance.Kind.DIBAO_URBAN)
-    stale = Allowance.objects.filter(_current(today), household=OuterRef("pk"), kind=Allowance.Kind.DIBAO_RURAL).filter(
-        (Q(Exists(moved)) | Q(Exists(permit))) & ~Q(Exists(converted))
+    converted = Allowance.objects.filter(
+        converted_from=OuterRef("pk"), kind=Allowance.Kind.DIBAO_URBAN
     )
+    stale = Allowance.objects.filter(
+        _current(today), household=OuterRef("pk"), kind=Allowance.Kind.DIBAO_RURAL
+    ).filter((Q(Exists(moved)) | Q(Exists(permit))) & ~Q(Exists(converted)))
     return Q(Exists(stale))
 
 
@@ -272,8 +286,10 @@ RULE_LIST = [
         ("human-resources", "vocational-school", "townships"),
         PERSON,
         training_due,
-        _("Labour capacity, willing to train, no training since the household moved in, and the "
-          "first year after moving in is still running."),
+        _(
+            "Labour capacity, willing to train, no training since the household moved in, and the "
+            "first year after moving in is still running."
+        ),
         "training",
     ),
     Rule(
@@ -283,8 +299,10 @@ RULE_LIST = [
         ("human-resources", "vocational-school", "townships"),
         PERSON,
         training_overdue,
-        _("Labour capacity, willing to train, and no training since the household moved in more "
-          "than a year ago."),
+        _(
+            "Labour capacity, willing to train, and no training since the household moved in more "
+            "than a year ago."
+        ),
         "training",
     ),
     Rule(
@@ -303,8 +321,10 @@ RULE_LIST = [
         ("human-resources", "poverty-office", "townships"),
         HOUSEHOLD,
         zero_employment,
-        _("Zero-employment household: it has working-age members with labour capacity and none "
-          "of them has a current job."),
+        _(
+            "Zero-employment household: it has working-age members with labour capacity and none "
+            "of them has a current job."
+        ),
         "employment",
     ),
     Rule(
@@ -314,8 +334,10 @@ RULE_LIST = [
         ("human-resources",),
         PERSON,
         employed_without_capacity,
-        _("A current job is recorded for a person whose labour capacity is lost or none: one of "
-          "the two facts is wrong."),
+        _(
+            "A current job is recorded for a person whose labour capacity is lost or none: one of "
+            "the two facts is wrong."
+        ),
         "employment",
     ),
     Rule(
@@ -375,8 +397,10 @@ RULE_LIST = [
         ("public-security", "qinjiang-police", "townships"),
         PERSON,
         residence_permit_missing,
-        _("Hukou not moved to the community and no residence permit valid today (a permit whose "
-          "endorsement is overdue is not valid)."),
+        _(
+            "Hukou not moved to the community and no residence permit valid today (a permit whose "
+            "endorsement is overdue is not valid)."
+        ),
         "residencepermit",
     ),
     Rule(
@@ -386,8 +410,10 @@ RULE_LIST = [
         ("civil-affairs", "townships"),
         HOUSEHOLD,
         dibao_not_converted,
-        _("An active rural 低保 while a member's hukou moved to the community or a member got a "
-          "residence permit after it started, and no urban 低保 converted from it."),
+        _(
+            "An active rural 低保 while a member's hukou moved to the community or a member got a "
+            "residence permit after it started, and no urban 低保 converted from it."
+        ),
         "allowance",
     ),
     Rule(
@@ -459,7 +485,9 @@ def rule_counts(rules=None, today: datetime.date | None = None) -> dict[str, int
 BUILDING_PATH = {PERSON: "household__dwelling__building", HOUSEHOLD: "dwelling__building"}
 
 
-def rule_counts_by_building(rules, today: datetime.date | None = None) -> dict[int | None, dict[str, int]]:
+def rule_counts_by_building(
+    rules, today: datetime.date | None = None
+) -> dict[int | None, dict[str, int]]:
     """``{building_id: {rule code: count}}``: one grouped query per subject."""
     today = today or timezone.localdate()
     table: dict[int | None, dict[str, int]] = {}

@@ -29,12 +29,17 @@ class WorkTask(models.Model):
     rule_code = models.CharField(_("obligation rule"), max_length=40, blank=True)
     measure = models.CharField(_("measure of the plan"), max_length=10, blank=True)
     unit = models.ForeignKey(
-        "community.Department", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="work_tasks"
+        "community.Department",
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="work_tasks",
     )
     leader_name = models.CharField(_("responsible leader (head of unit)"), max_length=50)
     liaison_name = models.CharField(_("liaison"), max_length=50, blank=True)
     deadline = models.DateField(_("deadline"), db_index=True)
-    state = models.CharField(_("state"), max_length=12, choices=TaskState.choices, default=TaskState.OPEN)
+    state = models.CharField(
+        _("state"), max_length=12, choices=TaskState.choices, default=TaskState.OPEN
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -56,7 +61,8 @@ class WorkTask(models.Model):
         indexes = [models.Index(fields=["unit", "state"], name="worktask_unit_state")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="done", done_at__isnull=False) | (~Q(state="done") & Q(done_at__isnull=True)),
+                condition=Q(state="done", done_at__isnull=False)
+                | (~Q(state="done") & Q(done_at__isnull=True)),
                 name="worktask_done_has_time",
                 violation_error_message=_("A task is done exactly when it has a completion time."),
             )
@@ -98,13 +104,17 @@ class WorkTaskNote(models.Model):
     """A progress note on a task, optionally with an evidence file (served only through
     the scoped evidence view)."""
 
-    task = models.ForeignKey(WorkTask, verbose_name=_("task"), on_delete=models.CASCADE, related_name="notes")
+    task = models.ForeignKey(
+        WorkTask, verbose_name=_("task"), on_delete=models.CASCADE, related_name="notes"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     text = models.TextField(_("progress"))
-    state_to = models.CharField(_("new state"), max_length=12, choices=TaskState.choices, blank=True)
+    state_to = models.CharField(
+        _("new state"), max_length=12, choices=TaskState.choices, blank=True
+    )
     evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
     evidence_name = models.CharField(_("file name"), max_length=200, blank=True)
     history = HistoricalRecords()
@@ -132,15 +142,23 @@ class Accountability(models.Model):
         WorkTask, verbose_name=_("task"), on_delete=models.PROTECT, related_name="accountabilities"
     )
     unit = models.ForeignKey(
-        "community.Department", verbose_name=_("unit held to account"), on_delete=models.PROTECT, related_name="+"
+        "community.Department",
+        verbose_name=_("unit held to account"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     reason = models.TextField(_("reason"))
     finding = models.TextField(_("finding"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -171,7 +189,9 @@ class RuleSnapshot(models.Model):
         verbose_name = _("rule snapshot")
         verbose_name_plural = _("rule snapshots")
         ordering = ["rule_code", "day"]
-        constraints = [models.UniqueConstraint(fields=["rule_code", "day"], name="snapshot_once_per_rule_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_code", "day"], name="snapshot_once_per_rule_day")
+        ]
 
     def __str__(self):
         return f"{self.rule_code} {self.day} {self.count}"

@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from services.models import Allowance, FamilyPlanningRecord, SchoolEnrolment
-from services.obligations import HOUSEHOLD, PERSON, RULE_LIST, RULES, rule_counts, rule_counts_by_building
+from services.obligations import (
+    HOUSEHOLD,
+    PERSON,
+    RULE_LIST,
+    RULES,
+    rule_counts,
+    rule_counts_by_building,
+)
 from tests.households.factories import DwellingFactory, HouseholdFactory, PersonFactory
 from tests.services.rule_factories import (
     AllowanceFactory,
@@ -64,17 +71,28 @@ def test_training_since_moving_in_satisfies_the_rule_but_one_before_does_not():
 def test_training_rules_ignore_the_unwilling_the_incapable_and_those_who_left():
     household = HouseholdFactory(move_in_date=TODAY - 400 * DAY)
     unwilling = PersonFactory(household=household, training_willingness="no")
-    incapable = PersonFactory(household=household, training_willingness="yes", labour_capacity="lost")
+    incapable = PersonFactory(
+        household=household, training_willingness="yes", labour_capacity="lost"
+    )
     weak = PersonFactory(household=household, training_willingness="yes", labour_capacity="weak")
     left = laborer(household=household, is_active=False, left_reason="moved_away")
-    assert [fails("training-overdue", p) for p in (unwilling, incapable, weak, left)] == [False, False, True, False]
+    assert [fails("training-overdue", p) for p in (unwilling, incapable, weak, left)] == [
+        False,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_unknown_willingness_is_its_own_rule_within_the_working_age_band():
     asked = laborer()
     never_asked = PersonFactory(birth_date=born(30))
     too_old = PersonFactory(birth_date=born(60))
-    assert [fails("training-willingness-unknown", p) for p in (asked, never_asked, too_old)] == [False, True, False]
+    assert [fails("training-willingness-unknown", p) for p in (asked, never_asked, too_old)] == [
+        False,
+        True,
+        False,
+    ]
 
 
 # --- 2. zero-employment households -----------------------------------------------------
@@ -102,7 +120,11 @@ def test_a_current_job_clears_the_household_and_an_ended_one_does_not():
     EmploymentFactory(person=PersonFactory(household=ended), ended_on=TODAY - DAY)
     EmploymentFactory(person=PersonFactory(household=ends_today), ended_on=TODAY)
     EmploymentFactory(person=PersonFactory(household=starts_tomorrow), started_on=TODAY + DAY)
-    assert [fails("zero-employment", h) for h in (ended, ends_today, starts_tomorrow)] == [True, False, True]
+    assert [fails("zero-employment", h) for h in (ended, ends_today, starts_tomorrow)] == [
+        True,
+        False,
+        True,
+    ]
 
 
 def test_a_household_without_labour_capacity_is_not_a_zero_employment_household():
@@ -132,7 +154,12 @@ def test_employment_recorded_for_someone_without_labour_capacity():
 
 @pytest.mark.parametrize(
     "birth,in_band",
-    [(born(6), True), (born(6, day_later=True), False), (born(16, day_later=True), True), (born(16), False)],
+    [
+        (born(6), True),
+        (born(6, day_later=True), False),
+        (born(16, day_later=True), True),
+        (born(16), False),
+    ],
 )
 def test_school_age_band_edges(birth, in_band):
     child = PersonFactory(birth_date=birth, labour_capacity="none")
@@ -176,7 +203,11 @@ def test_pension_rule_starts_at_16_and_skips_students():
     sixteen = PersonFactory(birth_date=born(16))
     fifteen = PersonFactory(birth_date=born(16, day_later=True))
     student = PersonFactory(birth_date=born(18), school_status="college")
-    assert [fails("pension-not-enrolled", p) for p in (sixteen, fifteen, student)] == [True, False, False]
+    assert [fails("pension-not-enrolled", p) for p in (sixteen, fifteen, student)] == [
+        True,
+        False,
+        False,
+    ]
 
 
 def test_a_current_pension_enrolment_clears_the_adult():
@@ -194,7 +225,11 @@ def test_a_permit_valid_until_today_is_valid_and_one_until_yesterday_is_overdue(
     valid, lapsed, none = PersonFactory(), PersonFactory(), PersonFactory()
     ResidencePermitFactory(person=valid, valid_until=TODAY)
     ResidencePermitFactory(person=lapsed, valid_until=TODAY - DAY)
-    assert [fails("residence-permit-missing", p) for p in (valid, lapsed, none)] == [False, True, True]
+    assert [fails("residence-permit-missing", p) for p in (valid, lapsed, none)] == [
+        False,
+        True,
+        True,
+    ]
 
 
 def test_people_whose_hukou_moved_need_no_permit():
@@ -218,7 +253,10 @@ def test_rural_dibao_after_a_hukou_move_needs_a_conversion():
     rural.ended_on = datetime.date(2025, 6, 30)
     rural.save()
     AllowanceFactory(
-        household=household, kind=Allowance.Kind.DIBAO_URBAN, started_on=datetime.date(2025, 7, 1), converted_from=rural
+        household=household,
+        kind=Allowance.Kind.DIBAO_URBAN,
+        started_on=datetime.date(2025, 7, 1),
+        converted_from=rural,
     )
     assert not fails("dibao-not-converted", household)
 
@@ -229,7 +267,9 @@ def test_a_move_before_the_allowance_started_needs_no_conversion_but_a_later_per
     HukouMigrationFactory(person=member, completed_on=datetime.date(2024, 12, 31))
     AllowanceFactory(household=household, started_on=datetime.date(2025, 1, 1))
     assert not fails("dibao-not-converted", household)
-    ResidencePermitFactory(person=PersonFactory(household=household), issued_on=datetime.date(2025, 2, 1))
+    ResidencePermitFactory(
+        person=PersonFactory(household=household), issued_on=datetime.date(2025, 2, 1)
+    )
     assert fails("dibao-not-converted", household)
 
 
@@ -271,7 +311,9 @@ def test_family_planning_archive_kept_unless_a_later_check_found_it_missing():
     FamilyPlanningRecordFactory(household=household, checked_on=datetime.date(2025, 1, 1))
     assert not fails("family-planning-missing", household)
     FamilyPlanningRecordFactory(
-        household=household, status=FamilyPlanningRecord.Status.MISSING, checked_on=datetime.date(2025, 6, 1)
+        household=household,
+        status=FamilyPlanningRecord.Status.MISSING,
+        checked_on=datetime.date(2025, 6, 1),
     )
     assert fails("family-planning-missing", household)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.departments import MEASURE_UNITS
 from community.models import Department
 from core.models import Notification
 from core.versioning import save_versioned
@@ -64,6 +65,8 @@ def task_create(
         errors["leader_name"] = _("Name the responsible leader (the head of the unit).")
     if rule_code and rule_code not in {r.code for r in RULE_LIST}:
         errors["rule_code"] = _("Unknown obligation rule.")
+    if measure and measure not in MEASURE_UNITS:
+        errors["measure"] = _("Unknown measure of the plan.")
     if errors:
         raise ValidationError(errors)
     task.full_clean()

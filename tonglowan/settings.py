@@ -229,3 +229,5 @@ OBLIGATIONS = {
 WORK_TASK_EVIDENCE_MAX_BYTES = env.int("WORK_TASK_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DEMO_SEEDERS.append("services.demo_obligations.seed_rule_snapshots")
 DEMO_ACCOUNT_SEEDERS.append("services.demo_obligations.seed_work_tasks")
+PERSON_PAGE_SECTIONS.append("services.obligation_sections.person_section")
+HOUSEHOLD_PAGE_SECTIONS.append("services.obligation_sections.household_section")

@@ -53,8 +53,10 @@ def test_staff_creates_a_task_for_any_unit(client_for, staff_user):
 
 def test_a_task_needs_a_responsible_leader_and_a_known_rule():
     with pytest.raises(ValidationError) as exc:
-        services.task_create(title="x", unit=unit(), deadline=today(), rule_code="nope")
-    assert set(exc.value.message_dict) == {"leader_name", "rule_code"}
+        services.task_create(
+            title="x", unit=unit(), deadline=today(), rule_code="nope", measure="9.9"
+        )
+    assert set(exc.value.message_dict) == {"leader_name", "rule_code", "measure"}
     hr = unit()
     hr.head_name = "张局长"
     hr.save()

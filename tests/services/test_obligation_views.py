@@ -239,3 +239,35 @@ def test_overview_rates_from_tasks_and_requests(client_for, supervisor_user, bui
     assert row["task_on_time"] == 0.5
     assert row["request_on_time"] == 0.5
     assert row["satisfaction"] == 0.75
+
+
+def test_person_and_household_pages_show_the_obligations_they_fail(
+    client_for, department_user, staff_user
+):
+    (person,) = make_households(1)
+    client = client_for(department_user)
+    content = client.get(person.get_absolute_url()).content.decode()
+    assert "/services/obligations/rules/training-overdue/" in content
+    assert (
+        "/services/obligations/rules/medical-insurance-missing/" not in content
+    )  # not this unit's
+    staff_content = client_for(staff_user).get(person.get_absolute_url()).content.decode()
+    assert "/services/obligations/rules/medical-insurance-missing/" in staff_content
+    household_content = client.get(person.household.get_absolute_url()).content.decode()
+    assert "/services/obligations/rules/zero-employment/" in household_content
+    EmploymentFactory(person=person)
+    household_content = client.get(person.household.get_absolute_url()).content.decode()
+    assert "/services/obligations/rules/zero-employment/" not in household_content
+
+
+@pytest.mark.parametrize("tasks", [1, 30])
+def test_task_list_query_count(tasks, client_for, department_user, django_assert_num_queries):
+    for _i in range(tasks):
+        WorkTaskFactory()
+    WorkTaskFactory(unit=unit("education"))
+    client = client_for(department_user)
+    # session, user, roles, the user's unit; count; the nav's profile; permissions of the
+    # user and of their groups ("new task" button); the page of tasks with their units.
+    with django_assert_num_queries(9):
+        response = client.get("/services/tasks/")
+    assert len(response.context["page"]) == tasks

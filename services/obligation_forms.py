@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Building
@@ -10,6 +11,8 @@ from community.models import Department
 from .models import Accountability, TaskState
 from .obligations import PERSON, RULE_LIST
 
+# Documents, spreadsheets and photos: what units send as proof of work done.
+EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt"]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -61,7 +64,11 @@ class WorkTaskNoteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 3}))
     state_to = forms.ChoiceField(label=_("new state"), required=False)
-    evidence = forms.FileField(label=_("evidence file"), required=False)
+    evidence = forms.FileField(
+        label=_("evidence file"),
+        required=False,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+    )
 
     def __init__(self, *args, task, allowed_states, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,9 +77,9 @@ class WorkTaskNoteForm(forms.Form):
         self.fields["state_to"].choices = [("", _("(unchanged)"))] + [
             (s.value, labels[s.value]) for s in TaskState if s in allowed_states
         ]
-        self.fields["evidence"].help_text = _("At most %(mb)d MB.") % {
-            "mb": settings.WORK_TASK_EVIDENCE_MAX_BYTES // (1024 * 1024)
-        }
+        self.fields["evidence"].help_text = _(
+            "PDF, photo, Word, Excel or text; at most %(mb)d MB."
+        ) % {"mb": settings.WORK_TASK_EVIDENCE_MAX_BYTES // (1024 * 1024)}
 
     def clean_evidence(self):
         evidence = self.cleaned_data.get("evidence")

@@ -132,6 +132,11 @@ def test_evidence_is_size_limited_and_served_only_in_scope(
     )
     assert response.status_code == 200 and not WorkTaskNote.objects.exists()
     assert "evidence" in response.context["form"].errors
+    script = SimpleUploadedFile("run.exe", b"MZ")
+    response = client.post(
+        f"/services/tasks/{task.pk}/", {"version": 1, "text": "证明", "evidence": script}
+    )
+    assert "evidence" in response.context["form"].errors and not WorkTaskNote.objects.exists()
     small = SimpleUploadedFile("名单.pdf", b"%PDF-1.4 list")
     assert (
         client.post(

@@ -154,7 +154,8 @@ def task_list(request):
 def task_create(request):
     if not request.user.has_perm("services.add_worktask"):
         raise PermissionDenied
-    form = WorkTaskForm(request.POST or None, initial={"rule_code": request.GET.get("rule", "")})
+    unit = Department.objects.filter(code=request.GET.get("unit", "")).first()
+    form = WorkTaskForm(request.POST or None, initial={"rule_code": request.GET.get("rule", ""), "unit": unit})
     if request.method == "POST" and form.is_valid():
         try:
             task = services.task_create(created_by=request.user, **form.cleaned_data)

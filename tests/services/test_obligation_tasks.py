@@ -270,3 +270,9 @@ def test_demo_tasks_include_an_overdue_one_held_to_account(supervisor_user):
     assert WorkTask.objects.count() == 5
     record = Accountability.objects.get()
     assert record.task.is_overdue and record.opened_by == supervisor_user
+
+
+def test_the_dashboard_preselects_rule_and_unit_of_a_new_task(client_for, supervisor_user):
+    response = client_for(supervisor_user).get("/services/tasks/new/?rule=school-refused&unit=education")
+    form = response.context["form"]
+    assert form["rule_code"].value() == "school-refused" and form["unit"].value() == unit("education").pk

@@ -118,6 +118,14 @@ def task_get_for_user(*, user, pk: int) -> WorkTask:
         raise Http404 from None
 
 
+def accountabilities_for_user(user):
+    """Accountability records of the units the user sees (a unit sees its own)."""
+    qs = Accountability.objects.all()
+    if not sees_every_unit(user):
+        qs = qs.filter(unit__in=departments_for_user(user))
+    return qs.select_related("unit", "task", "opened_by__profile")
+
+
 def task_notes(*, task: WorkTask):
     return WorkTaskNote.objects.filter(task=task).select_related("author__profile")
 

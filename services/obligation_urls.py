@@ -14,5 +14,6 @@ urlpatterns = [
     path(
         "tasks/<int:pk>/accountability/", views.accountability_create, name="accountability_create"
     ),
+    path("accountability/", views.accountability_list, name="accountability_list"),
     path("accountability/<int:pk>/", views.accountability_edit, name="accountability_edit"),
 ]

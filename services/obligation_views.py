@@ -155,7 +155,9 @@ def task_create(request):
     if not request.user.has_perm("services.add_worktask"):
         raise PermissionDenied
     unit = Department.objects.filter(code=request.GET.get("unit", "")).first()
-    form = WorkTaskForm(request.POST or None, initial={"rule_code": request.GET.get("rule", ""), "unit": unit})
+    form = WorkTaskForm(
+        request.POST or None, initial={"rule_code": request.GET.get("rule", ""), "unit": unit}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             task = services.task_create(created_by=request.user, **form.cleaned_data)
@@ -216,6 +218,21 @@ def task_evidence(request, pk, note_pk):
         raise Http404
     return FileResponse(
         note.evidence.open("rb"), as_attachment=True, filename=note.evidence_name or None
+    )
+
+
+def accountability_list(request):
+    if not selectors.sees_every_unit(request.user) and not has_role(request.user, Role.DEPARTMENT):
+        raise PermissionDenied
+    qs = selectors.accountabilities_for_user(request.user)
+    show = request.GET.get("show", "open")
+    if show == "open":
+        qs = qs.filter(closed_on__isnull=True)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "services/obligations/accountability_list.html",
+        {"page": page, "show": show, "query": f"show={show}"},
     )
 
 

@@ -273,6 +273,35 @@ def test_demo_tasks_include_an_overdue_one_held_to_account(supervisor_user):
 
 
 def test_the_dashboard_preselects_rule_and_unit_of_a_new_task(client_for, supervisor_user):
-    response = client_for(supervisor_user).get("/services/tasks/new/?rule=school-refused&unit=education")
+    response = client_for(supervisor_user).get(
+        "/services/tasks/new/?rule=school-refused&unit=education"
+    )
     form = response.context["form"]
-    assert form["rule_code"].value() == "school-refused" and form["unit"].value() == unit("education").pk
+    assert (
+        form["rule_code"].value() == "school-refused"
+        and form["unit"].value() == unit("education").pk
+    )
+
+
+def _accountability(unit_code, supervisor):
+    task = WorkTaskFactory(unit=unit(unit_code), deadline=today() - DAY)
+    return services.accountability_open(task=task, opened_by=supervisor, reason="逾期")
+
+
+@pytest.mark.parametrize("records", [1, 25])
+def test_accountability_list_is_scoped_with_a_constant_query_count(
+    records, client_for, department_user, supervisor_user, leader_a, django_assert_num_queries
+):
+    own = [_accountability("human-resources", supervisor_user) for _i in range(records)]
+    _accountability("education", supervisor_user)
+    client = client_for(department_user)
+    # session, user, roles, the user's unit; count; the nav's profile; the page of records
+    # with their units, tasks and openers' profiles.
+    with django_assert_num_queries(7):
+        response = client.get("/services/accountability/")
+    assert {r.pk for r in response.context["page"]} == {r.pk for r in own}
+    assert (
+        client_for(supervisor_user).get("/services/accountability/").context["page"].paginator.count
+        == records + 1
+    )
+    assert client_for(leader_a).get("/services/accountability/").status_code == 403

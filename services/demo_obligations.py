@@ -110,6 +110,14 @@ def seed_work_tasks(*, stdout=None):
     if supervisor is None or WorkTask.objects.filter(title__startswith=DEMO_PREFIX).exists():
         return
     units = {d.code: d for d in Department.objects.filter(code__in={t[0] for t in DEMO_TASKS})}
+    # A unit's own demo account writes its progress notes, where the demo has one.
+    unit_users = {
+        u.profile.department.code: u
+        for u in User.objects.filter(profile__department__code__in=units).select_related(
+            "profile__department"
+        )
+        if u != supervisor
+    }
     today = timezone.localdate()
     for code, title, rule_code, measure, days, leader, liaison, state in DEMO_TASKS:
         task = obligation_services.task_create(
@@ -125,7 +133,7 @@ def seed_work_tasks(*, stdout=None):
         if state != "open":
             obligation_services.task_add_note(
                 task=task,
-                author=supervisor,
+                author=unit_users.get(code, supervisor),
                 text="已召开专题会议部署，正在逐户核实。"
                 if state == "in_progress"
                 else "已全部完成，名单已报送。",

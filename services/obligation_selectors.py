@@ -50,7 +50,7 @@ def rules_for_user(user) -> list:
 
 def rule_get_for_user(*, user, code: str):
     rule = RULES.get(code)
-    if rule is None or rule not in rules_for_user(user):
+    if rule is None or code not in {r.code for r in rules_for_user(user)}:
         raise Http404
     return rule
 

@@ -305,3 +305,15 @@ def test_accountability_list_is_scoped_with_a_constant_query_count(
         == records + 1
     )
     assert client_for(leader_a).get("/services/accountability/").status_code == 403
+
+
+def test_seed_demo_adds_snapshots_and_tasks_once(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", households=20)
+    call_command("seed_demo", households=20)
+    assert RuleSnapshot.objects.filter(is_demo=True).count() == DEMO_WEEKS * len(RULE_LIST)
+    assert RuleSnapshot.objects.filter(is_demo=False, day=today()).count() == len(RULE_LIST)
+    assert WorkTask.objects.count() == 5 and Accountability.objects.count() == 1
+    notes = WorkTaskNote.objects.select_related("author__profile__department", "task__unit")
+    assert notes.count() == 3
+    assert {(n.task.unit.code, n.author.username) for n in notes} >= {("human-resources", "renshe")}

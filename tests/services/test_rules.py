@@ -353,3 +353,9 @@ def test_every_rule_names_units_of_the_plan_and_a_subject():
         assert rule.units and set(rule.units) <= codes, rule.code
         assert rule.subject in (PERSON, HOUSEHOLD)
     assert len(RULES) == len(RULE_LIST)
+
+
+def test_a_29_february_birthday_counts_from_28_february_in_other_years():
+    child = PersonFactory(birth_date=datetime.date(2020, 2, 29), labour_capacity="none")
+    assert not fails("school-not-enrolled", child, today=datetime.date(2026, 2, 27))
+    assert fails("school-not-enrolled", child, today=datetime.date(2026, 2, 28))

@@ -13,6 +13,7 @@ class Sparkline:
     last: int | None
     low: int
     high: int
+    has_demo: bool = False
 
     @property
     def falling(self):
@@ -26,15 +27,16 @@ class Sparkline:
 def sparkline(
     series: list[tuple], *, width: int = 220, height: int = 48, pad: int = 4
 ) -> Sparkline | None:
-    """``series``: [(day, count), …] oldest first. None when there is nothing to draw."""
+    """``series``: [(day, count, is_demo), …] oldest first. None when there is nothing to
+    draw."""
     if not series:
         return None
-    counts = [count for _day, count in series]
+    counts = [count for _day, count, _demo in series]
     low, high = min(counts), max(counts)
     span = (high - low) or 1
     step = (width - 2 * pad) / max(len(series) - 1, 1)
     dots = []
-    for i, (day, count) in enumerate(series):
+    for i, (day, count, _demo) in enumerate(series):
         x = pad + i * step if len(series) > 1 else width / 2
         y = height - pad - (count - low) / span * (height - 2 * pad) if high != low else height / 2
         dots.append((round(x, 1), round(y, 1), f"{day:%Y-%m-%d}: {count}"))
@@ -47,4 +49,5 @@ def sparkline(
         last=counts[-1],
         low=low,
         high=high,
+        has_demo=any(demo for _day, _count, demo in series),
     )

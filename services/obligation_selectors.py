@@ -87,18 +87,22 @@ def rule_failing_list(*, rule, today: datetime.date):
 def weekly_trend(
     *, codes, today: datetime.date, weeks: int = TREND_WEEKS
 ) -> dict[str, list[tuple]]:
-    """``{code: [(day, count), …]}``: the last snapshot of each of the past ``weeks`` weeks
-    (one query)."""
+    """``{code: [(day, count, is_demo), …]}``: the last snapshot of each of the past
+    ``weeks`` weeks, oldest first (one query)."""
     since = today - datetime.timedelta(weeks=weeks)
     rows = RuleSnapshot.objects.filter(
         rule_code__in=list(codes), day__gt=since, day__lte=today
     ).order_by("rule_code", "day")
     series: dict[str, dict[int, tuple]] = {code: {} for code in codes}
-    for snap in rows.values_list("rule_code", "day", "count"):
-        code, day, count = snap
-        series[code][(today - day).days // 7] = (day, count)  # later days overwrite earlier
+    for code, day, count, is_demo in rows.values_list("rule_code", "day", "count", "is_demo"):
+        series[code][(today - day).days // 7] = (
+            day,
+            count,
+            is_demo,
+        )  # later days overwrite earlier
     return {
-        code: [weeks_[k] for k in sorted(weeks_, reverse=True)] for code, weeks_ in series.items()
+        code: [by_week[k] for k in sorted(by_week, reverse=True)]
+        for code, by_week in series.items()
     }
 
 

@@ -271,3 +271,27 @@ def test_task_list_query_count(tasks, client_for, department_user, django_assert
     with django_assert_num_queries(9):
         response = client.get("/services/tasks/")
     assert len(response.context["page"]) == tasks
+
+
+def test_the_trend_chart_draws_weekly_snapshots_and_marks_demo_data(client_for, department_user):
+    from services.models import RuleSnapshot
+
+    today = timezone.localdate()
+    for weeks_ago, count in [(3, 9), (2, 7), (1, 4)]:
+        RuleSnapshot.objects.create(
+            rule_code="training-overdue",
+            day=today - datetime.timedelta(weeks=weeks_ago),
+            count=count,
+            is_demo=True,
+        )
+    RuleSnapshot.objects.create(rule_code="training-overdue", day=today, count=2)
+    rows = client_for(department_user).get("/services/obligations/").context["rule_rows"]
+    chart = {r.code: s for r, _c, s in rows}["training-overdue"]
+    assert (chart.first, chart.last, len(chart.dots), chart.has_demo, chart.falling) == (
+        9,
+        2,
+        4,
+        True,
+        True,
+    )
+    assert {r.code: s for r, _c, s in rows}["training-due"] is None

@@ -45,7 +45,7 @@ def _dashboard(request, unit):
     buildings = {b.pk: b for b in Building.objects.filter(pk__in=[k for k in by_building if k])}
     trends = selectors.weekly_trend(codes=[r.code for r in rules], today=today)
     building_rows = [
-        (buildings.get(pk), [row.get(r.code, 0) for r in rules])
+        (buildings.get(pk), [(r, row.get(r.code, 0)) for r in rules])
         for pk, row in sorted(
             by_building.items(),
             key=lambda kv: (kv[0] is None, getattr(buildings.get(kv[0]), "code", "")),

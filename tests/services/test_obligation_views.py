@@ -295,3 +295,10 @@ def test_the_trend_chart_draws_weekly_snapshots_and_marks_demo_data(client_for, 
         True,
     )
     assert {r.code: s for r, _c, s in rows}["training-due"] is None
+
+
+def test_the_building_breakdown_links_to_the_filtered_list(client_for, department_user):
+    (person,) = make_households(1)
+    building = person.household.dwelling.building
+    content = client_for(department_user).get("/services/obligations/").content.decode()
+    assert f"/services/obligations/rules/training-overdue/?building={building.pk}" in content

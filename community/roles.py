@@ -149,3 +149,23 @@ def sees_whole_registry(user) -> bool:
     """Staff, supervisors, department users and administrators read the whole registry;
     a building leader reads only their buildings (``buildings.selectors``)."""
     return has_role(user, Role.STAFF, Role.SUPERVISOR, Role.DEPARTMENT, Role.ADMINISTRATOR)
+
+
+# services: obligation work tasks and accountability. Staff and supervisors create tasks
+# for any unit; a department user updates its own unit's tasks; supervisors hold units to
+# account.
+ROLE_PERMISSIONS[Role.STAFF] += [
+    "services.view_worktask",
+    "services.add_worktask",
+    "services.change_worktask",
+    "services.view_accountability",
+]
+ROLE_PERMISSIONS[Role.DEPARTMENT] += ["services.view_worktask", "services.change_worktask"]
+ROLE_PERMISSIONS[Role.SUPERVISOR] += [
+    "services.view_worktask",
+    "services.add_worktask",
+    "services.change_worktask",
+    "services.view_accountability",
+    "services.add_accountability",
+    "services.change_accountability",
+]

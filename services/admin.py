@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Accountability,
     Allowance,
     Employment,
     FamilyPlanningRecord,
@@ -14,8 +15,11 @@ from .models import (
     RequestPhoto,
     ResidencePermit,
     ResidentRequest,
+    RuleSnapshot,
     SchoolEnrolment,
     Training,
+    WorkTask,
+    WorkTaskNote,
 )
 
 PERSON_SEARCH = ["=person__id_number", "^person__name"]
@@ -125,3 +129,34 @@ class ResidentRequestAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["household", "filed_by"]
     inlines = [RequestPhotoInline, RequestEventInline]
     show_full_result_count = False
+
+
+class WorkTaskNoteInline(admin.TabularInline):
+    model = WorkTaskNote
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(WorkTask)
+class WorkTaskAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "unit", "rule_code", "deadline", "state", "done_at", "overdue_flagged_at"]
+    list_filter = ["state", "unit"]
+    list_select_related = ["unit"]
+    search_fields = ["title"]
+    raw_id_fields = ["created_by"]
+    inlines = [WorkTaskNoteInline]
+
+
+@admin.register(Accountability)
+class AccountabilityAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "unit", "opened_on", "outcome", "closed_on"]
+    list_filter = ["outcome", "unit"]
+    list_select_related = ["task", "unit"]
+    raw_id_fields = ["task", "opened_by"]
+
+
+@admin.register(RuleSnapshot)
+class RuleSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["rule_code", "day", "count", "is_demo"]
+    list_filter = ["rule_code", "is_demo"]
+    date_hierarchy = "day"

@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import obligation_views as views
+
+urlpatterns = [
+    path("obligations/", views.unit_dashboard, name="unit_dashboard"),
+    path("obligations/units/<slug:code>/", views.unit_dashboard_for, name="unit_dashboard_for"),
+    path("obligations/rules/<slug:code>/", views.rule_list, name="rule_list"),
+    path("obligations/overview/", views.supervisor_overview, name="supervisor_overview"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/new/", views.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/evidence/<int:note_pk>/", views.task_evidence, name="task_evidence"),
+    path(
+        "tasks/<int:pk>/accountability/", views.accountability_create, name="accountability_create"
+    ),
+    path("accountability/", views.accountability_list, name="accountability_list"),
+    path("accountability/<int:pk>/", views.accountability_edit, name="accountability_edit"),
+]

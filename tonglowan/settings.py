@@ -103,7 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -174,6 +174,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # core.middleware.DailyJobsMiddleware runs each at most once a day on the first request.
 DAILY_TASKS = {
     "flag_overdue_requests": "services.request_tasks.flag_overdue_requests",
+    # Snapshot of every obligation rule's count and flagging of overdue work tasks.
+    "check_obligations": "services.obligation_tasks.check_obligations",
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)} for name, task in DAILY_TASKS.items()
@@ -232,6 +234,22 @@ DEMO_SEEDERS += ["services.demo_records.seed_records"]
 DEMO_ACCOUNT_SEEDERS += ["services.demo_records.notify_demo_refusals"]
 HOUSEHOLD_PAGE_SECTIONS += ["services.record_sections.household_records_section"]
 PERSON_PAGE_SECTIONS += ["services.record_sections.person_records_section"]
+# Obligation rules (services/obligations.py). Age bands and windows are local policy
+# (DOMAIN.md §8), so they are configuration read from the environment, not constants.
+OBLIGATIONS = {
+    "WORKING_AGE_MEN": (env.int("WORKING_AGE_MEN_FROM", default=16), env.int("WORKING_AGE_MEN_TO", default=59)),
+    "WORKING_AGE_WOMEN": (env.int("WORKING_AGE_WOMEN_FROM", default=16), env.int("WORKING_AGE_WOMEN_TO", default=49)),
+    "SCHOOL_AGE": (env.int("SCHOOL_AGE_FROM", default=6), env.int("SCHOOL_AGE_TO", default=15)),
+    "PENSION_MIN_AGE": env.int("PENSION_MIN_AGE", default=16),
+    "TRAINING_WINDOW_DAYS": env.int("TRAINING_WINDOW_DAYS", default=365),
+    "HOUSING_M2_PER_PERSON": env.int("HOUSING_M2_PER_PERSON", default=25),
+}
+# Largest evidence file accepted on a work task's progress note.
+WORK_TASK_EVIDENCE_MAX_BYTES = env.int("WORK_TASK_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+DEMO_SEEDERS.append("services.demo_obligations.seed_rule_snapshots")
+DEMO_ACCOUNT_SEEDERS.append("services.demo_obligations.seed_work_tasks")
+PERSON_PAGE_SECTIONS.append("services.obligation_sections.person_section")
+HOUSEHOLD_PAGE_SECTIONS.append("services.obligation_sections.household_section")
 # Counts per household shown on the building leaders' phone pages, contributed by apps above
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
 MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.mobile_hooks.open_requests_by_household"]

@@ -26,8 +26,22 @@ from .requests import (
     State,
     Urgency,
 )
+from .tasks import (
+    UNFINISHED_STATES,
+    Accountability,
+    RuleSnapshot,
+    TaskState,
+    WorkTask,
+    WorkTaskNote,
+)
 
 __all__ = [
+    "UNFINISHED_STATES",
+    "Accountability",
+    "RuleSnapshot",
+    "TaskState",
+    "WorkTask",
+    "WorkTaskNote",
     "OPEN_STATES",
     "TRANSITIONS",
     "Allowance",

@@ -275,8 +275,8 @@ def test_daily_task_flags_and_notifies_once(
         == "services.request_tasks.flag_overdue_requests"
     )
 
-    assert run_daily_jobs(force=True) == ["flag_overdue_requests"]
-    assert run_daily_jobs(force=True) == ["flag_overdue_requests"]
+    assert "flag_overdue_requests" in run_daily_jobs(force=True)
+    assert "flag_overdue_requests" in run_daily_jobs(force=True)
 
     late.refresh_from_db()
     unassigned.refresh_from_db()
@@ -309,7 +309,7 @@ def test_daily_job_runs_once_a_day_in_process(household_a, department, departmen
     ResidentRequestFactory(
         household=household_a, filed_at=days_ago(10), state=State.ACCEPTED, unit=department
     )
-    assert run_daily_jobs() == ["flag_overdue_requests"]
+    assert "flag_overdue_requests" in run_daily_jobs()
     assert run_daily_jobs() == []
     assert DailyRun.objects.filter(name="flag_overdue_requests").count() == 1
     assert Notification.objects.count() == 1

@@ -8,8 +8,10 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community and responsible units")
 
     def ready(self):
+        from .departments import ensure_departments
         from .roles import ensure_role_groups
 
         # Groups and their permissions need every app's permissions, which exist only
         # after migrate has run: so they are (re)synchronised after each migrate.
         post_migrate.connect(ensure_role_groups, dispatch_uid="community.ensure_role_groups")
+        post_migrate.connect(ensure_departments, dispatch_uid="community.ensure_departments")

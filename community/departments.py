@@ -28,7 +28,13 @@ DEPARTMENTS = [
 ]
 
 MEASURE_UNITS = {
-    "1": ["qinjiang-town", "poverty-office", "civil-affairs", "organisation-dept", "public-security"],
+    "1": [
+        "qinjiang-town",
+        "poverty-office",
+        "civil-affairs",
+        "organisation-dept",
+        "public-security",
+    ],
     "2": ["qinjiang-town", "poverty-office"],
     "3": ["qinjiang-town", "poverty-office"],
     "4": ["finance", "poverty-office", "qinjiang-town"],
@@ -40,3 +46,21 @@ MEASURE_UNITS = {
     "6.3": ["human-resources", "vocational-school", "poverty-office", "townships"],
     "6.4": ["civil-affairs", "womens-federation", "disabled-federation", "townships"],
 }
+
+
+def ensure_departments(sender=None, **kwargs):
+    """Create any unit of ``DEPARTMENTS`` that is missing; edits made since are kept.
+
+    Migration 0002 seeds the units once; this runs after every migrate (and after a test
+    database flush, which empties data-migrated tables) so the plan's units always exist.
+    """
+    from .models import Department
+
+    if sender is not None and sender.label != "community":
+        return
+    existing = set(Department.objects.values_list("code", flat=True))
+    Department.objects.bulk_create(
+        Department(code=code, name=name, kind=kind, supervises=supervises, sort_order=order)
+        for code, name, kind, supervises, order in DEPARTMENTS
+        if code not in existing
+    )

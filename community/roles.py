@@ -68,7 +68,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 # Residents' requests (services.request_*): who files, answers and watches them.
-_REQUEST_VIEW = ["services.view_residentrequest", "services.view_requestevent", "services.view_requestphoto"]
+_REQUEST_VIEW = [
+    "services.view_residentrequest",
+    "services.view_requestevent",
+    "services.view_requestphoto",
+]
 ROLE_PERMISSIONS[Role.STAFF] += _REQUEST_VIEW + [
     "services.add_residentrequest",
     "services.change_residentrequest",

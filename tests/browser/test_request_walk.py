@@ -1,24 +1,13 @@
-"""A resident's request from the phone to the resident's verdict, in a real browser."""
+"""A resident's request from the phone to the resident's verdict, with the leader's hygiene
+check on the same round, in a real browser."""
 
 import pytest
 from PIL import Image
 
-from community.departments import DEPARTMENTS
-from community.models import Department
+from buildings.models import HygieneCheck
 from services.models import ResidentRequest, State
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _units(transactional_db):
-    """The units come from a data migration; a live-server test before this one flushed
-    the tables, so put them back."""
-    for code, name, kind, supervises, order in DEPARTMENTS:
-        Department.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "kind": kind, "supervises": supervises, "sort_order": order},
-        )
 
 
 def test_a_request_walks_from_the_phone_to_the_verdict(
@@ -51,6 +40,22 @@ def test_a_request_walks_from_the_phone_to_the_verdict(
     assert (req.household, req.urgency, req.photos.count()) == (household_a, "urgent", 1)
     phone_page.goto(f"{live_server.url}/m/requests/")
     assert f"#{req.pk} 就业" in phone_page.inner_text("#request-list")
+
+    # On the same round the leader records a hygiene check of the building.
+    phone_page.click("nav.mobile-tabbar >> text=卫生")
+    phone_page.click("text=登记卫生检查")
+    phone_page.fill("input[name=area]", "1单元楼道")
+    phone_page.fill("input[name=score]", "85")
+    phone_page.fill("textarea[name=problems]", "垃圾桶未及时清运")
+    phone_page.set_input_files("input[name=photo]", str(photo))
+    phone_page.click("button:has-text('保存')")
+    phone_page.wait_for_selector("#check img.photo")
+    check = HygieneCheck.objects.get()
+    assert (check.building, check.score, bool(check.photo)) == (
+        household_a.dwelling.building,
+        85,
+        True,
+    )
 
     # Staff accept it and assign it to the unit the matrix suggests.
     login(desktop_page, staff_user.username)

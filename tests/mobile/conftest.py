@@ -23,17 +23,3 @@ def jpeg_bytes():
     buf = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 120, 40)).save(buf, format="JPEG")
     return buf.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _departments(db):
-    """The units come from a data migration; a live-server (transactional) test that ran
-    earlier flushes them, so they are restored for the tests that need them."""
-    from community.departments import DEPARTMENTS
-    from community.models import Department
-
-    if not Department.objects.exists():
-        for code, name, kind, supervises, order in DEPARTMENTS:
-            Department.objects.create(
-                code=code, name=name, kind=kind, supervises=supervises, sort_order=order
-            )

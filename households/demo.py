@@ -37,6 +37,7 @@ from .models import (
 
 NUMBER_PREFIX = "SC"  # household numbers SC0000001…: marks the demo community
 DWELLINGS_PER_BUILDING = 36  # 6 floors × 3 entrances × 2 rooms
+OCCUPANCY = 0.93  # about 7 % of the flats are not allocated (yet): 1,000 households → 30 buildings
 BATCH = 5000
 DEMO_PASSWORD = "tongluowan2019"
 
@@ -55,6 +56,13 @@ TOWNS = {
 SURNAMES = "温赖黄刘陈李张曾邱谢罗熊吴杨廖钟许朱胡郑".strip()
 GIVEN_M = "建华明国平伟志强军文辉林斌勇海荣福春生德金祥兴永东发"
 GIVEN_F = "秀英兰芳梅珍丽华玉凤琴霞红燕萍娟婷敏莲桂香娇妹群"
+
+# Enumeration values, read once (``TextChoices.values`` builds a new list on every call).
+TITLE_STATES = list(Dwelling.TitleState.values)
+POVERTY_STATUSES = list(PovertyStatus.values)
+POVERTY_CAUSES = list(PovertyCause.values)
+HEALTH_VALUES = list(Health.values)
+HUKOU_STATUSES = list(HukouStatus.values)
 
 # (username, display name, role, department code or None, building index or None)
 DEMO_ACCOUNTS = [
@@ -76,7 +84,7 @@ def demo_exists() -> bool:
 def seed_registry(*, households: int, rng: random.Random, stdout=None, history: bool = True) -> dict:
     """Create buildings, dwellings, households and people. Returns counts."""
     area = settings.DEMO_AREA_CODE
-    n_buildings = max(1, math.ceil(households / DWELLINGS_PER_BUILDING))
+    n_buildings = max(1, math.ceil(households / (DWELLINGS_PER_BUILDING * OCCUPANCY)))
     buildings = [
         Building(code=f"{i + 1:02d}" if n_buildings < 100 else f"{i + 1:04d}", name=f"{i + 1}栋", floors=6, entrances=3, address=f"铜锣湾社区{i + 1}栋")
         for i in range(n_buildings)
@@ -96,9 +104,20 @@ def seed_registry(*, households: int, rng: random.Random, stdout=None, history: 
                             room=f"{floor}0{pos}",
                             area=Decimal(rng.choice(["50.00", "75.00", "100.00", "125.00"])),
                             allocation_state=Dwelling.AllocationState.OCCUPIED,
-                            title_state=rng.choice(list(Dwelling.TitleState.values)),
+                            title_state=rng.choice(TITLE_STATES),
                         )
                     )
+    # Spread the vacant flats over the community; households take the others in order.
+    vacant = set(rng.sample(range(len(dwellings)), len(dwellings) - households))
+    for index in vacant:
+        dwellings[index].allocation_state = Dwelling.AllocationState.VACANT
+        dwellings[index].title_state = Dwelling.TitleState.NONE
+    occupied = [d for index, d in enumerate(dwellings) if index not in vacant]
+    sizes = rng.choices([1, 2, 3, 4, 5, 6], weights=[4, 10, 20, 30, 22, 14], k=households)
+    for dwelling, size in zip(occupied, sizes, strict=True):
+        if size * 25 < dwelling.area and rng.random() < 0.97:
+            # Allocation follows the 25 m² per person red line for almost everyone.
+            dwelling.area = Decimal(min(125, 25 * size))
     Dwelling.objects.bulk_create(dwellings, batch_size=BATCH)
 
     used_sequences: dict[datetime.date, int] = {}
@@ -117,14 +136,11 @@ def seed_registry(*, households: int, rng: random.Random, stdout=None, history: 
         people_batch.clear()
 
     for i in range(households):
-        dwelling = dwellings[i]
+        dwelling = occupied[i]
         town = rng.choice(list(TOWNS))
-        size = rng.choices([1, 2, 3, 4, 5, 6], weights=[6, 14, 22, 28, 20, 10])[0]
-        if size * 25 < dwelling.area and rng.random() < 0.97:
-            # Allocation follows the 25 m² per person red line for almost everyone.
-            dwelling.area = Decimal(min(125, 25 * size))
-        status = rng.choices(list(PovertyStatus.values), weights=[80, 15, 5])[0]
-        main_cause = rng.choice(list(PovertyCause.values))
+        size = sizes[i]
+        status = rng.choices(POVERTY_STATUSES, weights=[80, 15, 5])[0]
+        main_cause = rng.choice(POVERTY_CAUSES)
         household = Household(
             number=f"{NUMBER_PREFIX}{i + 1:07d}",
             dwelling=dwelling,
@@ -133,7 +149,7 @@ def seed_registry(*, households: int, rng: random.Random, stdout=None, history: 
             move_in_date=datetime.date(2018, 6, 1) + datetime.timedelta(days=rng.randrange(0, 580)),
             poverty_status=status,
             main_cause=main_cause,
-            secondary_causes=rng.sample([c for c in PovertyCause.values if c != main_cause], k=rng.choice([0, 0, 1, 2])),
+            secondary_causes=rng.sample([c for c in POVERTY_CAUSES if c != main_cause], k=rng.choice([0, 0, 1, 2])),
             phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
         )
         hh_batch.append(household)
@@ -172,7 +188,6 @@ def seed_registry(*, households: int, rng: random.Random, stdout=None, history: 
             if stdout is not None:
                 stdout.write(f"  {i + 1} households…")
     flush()
-    Dwelling.objects.bulk_update(dwellings[:households], ["area"], batch_size=BATCH)
     if history:
         _history_for_all()
     return {"buildings": len(buildings), "dwellings": len(dwellings), "households": households, "people": person_count}
@@ -198,7 +213,7 @@ def _person(rng, household, relationship, surname, given, male, birth, age, area
             [Education.NONE, Education.PRIMARY, Education.JUNIOR, Education.SENIOR, Education.VOCATIONAL, Education.COLLEGE],
             weights=[10, 30, 35, 12, 8, 5] if age < 60 else [45, 40, 12, 3, 0, 0],
         )[0]
-    health = rng.choices(list(Health.values), weights=[82, 10, 3, 5])[0]
+    health = rng.choices(HEALTH_VALUES, weights=[82, 10, 3, 5])[0]
     if age < 16 or school != SchoolStatus.NOT_IN_SCHOOL:
         capacity = LabourCapacity.NONE
     elif health == Health.DISABLED or age >= 75:
@@ -224,7 +239,7 @@ def _person(rng, household, relationship, surname, given, male, birth, age, area
         training_willingness=rng.choice([TrainingWillingness.WILLING, TrainingWillingness.WILLING, TrainingWillingness.UNWILLING, TrainingWillingness.UNKNOWN]) if able and age < 60 else TrainingWillingness.UNKNOWN,
         months_worked=rng.choice([0, 3, 6, 9, 12]) if able else 0,
         phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}" if 18 <= age < 70 and rng.random() < 0.7 else "",
-        hukou_status=rng.choices(list(HukouStatus.values), weights=[55, 40, 5])[0],
+        hukou_status=rng.choices(HUKOU_STATUSES, weights=[55, 40, 5])[0],
     )
 
 

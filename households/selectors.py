@@ -1,5 +1,6 @@
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from buildings.selectors import leader_building_ids
@@ -31,11 +32,21 @@ def people_for_user(user):
 
 
 def household_list_for_user(user):
+    """Households for a list page: dwelling and building joined, active members counted by a
+    correlated subquery (evaluated only for the page's rows, and dropped from the
+    paginator's COUNT), heads prefetched in one query."""
     heads = Person.objects.filter(relationship="01", is_active=True)
+    member_count = (
+        Person.objects.filter(household=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         households_for_user(user)
         .select_related("dwelling__building")
-        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .annotate(member_count=Coalesce(Subquery(member_count), 0, output_field=IntegerField()))
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
         .order_by("number")
     )

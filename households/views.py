@@ -3,7 +3,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from buildings.selectors import buildings_for_user, dwellings_for_user
 from community.roles import sees_whole_registry
 from core.audit import audit_log
 from core.history import history_entries
+from core.paging import CappedPaginator
 from core.idnumbers import birth_date_bounds_for_age
 
 from . import selectors, services
@@ -22,6 +22,7 @@ from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
 from .models import LabourCapacity, Person
 
 PAGE_SIZE = 50
+MAX_PAGES = CappedPaginator.max_pages
 
 
 def _require_registry_reader(user):
@@ -78,7 +79,7 @@ def household_list(request):
     buildings = buildings_for_user(request.user).order_by("code")
     qs = selectors.household_list_for_user(request.user)
     filterset = HouseholdFilter(request.GET or None, queryset=qs, buildings=buildings)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -127,7 +128,7 @@ def household_create(request):
     head_form = HeadForm(request.POST or None, prefix="head")
     if request.method == "POST" and form.is_valid() and head_form.is_valid():
         head = {k: v for k, v in head_form.cleaned_data.items() if k != "version"}
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("number", "version")}
+        fields = form.service_fields(changed_only=False)
         try:
             household = services.household_create(
                 number=form.cleaned_data["number"], head=head, **fields
@@ -146,7 +147,7 @@ def household_edit(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk, write=True)
     form = HouseholdForm(request.POST or None, instance=household, dwellings=dwellings_for_user(request.user))
     if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in form.changed_data if k not in ("number", "version")}
+        fields = form.service_fields(changed_only=True)
         try:
             services.household_update(
                 household=household, expected_version=form.expected_version, **fields

@@ -1,8 +1,7 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Building
 from core.idnumbers import normalize_id_number, normalize_mobile
 
 from .models import Household, Person, PovertyStatus
@@ -18,10 +17,9 @@ class HouseholdFilter(django_filters.FilterSet):
         method="search",
         help_text=_("Name, ID number, phone or household number"),
     )
-    building = django_filters.ModelChoiceFilter(
-        label=_("building"),
-        field_name="dwelling__building",
-        queryset=Building.objects.order_by("code"),
+    # A building number typed in, not a select: a province-wide registry has thousands.
+    building = django_filters.CharFilter(
+        label=_("building number"), field_name="dwelling__building__code", method="by_building"
     )
     poverty_status = django_filters.ChoiceFilter(
         label=_("poverty status"), choices=PovertyStatus.choices
@@ -38,29 +36,33 @@ class HouseholdFilter(django_filters.FilterSet):
         model = Household
         fields = ["q", "building", "poverty_status", "move_in_year", "is_active"]
 
-    def __init__(self, *args, buildings=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if buildings is not None:
-            self.filters["building"].queryset = buildings
+    def by_building(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(**{name: value}) if value else queryset
 
     def search(self, queryset, name, value):
-        """Exact matches use the unique and btree indexes: a full ID number or phone is
-        looked up exactly, a name exactly or by prefix (DESIGN: short Chinese names have
-        no trigrams), a household number by prefix."""
+        """What the user typed decides the lookups, each served by an index: a full ID
+        number exactly; an 11-digit mobile number exactly (household's or a member's);
+        otherwise a name exactly or by prefix (short Chinese names have no trigrams) or a
+        household number by prefix, and the last digits of an ID number when digits."""
         value = value.strip()
         if not value:
             return queryset
         id_value = normalize_id_number(value)
         phone = normalize_mobile(value)
-        member_q = Q(name=value) | Q(name__startswith=value)
         if len(id_value) == 18:
-            member_q |= Q(id_number=id_value)
-        elif len(id_value) >= 4 and id_value[:-1].isdigit():
+            return queryset.filter(pk__in=_member_households(Q(id_number=id_value)))
+        if phone.isdigit() and len(phone) == 11:
+            return queryset.filter(
+                Q(phone=phone) | Q(pk__in=_member_households(Q(phone=phone)))
+            )
+        member_q = Q(name__startswith=value)
+        if len(id_value) >= 4 and id_value[:-1].isdigit():
             member_q |= Q(id_number__endswith=id_value)
-        if phone.isdigit() and len(phone) == 11:
-            member_q |= Q(phone=phone)
-        members = Person.objects.filter(member_q, household=OuterRef("pk"))
-        household_q = Q(number__startswith=value) | Exists(members)
-        if phone.isdigit() and len(phone) == 11:
-            household_q |= Q(phone=phone)
-        return queryset.filter(household_q)
+        return queryset.filter(
+            Q(number__startswith=value) | Q(pk__in=_member_households(member_q))
+        )
+
+
+def _member_households(condition):
+    return Person.objects.filter(condition).values("household_id")

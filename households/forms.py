@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Dwelling
-from core.idnumbers import normalize_id_number, normalize_mobile
+from core.idnumbers import normalize_id_number, normalize_mobile, parse_id_number
 
 from .models import Household, Person, PovertyCause
 
@@ -192,6 +193,21 @@ class PersonForm(VersionedForm):
 
     def clean_id_number(self):
         return normalize_id_number(self.cleaned_data.get("id_number"))
+
+    def clean(self):
+        """Sex and birth date left empty are taken from the ID number; entered, they must
+        agree with it (``Person.clean`` says so, naming the field)."""
+        cleaned = super().clean()
+        number = cleaned.get("id_number") or (self.instance.id_number if self.instance.pk else "")
+        try:
+            info = parse_id_number(number)
+        except ValidationError:
+            return cleaned  # the ID number's own error is reported on its field
+        if not cleaned.get("sex"):
+            cleaned["sex"] = info.sex
+        if not cleaned.get("birth_date"):
+            cleaned["birth_date"] = info.birth_date
+        return cleaned
 
     def clean_phone(self):
         return normalize_mobile(self.cleaned_data.get("phone"))

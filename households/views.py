@@ -76,9 +76,8 @@ def dashboard(request):
 
 def household_list(request):
     _require_registry_reader(request.user)
-    buildings = buildings_for_user(request.user).order_by("code")
     qs = selectors.household_list_for_user(request.user)
-    filterset = HouseholdFilter(request.GET or None, queryset=qs, buildings=buildings)
+    filterset = HouseholdFilter(request.GET or None, queryset=qs)
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -186,7 +186,10 @@ def test_staff_creates_a_household_with_its_head(client_for, staff_user, buildin
 
     response = client_for(staff_user).post(reverse("households:household_create"), data)
 
-    assert response.status_code == 302
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["head_form"].errors,
+    )
     household = Household.objects.get(number="TLW0001")
     head = household.members.get()
     assert household.dwelling == dwelling
@@ -277,10 +280,11 @@ def test_household_list_query_count_does_not_grow(client_for, staff_user, django
     client = client_for(staff_user)
     client.get(reverse("households:household_list"))  # warm the session
 
-    # 1 session, 1 user, 1 user's groups (roles), 1 building choices of the filter form,
-    # 1 COUNT for the paginator, 1 page of households with dwelling, building and member
-    # count, 1 prefetch of the heads.
-    with django_assert_num_queries(7):
+    # 1 session, 1 user, 1 user's groups (roles), 1 the user's profile (name in the
+    # header), 2 the user's own and group permissions (the "new household" button), 1 COUNT
+    # for the paginator, 1 page of households with dwelling, building and member count,
+    # 1 prefetch of the heads.
+    with django_assert_num_queries(9):
         response = client.get(reverse("households:household_list"))
     assert response.status_code == 200
 
@@ -300,8 +304,9 @@ def test_household_detail_query_count_does_not_grow_with_members_or_history(
 
     # 1 session, 1 user, 1 roles, 1 household with dwelling and building, 1 members,
     # 1 household history with users and profiles, 1 members' history with users and
-    # profiles, 1 permissions of the user (full-ID and edit checks).
-    with django_assert_num_queries(8):
+    # profiles, 2 the user's own and group permissions (full-ID and edit checks), 1 the
+    # user's profile (header).
+    with django_assert_num_queries(10):
         response = client.get(household.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count("<del>") == n
@@ -317,13 +322,15 @@ def test_building_pages_query_count_does_not_grow(client_for, staff_user, django
     client = client_for(staff_user)
     client.get(building.get_absolute_url())
 
-    # 1 session, 1 user, 1 roles, 1 COUNT for the paginator, 1 page of buildings with
-    # their counts, 1 prefetch of current leader terms with users, profiles and residents.
-    with django_assert_num_queries(6):
+    # 1 session, 1 user, 1 roles, 1 COUNT for the paginator, 1 the user's profile
+    # (header), 1 page of buildings with their counts, 1 prefetch of current leader terms
+    # with users, profiles and residents.
+    with django_assert_num_queries(7):
         assert client.get(reverse("buildings:building_list")).status_code == 200
     # 1 session, 1 user, 1 roles, 1 building with counts, 1 its current leader terms,
-    # 1 dwellings, 1 households with member counts, 1 their heads.
-    with django_assert_num_queries(8):
+    # 1 the user's profile (header), 1 dwellings, 1 households with member counts, 1 their
+    # heads.
+    with django_assert_num_queries(9):
         assert client.get(building.get_absolute_url()).status_code == 200
 
 

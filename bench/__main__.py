@@ -95,7 +95,7 @@ def _cases(staff, admin):
     """(label, user, url) for every measured page, with search terms taken from the data."""
     from buildings.models import Building
     from households.models import Household, Person
-    from households.views import PAGE_SIZE, MAX_PAGES
+    from households.views import MAX_PAGES, PAGE_SIZE
 
     count = Household.objects.count()
     middle = Household.objects.order_by("pk").values_list("pk", flat=True)[count // 2]
@@ -113,6 +113,7 @@ def _cases(staff, admin):
         (f"household list, page {last_page}", staff, households(page=last_page)),
         ("household search: full ID number", staff, households(q=person.id_number)),
         (f"household search: name prefix {prefix}", staff, households(q=prefix)),
+        ("household search: last 4 of ID", staff, households(q=person.id_number[-4:])),
         ("household search: phone", staff, households(q=with_phone.phone)),
         ("household list: building filter", staff, households(building=building.pk)),
         ("household detail", staff, f"/households/{middle}/"),
@@ -120,8 +121,16 @@ def _cases(staff, admin):
         ("building list", staff, "/buildings/"),
         ("building detail", staff, f"/buildings/{building.pk}/"),
         ("admin: person changelist", admin, "/admin/households/person/"),
-        ("admin: person search, ID number", admin, f"/admin/households/person/?q={person.id_number}"),
-        ("admin: person search, name prefix", admin, "/admin/households/person/?" + urlencode({"q": prefix})),
+        (
+            "admin: person search, ID number",
+            admin,
+            f"/admin/households/person/?q={person.id_number}",
+        ),
+        (
+            "admin: person search, name prefix",
+            admin,
+            "/admin/households/person/?" + urlencode({"q": prefix}),
+        ),
         ("admin: household changelist", admin, "/admin/households/household/"),
     ]
 
@@ -181,7 +190,9 @@ def main():
     print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
         print("| " + " | ".join(cells) + " |")
 
 

@@ -15,7 +15,16 @@ class BuildingAdmin(SimpleHistoryAdmin):
 
 @admin.register(Dwelling)
 class DwellingAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "building", "entrance", "floor", "room", "area", "allocation_state", "title_state"]
+    list_display = [
+        "__str__",
+        "building",
+        "entrance",
+        "floor",
+        "room",
+        "area",
+        "allocation_state",
+        "title_state",
+    ]
     # No filter by building (thousands in a large registry): search by its number.
     list_filter = ["allocation_state", "title_state"]
     list_select_related = ["building"]

@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from community.roles import sees_whole_registry
-from core.paging import CappedPaginator
+from core.paging import RegistryPaginator
 from households.selectors import household_list_for_user
 
 from . import selectors
@@ -14,7 +14,7 @@ def building_list(request):
     if not sees_whole_registry(request.user):
         raise PermissionDenied
     buildings = selectors.building_list_for_user(request.user)
-    page = CappedPaginator(buildings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = RegistryPaginator(buildings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "buildings/building_list.html", {"page": page, "buildings": page})
 
 

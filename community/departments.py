@@ -28,7 +28,13 @@ DEPARTMENTS = [
 ]
 
 MEASURE_UNITS = {
-    "1": ["qinjiang-town", "poverty-office", "civil-affairs", "organisation-dept", "public-security"],
+    "1": [
+        "qinjiang-town",
+        "poverty-office",
+        "civil-affairs",
+        "organisation-dept",
+        "public-security",
+    ],
     "2": ["qinjiang-town", "poverty-office"],
     "3": ["qinjiang-town", "poverty-office"],
     "4": ["finance", "poverty-office", "qinjiang-town"],

@@ -72,7 +72,7 @@ def history_entries(records, *, label="", mask_ids=True, skip=("version",)) -> l
                 who=rec.history_user,
                 kind=str(HISTORY_TYPES.get(rec.history_type, rec.history_type)),
                 reason=rec.history_change_reason or "",
-                label=label or str(rec),
+                label=label or str(rec.instance),
                 changes=changes,
             )
         )

@@ -10,14 +10,29 @@ from .models import Household, HouseholdIncome, Person
 
 class PersonInline(admin.TabularInline):
     model = Person
-    fields = ["relationship", "name", "id_number", "sex", "birth_date", "labour_capacity", "is_active"]
+    fields = [
+        "relationship",
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "labour_capacity",
+        "is_active",
+    ]
     extra = 0
     show_change_link = True
 
 
 @admin.register(Household)
 class HouseholdAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "dwelling", "origin_town", "poverty_status", "move_in_date", "is_active"]
+    list_display = [
+        "number",
+        "dwelling",
+        "origin_town",
+        "poverty_status",
+        "move_in_date",
+        "is_active",
+    ]
     # No filter by building: a large registry has thousands; search "=building code" instead.
     list_filter = ["poverty_status", "relocation_mode", "monitoring_category", "is_active"]
     list_select_related = ["dwelling__building"]
@@ -31,8 +46,25 @@ class HouseholdAdmin(SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "masked_id", "sex", "birth_date", "relationship", "household", "labour_capacity", "is_active"]
-    list_filter = ["sex", "relationship", "labour_capacity", "school_status", "health", "hukou_status", "is_active"]
+    list_display = [
+        "name",
+        "masked_id",
+        "sex",
+        "birth_date",
+        "relationship",
+        "household",
+        "labour_capacity",
+        "is_active",
+    ]
+    list_filter = [
+        "sex",
+        "relationship",
+        "labour_capacity",
+        "school_status",
+        "health",
+        "hukou_status",
+        "is_active",
+    ]
     list_select_related = ["household"]
     search_fields = ["id_number", "name", "phone"]
     search_help_text = _("A full ID number, a mobile number, or the start of a name.")

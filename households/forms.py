@@ -1,3 +1,4 @@
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
@@ -82,7 +83,7 @@ class HouseholdForm(VersionedForm):
             Row(Column("number"), Column("building_code"), Column("entrance"), Column("room")),
             Row(Column("origin_town"), Column("origin_village"), Column("relocation_mode")),
             Row(Column("move_in_date"), Column("poverty_status"), Column("main_cause")),
-            "secondary_causes",
+            InlineCheckboxes("secondary_causes"),
             Row(Column("monitoring_category"), Column("phone")),
             "notes",
             "version",
@@ -179,7 +180,9 @@ class PersonForm(VersionedForm):
         if not show_full_id and self.instance.pk:
             # Without the permission the number is neither shown nor editable.
             del self.fields["id_number"]
-            id_column = Column(HTML(f'<p class="id-number mt-4">{self.instance.masked_id_number}</p>'))
+            id_column = Column(
+                HTML(f'<p class="id-number mt-4">{self.instance.masked_id_number}</p>')
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("name"), Column("relationship"), id_column),
@@ -232,5 +235,7 @@ class HeadForm(PersonForm):
 
 class PersonLeaveForm(forms.Form):
     left_on = forms.DateField(label=_("left on"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.ChoiceField(label=_("reason for leaving"), choices=Person._meta.get_field("left_reason").choices)
+    reason = forms.ChoiceField(
+        label=_("reason for leaving"), choices=Person._meta.get_field("left_reason").choices
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)

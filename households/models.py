@@ -339,7 +339,10 @@ class Person(models.Model):
             )
         if self.is_active is False and not self.left_reason:
             errors["left_reason"] = _("Say why the person left the household.")
-        if self.labour_capacity in (LabourCapacity.LOST, LabourCapacity.NONE) and self.months_worked:
+        if (
+            self.labour_capacity in (LabourCapacity.LOST, LabourCapacity.NONE)
+            and self.months_worked
+        ):
             errors["months_worked"] = _(
                 "A person with no labour capacity is not recorded as having worked."
             )

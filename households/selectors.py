@@ -56,9 +56,7 @@ def household_get_for_user(*, user, pk: int, write: bool = False) -> Household:
     """One household in the user's scope: 404 when out of scope, PermissionDenied when
     the user may read it but not change it."""
     try:
-        household = (
-            households_for_user(user).select_related("dwelling__building").get(pk=pk)
-        )
+        household = households_for_user(user).select_related("dwelling__building").get(pk=pk)
     except Household.DoesNotExist:
         raise Http404 from None
     if write and not user.has_perm("households.change_household"):

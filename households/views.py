@@ -13,8 +13,8 @@ from buildings.selectors import buildings_for_user, dwellings_for_user
 from community.roles import sees_whole_registry
 from core.audit import audit_log
 from core.history import history_entries
-from core.paging import CappedPaginator
 from core.idnumbers import birth_date_bounds_for_age
+from core.paging import RegistryPaginator
 
 from . import selectors, services
 from .filters import HouseholdFilter
@@ -22,7 +22,7 @@ from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
 from .models import LabourCapacity, Person
 
 PAGE_SIZE = 50
-MAX_PAGES = CappedPaginator.max_pages
+MAX_PAGES = RegistryPaginator.max_pages
 
 
 def _require_registry_reader(user):
@@ -78,7 +78,7 @@ def household_list(request):
     _require_registry_reader(request.user)
     qs = selectors.household_list_for_user(request.user)
     filterset = HouseholdFilter(request.GET or None, queryset=qs)
-    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = RegistryPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -133,18 +133,20 @@ def household_create(request):
                 number=form.cleaned_data["number"], head=head, **fields
             )
         except ValidationError as exc:
-            _attach_errors(head_form, exc)
+            _attach_errors(head_form, exc, other=form)
         else:
-            messages.success(request, _("Household %(number)s created.") % {"number": household.number})
+            messages.success(
+                request, _("Household %(number)s created.") % {"number": household.number}
+            )
             return redirect(household)
-    return render(
-        request, "households/household_form.html", {"form": form, "head_form": head_form}
-    )
+    return render(request, "households/household_form.html", {"form": form, "head_form": head_form})
 
 
 def household_edit(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk, write=True)
-    form = HouseholdForm(request.POST or None, instance=household, dwellings=dwellings_for_user(request.user))
+    form = HouseholdForm(
+        request.POST or None, instance=household, dwellings=dwellings_for_user(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields(changed_only=True)
         try:
@@ -216,7 +218,9 @@ def person_edit(request, pk):
             messages.success(request, _("%(name)s saved.") % {"name": person.name})
             return redirect(household)
     return render(
-        request, "households/person_form.html", {"form": form, "household": household, "person": person}
+        request,
+        "households/person_form.html",
+        {"form": form, "household": household, "person": person},
     )
 
 
@@ -241,10 +245,15 @@ def person_leave(request, pk):
     return render(request, "households/person_leave.html", {"form": form, "person": person})
 
 
-def _attach_errors(form, exc: ValidationError):
-    """Put a service's ValidationError on the form, field by field where it names fields."""
+def _attach_errors(form, exc: ValidationError, other=None):
+    """Put a service's ValidationError on the form, field by field where it names fields
+    (on ``other`` when that form has the field: the household part of the new-household
+    form)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            if field not in form.fields and other is not None and field in other.fields:
+                other.add_error(field, errors)
+            else:
+                form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)

@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 
 from community.models import Department, UserProfile
 from community.roles import Role
-from tonglowan.celery import app as celery_app
 from tests.households.factories import (
     BuildingFactory,
     DwellingFactory,
@@ -17,6 +16,7 @@ from tests.households.factories import (
     PersonFactory,
     UserFactory,
 )
+from tonglowan.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -174,7 +173,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # core.middleware.DailyJobsMiddleware runs each at most once a day on the first request.
 DAILY_TASKS = {}
 CELERY_BEAT_SCHEDULE = {
-    name: {"task": task, "schedule": crontab(hour=1, minute=30)} for name, task in DAILY_TASKS.items()
+    name: {"task": task, "schedule": crontab(hour=1, minute=30)}
+    for name, task in DAILY_TASKS.items()
 }
 RUN_DAILY_JOBS_IN_PROCESS = env.bool("RUN_DAILY_JOBS_IN_PROCESS", default=not REDIS_URL)
 

@@ -15,10 +15,14 @@ DAY = datetime.date(2019, 7, 1)
 
 def test_two_current_terms_for_one_building_fail_at_the_database():
     building = BuildingFactory()
-    BuildingLeaderTerm.objects.create(building=building, user=UserFactory(), elected_on=DAY, started_on=DAY)
+    BuildingLeaderTerm.objects.create(
+        building=building, user=UserFactory(), elected_on=DAY, started_on=DAY
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        BuildingLeaderTerm.objects.create(building=building, user=UserFactory(), elected_on=DAY, started_on=DAY)
+        BuildingLeaderTerm.objects.create(
+            building=building, user=UserFactory(), elected_on=DAY, started_on=DAY
+        )
 
 
 def test_a_term_cannot_end_before_it_starts():
@@ -26,7 +30,11 @@ def test_a_term_cannot_end_before_it_starts():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         BuildingLeaderTerm.objects.create(
-            building=building, user=UserFactory(), elected_on=DAY, started_on=DAY, ended_on=DAY - datetime.timedelta(days=1)
+            building=building,
+            user=UserFactory(),
+            elected_on=DAY,
+            started_on=DAY,
+            ended_on=DAY - datetime.timedelta(days=1),
         )
 
 

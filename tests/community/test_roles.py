@@ -19,7 +19,10 @@ def test_only_staff_and_administrators_may_see_full_ids_or_edit(
     admin_user, staff_user, leader_a, department_user, supervisor_user, outsider
 ):
     can = {
-        u.username: (u.has_perm("households.view_full_id_number"), u.has_perm("households.change_household"))
+        u.username: (
+            u.has_perm("households.view_full_id_number"),
+            u.has_perm("households.change_household"),
+        )
         for u in (admin_user, staff_user, leader_a, department_user, supervisor_user, outsider)
     }
 
@@ -33,8 +36,12 @@ def test_only_staff_and_administrators_may_see_full_ids_or_edit(
     }
 
 
-def test_who_reads_the_whole_registry(admin_user, staff_user, leader_a, department_user, supervisor_user, outsider):
-    assert [sees_whole_registry(u) for u in (admin_user, staff_user, department_user, supervisor_user)] == [True] * 4
+def test_who_reads_the_whole_registry(
+    admin_user, staff_user, leader_a, department_user, supervisor_user, outsider
+):
+    assert [
+        sees_whole_registry(u) for u in (admin_user, staff_user, department_user, supervisor_user)
+    ] == [True] * 4
     assert not sees_whole_registry(leader_a)
     assert not sees_whole_registry(outsider)
     assert user_roles(outsider) == frozenset()

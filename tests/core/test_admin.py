@@ -13,12 +13,18 @@ REGISTERED = sorted(
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
-def test_changelist_renders_with_and_without_a_search(client_for, admin_user, household_a, app_label, model_name):
+def test_changelist_renders_with_and_without_a_search(
+    client_for, admin_user, household_a, app_label, model_name
+):
     client = client_for(admin_user)
     url = reverse(f"admin:{app_label}_{model_name}_changelist")
 
     assert client.get(url).status_code == 200
-    model_admin = next(a for m, a in admin.site._registry.items() if m._meta.model_name == model_name and m._meta.app_label == app_label)
+    model_admin = next(
+        a
+        for m, a in admin.site._registry.items()
+        if m._meta.model_name == model_name and m._meta.app_label == app_label
+    )
     if model_admin.search_fields:
         assert client.get(url, {"q": "温"}).status_code == 200
 
@@ -41,7 +47,9 @@ def test_every_foundation_model_is_registered():
         assert label in REGISTERED
 
 
-def test_person_search_by_full_id_number_finds_exactly_that_person(client_for, admin_user, household_a, household_b):
+def test_person_search_by_full_id_number_finds_exactly_that_person(
+    client_for, admin_user, household_a, household_b
+):
     head = household_a.members.get()
 
     response = client_for(admin_user).get(

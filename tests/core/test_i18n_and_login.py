@@ -6,7 +6,10 @@ pytestmark = pytest.mark.django_db
 
 def test_pages_are_chinese_by_default_and_the_language_switch_gives_english(client_for, staff_user):
     client = client_for(staff_user)
-    assert "<h1 class=\"h3 mb-0\">住户</h1>" in client.get(reverse("households:household_list")).content.decode()
+    assert (
+        '<h1 class="h3 mb-0">住户</h1>'
+        in client.get(reverse("households:household_list")).content.decode()
+    )
 
     response = client.post(reverse("set_language"), {"language": "en", "next": "/households/"})
 

@@ -6,10 +6,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.idnumbers import (
-    CHECK_CHARS,
     age_on,
     birth_date_bounds_for_age,
-    check_character,
     make_id_number,
     mask_id_number,
     normalize_id_number,

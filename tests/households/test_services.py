@@ -24,7 +24,11 @@ def _heads(household):
 
 def test_household_create_makes_the_head_with_derived_sex_and_birth_date():
     household = services.household_create(
-        number=" TLW1 ", head=HEAD, origin_town="小松镇", origin_village="丹溪村", poverty_status="general"
+        number=" TLW1 ",
+        head=HEAD,
+        origin_town="小松镇",
+        origin_village="丹溪村",
+        poverty_status="general",
     )
 
     (head,) = _heads(household)
@@ -54,7 +58,9 @@ def test_person_create_refuses_a_second_head():
     PersonFactory(household=household, relationship="01")
 
     with pytest.raises(ValidationError) as exc:
-        services.person_create(household=household, relationship="01", **{**HEAD, "id_number": "36073519850615002X"})
+        services.person_create(
+            household=household, relationship="01", **{**HEAD, "id_number": "36073519850615002X"}
+        )
 
     assert "relationship" in exc.value.error_dict
     assert household.members.count() == 1
@@ -101,7 +107,11 @@ def test_id_number_is_normalised_and_unique_among_people():
 
     with pytest.raises(ValidationError) as exc:
         services.person_create(
-            household=household, relationship="10", name="刘秀英", id_number="36073519850615002x", labour_capacity="ordinary"
+            household=household,
+            relationship="10",
+            name="刘秀英",
+            id_number="36073519850615002x",
+            labour_capacity="ordinary",
         )
 
     assert "id_number" in exc.value.error_dict
@@ -130,7 +140,9 @@ def test_no_labour_capacity_means_no_months_worked():
 
     with pytest.raises(ValidationError) as exc:
         services.person_create(
-            household=household, relationship="20", **{**HEAD, "labour_capacity": "none", "months_worked": 3}
+            household=household,
+            relationship="20",
+            **{**HEAD, "labour_capacity": "none", "months_worked": 3},
         )
 
     assert "months_worked" in exc.value.error_dict

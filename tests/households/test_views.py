@@ -6,7 +6,12 @@ from django.urls import reverse
 
 from core.models import AuditLog
 from households.models import Household, Person
-from tests.households.factories import BuildingFactory, DwellingFactory, HouseholdFactory, PersonFactory
+from tests.households.factories import (
+    BuildingFactory,
+    DwellingFactory,
+    HouseholdFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +40,9 @@ def _edit_payload(household, **changes):
 # --- reading ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["admin_user", "staff_user", "department_user", "supervisor_user"])
+@pytest.mark.parametrize(
+    "persona", ["admin_user", "staff_user", "department_user", "supervisor_user"]
+)
 def test_registry_roles_see_every_household(request, client_for, persona, household_a, household_b):
     client = client_for(request.getfixturevalue(persona))
 
@@ -57,7 +64,9 @@ def test_leader_sees_only_own_building(client_for, leader_a, household_a, househ
     assert client.get(household_b.get_absolute_url()).status_code == 404
     head_b = household_b.members.get()
     assert client.get(head_b.get_absolute_url()).status_code == 404
-    assert client.get(reverse("households:household_edit", args=[household_b.pk])).status_code == 404
+    assert (
+        client.get(reverse("households:household_edit", args=[household_b.pk])).status_code == 404
+    )
 
 
 def test_outsider_sees_nothing(client_for, outsider, household_a):
@@ -65,7 +74,9 @@ def test_outsider_sees_nothing(client_for, outsider, household_a):
 
     assert client.get(reverse("households:household_list")).status_code == 403
     assert client.get(household_a.get_absolute_url()).status_code == 404
-    assert client.get(reverse("households:household_edit", args=[household_a.pk])).status_code == 404
+    assert (
+        client.get(reverse("households:household_edit", args=[household_a.pk])).status_code == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,9 +119,10 @@ def test_read_only_roles_cannot_edit_and_nothing_changes(request, client_for, pe
     assert client.get(url).status_code == 403
     assert client.post(url, _edit_payload(household_a, phone="13912345678")).status_code == 403
     head = household_a.members.get()
-    assert client.post(
-        reverse("households:person_edit", args=[head.pk]), {"name": "改名"}
-    ).status_code == 403
+    assert (
+        client.post(reverse("households:person_edit", args=[head.pk]), {"name": "改名"}).status_code
+        == 403
+    )
     assert client.post(reverse("households:household_create"), {"number": "X1"}).status_code == 403
 
     household_a.refresh_from_db()
@@ -120,7 +132,9 @@ def test_read_only_roles_cannot_edit_and_nothing_changes(request, client_for, pe
     assert not Household.objects.filter(number="X1").exists()
 
 
-def test_stale_household_edit_is_refused_and_nothing_overwritten(client_for, staff_user, household_a):
+def test_stale_household_edit_is_refused_and_nothing_overwritten(
+    client_for, staff_user, household_a
+):
     client = client_for(staff_user)
     url = reverse("households:household_edit", args=[household_a.pk])
     stale = _edit_payload(household_a, phone="13900000001")
@@ -129,7 +143,9 @@ def test_stale_household_edit_is_refused_and_nothing_overwritten(client_for, sta
     response = client.post(url, stale)
 
     assert response.status_code == 200
-    assert "其他人" in response.content.decode() or "someone else" in response.content.decode().lower()
+    assert (
+        "其他人" in response.content.decode() or "someone else" in response.content.decode().lower()
+    )
     household_a.refresh_from_db()
     assert (household_a.phone, household_a.version) == ("13900000002", 2)
 
@@ -275,7 +291,9 @@ def _households(n):
 
 
 @pytest.mark.parametrize("n", [5, 50])
-def test_household_list_query_count_does_not_grow(client_for, staff_user, django_assert_num_queries, n):
+def test_household_list_query_count_does_not_grow(
+    client_for, staff_user, django_assert_num_queries, n
+):
     _households(n)
     client = client_for(staff_user)
     client.get(reverse("households:household_list"))  # warm the session
@@ -313,7 +331,9 @@ def test_household_detail_query_count_does_not_grow_with_members_or_history(
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_building_pages_query_count_does_not_grow(client_for, staff_user, django_assert_num_queries, n):
+def test_building_pages_query_count_does_not_grow(
+    client_for, staff_user, django_assert_num_queries, n
+):
     building = BuildingFactory()
     for _ in range(n):
         household = HouseholdFactory(dwelling=DwellingFactory(building=building))
@@ -368,3 +388,68 @@ def test_person_page_shows_who_changed_what(client_for, staff_user, household_a)
     assert f"<del>{head.name}</del>" in page
     assert "staff" in page
     assert Person.objects.get(pk=head.pk).version == 2
+
+
+# --- search and filters -------------------------------------------------------------------
+
+
+def _listed(client, **params):
+    response = client.get(reverse("households:household_list"), params)
+    return {h.number for h in response.context["page"]}
+
+
+def test_search_by_id_number_phone_name_last_four_and_number(
+    client_for, staff_user, household_a, household_b
+):
+    head_a = household_a.members.get()
+    head_a.phone = "13812345678"
+    head_a.name = "温秀英"
+    head_a.save()
+    household_b.phone = "13987654321"
+    household_b.save()
+    client = client_for(staff_user)
+
+    assert _listed(client, q=head_a.id_number.lower()) == {household_a.number}
+    assert _listed(client, q="138 1234 5678") == {household_a.number}
+    assert _listed(client, q="13987654321") == {household_b.number}
+    assert _listed(client, q="温秀") == {household_a.number}
+    assert _listed(client, q=head_a.id_number[-4:]) == {household_a.number}
+    assert _listed(client, q=household_b.number[:5]) == {household_a.number, household_b.number}
+    assert _listed(client, q=household_b.number) == {household_b.number}
+
+
+def test_filters_by_building_status_and_move_in_year(
+    client_for, staff_user, household_a, household_b
+):
+    household_b.poverty_status = "dibao"
+    household_b.move_in_date = household_b.move_in_date.replace(year=2018)
+    household_b.save()
+    client = client_for(staff_user)
+
+    assert _listed(client, building=household_a.dwelling.building.code) == {household_a.number}
+    assert _listed(client, poverty_status="dibao") == {household_b.number}
+    assert _listed(client, move_in_year="2018") == {household_b.number}
+    assert _listed(client, move_in_year="", q="", building="") == {
+        household_a.number,
+        household_b.number,
+    }
+
+
+def test_leader_search_stays_inside_the_building(client_for, leader_a, household_a, household_b):
+    head_b = household_b.members.get()
+
+    assert _listed(client_for(leader_a), q=head_b.id_number) == set()
+
+
+def test_pages_are_capped(client_for, staff_user, settings, monkeypatch):
+    from core.paging import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "max_pages", 2)
+    _households(3)
+    monkeypatch.setattr("households.views.PAGE_SIZE", 1)
+    client = client_for(staff_user)
+
+    response = client.get(reverse("households:household_list"), {"page": 3})
+
+    assert response.context["page"].number == 2
+    assert "只显示前2页" in response.content.decode()

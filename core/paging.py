@@ -65,4 +65,23 @@ class EstimatedCountPaginator(Paginator):
 
 class RegistryPaginator(CappedPaginator, EstimatedCountPaginator):
     """The staff lists: capped pages, and the planner's estimate for an unfiltered list of
-    a large table (the page then says "about N")."""
+    a large table (the page then says "about N").
+
+    Deep pages use a deferred join: first the page's primary keys (an index scan that
+    skips ``OFFSET`` rows cheaply), then the full rows by key. With one query, the
+    database computes every annotation of the list (member counts…) for each skipped row
+    too.
+    """
+
+    deferred_join_offset = 1000
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom < self.deferred_join_offset or not hasattr(self.object_list, "values_list"):
+            return super().page(number)
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)

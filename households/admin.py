@@ -34,14 +34,21 @@ class HouseholdAdmin(SimpleHistoryAdmin):
         "is_active",
     ]
     # No filter by building: a large registry has thousands; search "=building code" instead.
-    list_filter = ["poverty_status", "relocation_mode", "monitoring_category", "is_active"]
+    # No date_hierarchy: its SELECT DISTINCT over every move-in date costs ~90 ms at
+    # 250,000 households on each page view; the date filter below needs no query.
+    list_filter = [
+        "poverty_status",
+        "relocation_mode",
+        "monitoring_category",
+        "is_active",
+        "move_in_date",
+    ]
     list_select_related = ["dwelling__building"]
     search_fields = ["number", "dwelling__building__code", "origin_village"]
     paginator = EstimatedCountPaginator
     raw_id_fields = ["dwelling"]
     inlines = [PersonInline]
     show_full_result_count = False
-    date_hierarchy = "move_in_date"
 
 
 @admin.register(Person)

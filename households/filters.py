@@ -56,7 +56,9 @@ class HouseholdFilter(django_filters.FilterSet):
         if len(id_value) == 18:
             return queryset.filter(pk__in=_member_households(Q(id_number=id_value)))
         if phone.isdigit() and len(phone) == 11:
-            return queryset.filter(Q(phone=phone) | Q(pk__in=_member_households(Q(phone=phone))))
+            # One IN over a UNION, not an OR: each half uses its phone index.
+            with_phone = Household.objects.filter(phone=phone).order_by().values("pk")
+            return queryset.filter(pk__in=_member_households(Q(phone=phone)).union(with_phone))
         if CJK.search(value):
             return queryset.filter(pk__in=_member_households(Q(name__startswith=value)))
         if LAST_FOUR.match(id_value):
@@ -71,7 +73,7 @@ LAST_FOUR = re.compile(r"^[0-9]{3}[0-9X]$")
 
 
 def _member_households(condition):
-    return Person.objects.filter(condition).values("household_id")
+    return Person.objects.filter(condition).order_by().values("household_id")
 
 
 def _last_four_households(last_four):
@@ -80,5 +82,6 @@ def _last_four_households(last_four):
     return (
         Person.objects.annotate(id_last_four=Right("id_number", 4))
         .filter(id_last_four=last_four)
+        .order_by()
         .values("household_id")
     )

@@ -31,11 +31,19 @@ class HouseholdFilter(django_filters.FilterSet):
     move_in_year = django_filters.ChoiceFilter(
         label=_("move-in year"), field_name="move_in_date__year", choices=_move_in_years
     )
-    is_active = django_filters.BooleanFilter(label=_("lives here"))
+    is_active = django_filters.ChoiceFilter(
+        label=_("lives here"),
+        choices=[("1", _("Lives here")), ("0", _("Moved out"))],
+        empty_label=_("All"),
+        method="by_active",
+    )
 
     class Meta:
         model = Household
         fields = ["q", "building", "poverty_status", "move_in_year", "is_active"]
+
+    def by_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "1")
 
     def by_building(self, queryset, name, value):
         value = value.strip()

@@ -453,3 +453,13 @@ def test_pages_are_capped(client_for, staff_user, settings, monkeypatch):
 
     assert response.context["page"].number == 2
     assert "只显示前2页" in response.content.decode()
+
+
+def test_filter_by_lives_here(client_for, staff_user, household_a, household_b):
+    household_b.is_active = False
+    household_b.save()
+    client = client_for(staff_user)
+
+    assert _listed(client, is_active="1") == {household_a.number}
+    assert _listed(client, is_active="0") == {household_b.number}
+    assert _listed(client, is_active="") == {household_a.number, household_b.number}

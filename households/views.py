@@ -3,17 +3,14 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from buildings.selectors import buildings_for_user, dwellings_for_user
+from buildings.selectors import dwellings_for_user
 from community.roles import sees_whole_registry
 from core.audit import audit_log
 from core.history import history_entries
-from core.idnumbers import birth_date_bounds_for_age
 from core.paging import RegistryPaginator
 
 from . import selectors, services
@@ -53,23 +50,10 @@ def _extra_sections(setting: list[str], request, **kwargs) -> list[dict]:
 
 def dashboard(request):
     _require_registry_reader(request.user)
-    people = selectors.people_for_user(request.user).active()
-    today = timezone.localdate()
-    earliest, latest = birth_date_bounds_for_age(6, 15, today)
-    counts = people.aggregate(
-        total=Count("pk"),
-        school_age=Count("pk", filter=Q(birth_date__gte=earliest, birth_date__lte=latest)),
-        **{f"lc_{c.value}": Count("pk", filter=Q(labour_capacity=c.value)) for c in LabourCapacity},
-    )
-    households = selectors.households_for_user(request.user).filter(is_active=True)
-    buildings = buildings_for_user(request.user)
+    counts = selectors.registry_counts(user=request.user)
     context = {
-        "building_count": buildings.count(),
-        "dwelling_count": dwellings_for_user(request.user).count(),
-        "household_count": households.count(),
-        "person_count": counts["total"],
-        "school_age_count": counts["school_age"],
-        "labour_rows": [(c.label, counts[f"lc_{c.value}"]) for c in LabourCapacity],
+        **counts,
+        "labour_rows": [(c.label, counts["labour"][c.value]) for c in LabourCapacity],
     }
     return render(request, "households/dashboard.html", context)
 

@@ -55,3 +55,9 @@ def test_dashboard_counts(client_for, staff_user, household_a, household_b):
     assert response.context["household_count"] == 2
     assert response.context["person_count"] == 2
     assert response.context["building_count"] == 2
+
+
+def test_dashboard_counts_are_scoped_for_a_leader(client_for, leader_a, household_a, household_b):
+    response = client_for(leader_a).get(reverse("households:dashboard"))
+
+    assert (response.context["household_count"], response.context["building_count"]) == (1, 1)

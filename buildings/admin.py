@@ -8,8 +8,9 @@ from .models import Building, BuildingLeaderTerm, Dwelling
 
 @admin.register(Building)
 class BuildingAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "floors", "entrances"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "floors", "entrances", "address"]
+    list_filter = ["floors", "entrances"]
+    search_fields = ["code", "name", "address"]
     show_full_result_count = False
 
 

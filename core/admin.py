@@ -15,6 +15,8 @@ class JobAdmin(admin.ModelAdmin):
 class DailyRunAdmin(admin.ModelAdmin):
     list_display = ["name", "day", "started_at"]
     list_filter = ["name"]
+    search_fields = ["name"]
+    date_hierarchy = "day"
 
 
 @admin.register(AuditLog)

@@ -61,3 +61,10 @@ def test_dashboard_counts_are_scoped_for_a_leader(client_for, leader_a, househol
     response = client_for(leader_a).get(reverse("households:dashboard"))
 
     assert (response.context["household_count"], response.context["building_count"]) == (1, 1)
+
+
+def test_login_page_shows_the_system_name_not_the_host(client):
+    page = client.get(reverse("login")).content.decode()
+
+    assert "铜锣湾社区管理系统" in page
+    assert "testserver" not in page

@@ -90,3 +90,8 @@ def current_leader_term(*, building: Building) -> BuildingLeaderTerm | None:
     if terms is not None:
         return terms[0] if terms else None
     return BuildingLeaderTerm.objects.current().filter(building=building).first()
+
+
+def dwelling_labels(ids) -> dict[int, str]:
+    """``{id: "01-1-101"}`` for the given dwellings, in one query (change histories)."""
+    return {d.pk: str(d) for d in Dwelling.objects.select_related("building").filter(pk__in=ids)}

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from buildings.selectors import dwellings_for_user
+from buildings.selectors import dwelling_labels, dwellings_for_user
 from community.roles import sees_whole_registry
 from core.audit import audit_log
 from core.history import history_entries
@@ -16,7 +16,7 @@ from core.paging import RegistryPaginator
 from . import selectors, services
 from .filters import HouseholdFilter
 from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
-from .models import LabourCapacity, Person
+from .models import LabourCapacity, Person, PovertyCause
 
 PAGE_SIZE = 50
 MAX_PAGES = RegistryPaginator.max_pages
@@ -79,6 +79,8 @@ def household_detail(request, pk):
     history = history_entries(
         household.history.select_related("history_user__profile").order_by("-history_date")[:50],
         label=_("Household"),
+        display={"secondary_causes": _cause_labels},
+        related={"dwelling": dwelling_labels},
     )
     member_history = history_entries(
         Person.history.filter(household_id=household.pk)
@@ -227,6 +229,11 @@ def person_leave(request, pk):
             messages.success(request, _("%(name)s has left the household.") % {"name": person.name})
             return redirect(person.household)
     return render(request, "households/person_leave.html", {"form": form, "person": person})
+
+
+def _cause_labels(codes) -> str:
+    labels = dict(PovertyCause.choices)
+    return "、".join(str(labels.get(c, c)) for c in codes)
 
 
 def _attach_errors(form, exc: ValidationError, other=None):

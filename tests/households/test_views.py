@@ -468,3 +468,22 @@ def test_filter_by_lives_here(client_for, staff_user, household_a, household_b):
     assert _listed(client, is_active="1") == {household_a.number}
     assert _listed(client, is_active="0") == {household_b.number}
     assert _listed(client, is_active="") == {household_a.number, household_b.number}
+
+
+def test_household_history_names_dwellings_and_causes(client_for, staff_user, household_a):
+    old = household_a.dwelling
+    new = DwellingFactory(building=old.building, entrance=2, room="301")
+    client = client_for(staff_user)
+    payload = _edit_payload(household_a, entrance=2, room="301")
+    payload["secondary_causes"] = ["illness", "no_land"]
+    assert (
+        client.post(
+            reverse("households:household_edit", args=[household_a.pk]), payload
+        ).status_code
+        == 302
+    )
+
+    page = client.get(household_a.get_absolute_url()).content.decode()
+
+    assert f"<del>{old}</del> → <ins>{new}</ins>" in page
+    assert "<ins>因病、缺土地</ins>" in page

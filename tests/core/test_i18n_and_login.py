@@ -68,3 +68,20 @@ def test_login_page_shows_the_system_name_not_the_host(client):
 
     assert "铜锣湾社区管理系统" in page
     assert "testserver" not in page
+
+
+def test_password_change_applies_the_password_validators(client_for, staff_user):
+    client = client_for(staff_user)
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pw-for-tests-1",
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
+
+    assert response.status_code == 200
+    staff_user.refresh_from_db()
+    assert staff_user.check_password("pw-for-tests-1")

@@ -487,3 +487,21 @@ def test_household_history_names_dwellings_and_causes(client_for, staff_user, ho
 
     assert f"<del>{old}</del> → <ins>{new}</ins>" in page
     assert "<ins>因病、缺土地</ins>" in page
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_person_page_query_count_does_not_grow_with_history(
+    client_for, staff_user, django_assert_num_queries, n
+):
+    person = PersonFactory(relationship="01")
+    for i in range(n):
+        person.months_worked = i + 1
+        person.save()
+    client = client_for(staff_user)
+    client.get(person.get_absolute_url())
+
+    # 1 session, 1 user, 1 roles, 1 person with household, dwelling and building, 1 its
+    # history with users and profiles, 2 the user's own and group permissions, 1 profile.
+    with django_assert_num_queries(8):
+        response = client.get(person.get_absolute_url())
+    assert response.content.decode().count("<del>") == n

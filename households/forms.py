@@ -38,6 +38,8 @@ class HouseholdForm(VersionedForm):
         help_text=_("Leave building, entrance and room empty for dispersed resettlement."),
     )
     entrance = forms.IntegerField(label=_("entrance"), min_value=1, required=False)
+    # Longer than the 11 digits stored: spaces and dashes typed in are removed by clean_phone.
+    phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
     room = forms.CharField(label=_("room"), max_length=10, required=False)
     secondary_causes = forms.MultipleChoiceField(
         label=_("secondary causes"),
@@ -146,6 +148,10 @@ class HouseholdForm(VersionedForm):
 
 
 class PersonForm(VersionedForm):
+    # Longer than stored: spaces, dashes and full-width digits are normalised away in clean_*.
+    id_number = forms.CharField(label=_("ID number"), max_length=30)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+
     class Meta:
         model = Person
         fields = [

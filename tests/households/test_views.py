@@ -505,3 +505,29 @@ def test_person_page_query_count_does_not_grow_with_history(
     with django_assert_num_queries(8):
         response = client.get(person.get_absolute_url())
     assert response.content.decode().count("<del>") == n
+
+
+def test_member_form_accepts_spaced_id_and_phone_numbers(client_for, staff_user, household_a):
+    response = client_for(staff_user).post(
+        reverse("households:person_create", args=[household_a.pk]),
+        {
+            "relationship": "10",
+            "name": "刘秀英",
+            "id_number": "360735 19850615 002x",
+            "ethnicity": "汉族",
+            "school_status": "none",
+            "health": "healthy",
+            "labour_capacity": "ordinary",
+            "months_worked": 0,
+            "phone": "139-1234-5678",
+            "hukou_status": "origin",
+        },
+    )
+
+    assert response.status_code == 302
+    spouse = household_a.members.get(relationship="10")
+    assert (spouse.id_number, spouse.sex, spouse.phone) == (
+        "36073519850615002X",
+        "F",
+        "13912345678",
+    )

@@ -67,3 +67,16 @@ def test_person_search_by_name_prefix(client_for, admin_user, household_a, house
     )
 
     assert head in list(response.context["cl"].result_list)
+
+
+def test_household_search_by_number_start_or_building_number(
+    client_for, admin_user, household_a, household_b
+):
+    url = reverse("admin:households_household_changelist")
+    client = client_for(admin_user)
+
+    by_building = client.get(url, {"q": household_b.dwelling.building.code})
+    by_number = client.get(url, {"q": household_a.number})
+
+    assert list(by_building.context["cl"].result_list) == [household_b]
+    assert list(by_number.context["cl"].result_list) == [household_a]

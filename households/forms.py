@@ -230,12 +230,14 @@ class HeadForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        del self.fields["version"]  # a new person has no version to check yet
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("name"), Column("id_number"), Column("phone")),
             Row(Column("sex"), Column("birth_date"), Column("ethnicity")),
             Row(Column("education"), Column("health"), Column("labour_capacity")),
             Row(Column("school_status"), Column("training_willingness"), Column("hukou_status")),
+            Row(Column("months_worked"), Column("disability_certificate")),
         )
 
 

@@ -531,3 +531,22 @@ def test_member_form_accepts_spaced_id_and_phone_numbers(client_for, staff_user,
         "F",
         "13912345678",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "forms"),
+    [
+        (lambda h: reverse("households:household_create"), ("form", "head_form")),
+        (lambda h: reverse("households:household_edit", args=[h.pk]), ("form",)),
+        (lambda h: reverse("households:person_create", args=[h.pk]), ("form",)),
+        (lambda h: reverse("households:person_edit", args=[h.members.get().pk]), ("form",)),
+    ],
+)
+def test_every_form_field_is_on_the_page(client_for, staff_user, household_a, url, forms):
+    response = client_for(staff_user).get(url(household_a))
+    page = response.content.decode()
+
+    for name in forms:
+        form = response.context[name]
+        for field in form:
+            assert f'name="{field.html_name}"' in page, field.html_name

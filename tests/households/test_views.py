@@ -550,3 +550,17 @@ def test_every_form_field_is_on_the_page(client_for, staff_user, household_a, ur
         form = response.context[name]
         for field in form:
             assert f'name="{field.html_name}"' in page, field.html_name
+
+
+def test_full_id_on_a_person_page_and_edit_form_is_logged(client_for, staff_user, household_a):
+    head = household_a.members.get()
+    client = client_for(staff_user)
+
+    page = client.get(head.get_absolute_url() + "?ids=full").content.decode()
+    client.get(reverse("households:person_edit", args=[head.pk]))
+
+    assert head.id_number in page
+    assert list(AuditLog.objects.order_by("pk").values_list("action", "target")) == [
+        ("view_full_id", f"person {head.pk}"),
+        ("view_full_id", f"person {head.pk} (edit)"),
+    ]

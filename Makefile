@@ -40,5 +40,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Development: one worker with an embedded beat. Production runs `worker` and `beat`
+# as two services (see the README).
 worker: $(STAMP)
 	$(VENV)/bin/celery -A tonglowan worker -B --loglevel=info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A tonglowan beat --loglevel=info

@@ -1,4 +1,5 @@
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from community.roles import Role, has_role, sees_whole_registry
@@ -35,18 +36,34 @@ def buildings_for_user(user):
     return qs.filter(pk__in=leader_building_ids(user))
 
 
+def _per_building(queryset, aggregate):
+    """A correlated subquery: ``aggregate`` over the dwellings of the outer building. Run
+    only for the rows of the page shown, and dropped from the paginator's COUNT."""
+    return Subquery(
+        queryset.filter(building=OuterRef("pk"))
+        .order_by()
+        .values("building")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+
+
 def building_list_for_user(user):
     current_terms = BuildingLeaderTerm.objects.current().select_related("user__profile", "person")
     return (
         buildings_for_user(user)
         .annotate(
-            dwelling_count=Count("dwellings", distinct=True),
-            household_count=Count(
-                "dwellings__households",
-                filter=Q(dwellings__households__is_active=True),
-                distinct=True,
+            dwelling_count=Coalesce(
+                _per_building(Dwelling.objects.all(), Count("pk")), 0, output_field=IntegerField()
             ),
-            total_area=Sum("dwellings__area"),
+            household_count=Coalesce(
+                _per_building(
+                    Dwelling.objects.filter(households__is_active=True), Count("households")
+                ),
+                0,
+                output_field=IntegerField(),
+            ),
+            total_area=_per_building(Dwelling.objects.all(), Sum("area")),
         )
         .prefetch_related(Prefetch("leader_terms", queryset=current_terms, to_attr="current_terms"))
         .order_by("code")
@@ -73,3 +90,8 @@ def current_leader_term(*, building: Building) -> BuildingLeaderTerm | None:
     if terms is not None:
         return terms[0] if terms else None
     return BuildingLeaderTerm.objects.current().filter(building=building).first()
+
+
+def dwelling_labels(ids) -> dict[int, str]:
+    """``{id: "01-1-101"}`` for the given dwellings, in one query (change histories)."""
+    return {d.pk: str(d) for d in Dwelling.objects.select_related("building").filter(pk__in=ids)}

@@ -8,15 +8,21 @@ from community.roles import Role
 from .models import Building, BuildingLeaderTerm, Dwelling
 
 
-def building_create(*, code: str, name: str, floors: int, entrances: int = 1, address: str = "") -> Building:
+def building_create(
+    *, code: str, name: str, floors: int, entrances: int = 1, address: str = ""
+) -> Building:
     building = Building(code=code, name=name, floors=floors, entrances=entrances, address=address)
     building.full_clean()
     building.save()
     return building
 
 
-def dwelling_create(*, building: Building, entrance: int, floor: int, room: str, area, **fields) -> Dwelling:
-    dwelling = Dwelling(building=building, entrance=entrance, floor=floor, room=room, area=area, **fields)
+def dwelling_create(
+    *, building: Building, entrance: int, floor: int, room: str, area, **fields
+) -> Dwelling:
+    dwelling = Dwelling(
+        building=building, entrance=entrance, floor=floor, room=room, area=area, **fields
+    )
     dwelling.full_clean()
     dwelling.save()
     return dwelling
@@ -35,7 +41,9 @@ def leader_term_start(
     one starts, so the old leader loses access and the new one gains it together."""
     started_on = started_on or elected_on
     previous = (
-        BuildingLeaderTerm.objects.select_for_update().filter(building=building, ended_on__isnull=True).first()
+        BuildingLeaderTerm.objects.select_for_update()
+        .filter(building=building, ended_on__isnull=True)
+        .first()
     )
     if previous is not None:
         previous.ended_on = max(previous.started_on, started_on - datetime.timedelta(days=1))

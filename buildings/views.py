@@ -2,16 +2,20 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from community.roles import sees_whole_registry
+from core.paging import RegistryPaginator
 from households.selectors import household_list_for_user
 
 from . import selectors
+
+PAGE_SIZE = 100
 
 
 def building_list(request):
     if not sees_whole_registry(request.user):
         raise PermissionDenied
     buildings = selectors.building_list_for_user(request.user)
-    return render(request, "buildings/building_list.html", {"buildings": buildings})
+    page = RegistryPaginator(buildings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "buildings/building_list.html", {"page": page, "buildings": page})
 
 
 def building_detail(request, pk):

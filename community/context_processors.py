@@ -6,8 +6,12 @@ from .roles import Role, user_roles
 
 def roles(request):
     user_role_set = user_roles(request.user) if hasattr(request, "user") else frozenset()
+    title = settings.SITE_NAME or _("Tongluowan Community Management System")
     return {
-        "site_name": settings.SITE_NAME or _("Tongluowan Community Management System"),
+        # ``system_name`` for layouts: Django's login and logout views put the host name in
+        # their own ``site_name``, which wins over a context processor's.
+        "system_name": title,
+        "site_name": title,
         "roles": {
             "staff": Role.STAFF.value in user_role_set or Role.ADMINISTRATOR.value in user_role_set,
             "leader": Role.BUILDING_LEADER.value in user_role_set,

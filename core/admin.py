@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditLog, DailyRun, Job
+from .models import AuditLog, DailyRun, Job, Notification
 
 
 @admin.register(Job)
@@ -15,6 +15,8 @@ class JobAdmin(admin.ModelAdmin):
 class DailyRunAdmin(admin.ModelAdmin):
     list_display = ["name", "day", "started_at"]
     list_filter = ["name"]
+    search_fields = ["name"]
+    date_hierarchy = "day"
 
 
 @admin.register(AuditLog)
@@ -30,3 +32,13 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "text", "read_at"]
+    list_filter = [("read_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["text", "user__username"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "created_at"

@@ -1,5 +1,6 @@
 """Change history from django-simple-history, as "who, when, what" rows for a page."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -26,21 +27,41 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
-def _display(record, field_obj, value, mask_ids):
-    if value in (None, ""):
+def _display(field_obj, value, mask_ids, display, related_labels):
+    if value in (None, "", []):
         return "—"
+    name = field_obj.name
+    if name in related_labels:
+        return related_labels[name].get(value, f"#{value}")
+    if name in display:
+        return display[name](value)
     if field_obj.choices:
         return str(dict(field_obj.flatchoices).get(value, value))
-    if mask_ids and field_obj.name == "id_number":
+    if mask_ids and name == "id_number":
         return mask_id_number(value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
 
 
-def history_entries(records, *, label="", mask_ids=True, skip=("version",)) -> list[HistoryEntry]:
+def history_entries(
+    records,
+    *,
+    label="",
+    mask_ids=True,
+    skip=("version",),
+    display: dict[str, Callable] | None = None,
+    related: dict[str, Callable] | None = None,
+) -> list[HistoryEntry]:
     """Turn historical rows (newest first, ``history_user`` selected) into entries with the
-    fields changed since the previous row of the same object. No query per row."""
+    fields changed since the previous row of the same object. No query per row.
+
+    ``display`` maps a field name to a function that shows one value (a list of codes, say);
+    ``related`` maps a foreign key's name to a function that takes the set of ids changed
+    in all the rows and returns ``{id: label}``: one query per such field, not per row.
+    """
+    display = display or {}
+    related = related or {}
     records = list(records)
     previous_of = {}
     # Records of one object are consecutive by date when sorted; pair each with the next
@@ -49,7 +70,8 @@ def history_entries(records, *, label="", mask_ids=True, skip=("version",)) -> l
     for rec in reversed(records):
         previous_of[rec.pk] = last_seen.get(rec.id)
         last_seen[rec.id] = rec
-    entries = []
+    raw = []
+    related_ids = {name: set() for name in related}
     for rec in records:
         old = previous_of[rec.pk]
         changes = []
@@ -57,23 +79,30 @@ def history_entries(records, *, label="", mask_ids=True, skip=("version",)) -> l
             delta = rec.diff_against(old, excluded_fields=list(skip))
             for ch in delta.changes:
                 field_obj = rec.instance_type._meta.get_field(ch.field)
-                changes.append(
-                    Change(
-                        field=str(field_obj.verbose_name),
-                        old=_display(rec, field_obj, ch.old, mask_ids),
-                        new=_display(rec, field_obj, ch.new, mask_ids),
-                    )
-                )
+                changes.append((field_obj, ch.old, ch.new))
+                if ch.field in related_ids:
+                    related_ids[ch.field].update(v for v in (ch.old, ch.new) if v is not None)
             if not changes:
                 continue
+        raw.append((rec, changes))
+    related_labels = {name: related[name](ids) for name, ids in related_ids.items() if ids}
+    entries = []
+    for rec, changes in raw:
         entries.append(
             HistoryEntry(
                 when=rec.history_date,
                 who=rec.history_user,
                 kind=str(HISTORY_TYPES.get(rec.history_type, rec.history_type)),
                 reason=rec.history_change_reason or "",
-                label=label or str(rec),
-                changes=changes,
+                label=label or str(rec.instance),
+                changes=[
+                    Change(
+                        field=str(field_obj.verbose_name),
+                        old=_display(field_obj, old, mask_ids, display, related_labels),
+                        new=_display(field_obj, new, mask_ids, display, related_labels),
+                    )
+                    for field_obj, old, new in changes
+                ],
             )
         )
     return entries

@@ -116,9 +116,7 @@ def normalize_mobile(value: str) -> str:
 
 def validate_mobile(value: str) -> None:
     if value and not MOBILE_RE.match(value):
-        raise ValidationError(
-            _("A mobile number is 11 digits starting with 13–19."), code="mobile"
-        )
+        raise ValidationError(_("A mobile number is 11 digits starting with 13–19."), code="mobile")
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:

@@ -16,7 +16,9 @@ JPEG_QUALITY = 82
 Image.MAX_IMAGE_PIXELS = 50_000_000
 
 
-def reencode_image(uploaded, *, max_bytes: int = MAX_UPLOAD_BYTES, max_side: int = MAX_SIDE) -> ContentFile:
+def reencode_image(
+    uploaded, *, max_bytes: int = MAX_UPLOAD_BYTES, max_side: int = MAX_SIDE
+) -> ContentFile:
     """Return a clean JPEG of ``uploaded`` or raise ``ValidationError`` saying what is wrong."""
     if uploaded.size > max_bytes:
         raise ValidationError(

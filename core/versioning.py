@@ -22,9 +22,11 @@ def save_versioned(instance, *, expected_version: int, update_fields: list[str])
     Call inside ``transaction.atomic``. The conditional UPDATE is the lock: of two edits
     made from the same version, exactly one succeeds.
     """
-    bumped = type(instance)._default_manager.filter(
-        pk=instance.pk, version=expected_version
-    ).update(version=F("version") + 1)
+    bumped = (
+        type(instance)
+        ._default_manager.filter(pk=instance.pk, version=expected_version)
+        .update(version=F("version") + 1)
+    )
     if not bumped:
         raise EditConflict()
     instance.version = expected_version + 1

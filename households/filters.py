@@ -1,15 +1,18 @@
+import re
+
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
+from django.db.models.functions import Right
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Building
 from core.idnumbers import normalize_id_number, normalize_mobile
 
 from .models import Household, Person, PovertyStatus
 
 
 def _move_in_years():
-    return [(y, str(y)) for y in range(2016, 2031)]
+    return [(str(y), str(y)) for y in range(2016, timezone.localdate().year + 2)]
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -18,49 +21,75 @@ class HouseholdFilter(django_filters.FilterSet):
         method="search",
         help_text=_("Name, ID number, phone or household number"),
     )
-    building = django_filters.ModelChoiceFilter(
-        label=_("building"),
-        field_name="dwelling__building",
-        queryset=Building.objects.order_by("code"),
+    # A building number typed in, not a select: a province-wide registry has thousands.
+    building = django_filters.CharFilter(
+        label=_("building number"), field_name="dwelling__building__code", method="by_building"
     )
     poverty_status = django_filters.ChoiceFilter(
         label=_("poverty status"), choices=PovertyStatus.choices
     )
-    move_in_year = django_filters.TypedChoiceFilter(
-        label=_("move-in year"),
-        field_name="move_in_date__year",
-        choices=_move_in_years,
-        coerce=int,
+    move_in_year = django_filters.ChoiceFilter(
+        label=_("move-in year"), field_name="move_in_date__year", choices=_move_in_years
     )
-    is_active = django_filters.BooleanFilter(label=_("lives here"))
+    is_active = django_filters.ChoiceFilter(
+        label=_("lives here"),
+        choices=[("1", _("Lives here")), ("0", _("Moved out"))],
+        empty_label=_("All"),
+        method="by_active",
+    )
 
     class Meta:
         model = Household
         fields = ["q", "building", "poverty_status", "move_in_year", "is_active"]
 
-    def __init__(self, *args, buildings=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if buildings is not None:
-            self.filters["building"].queryset = buildings
+    def by_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "1")
+
+    def by_building(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(**{name: value}) if value else queryset
 
     def search(self, queryset, name, value):
-        """Exact matches use the unique and btree indexes: a full ID number or phone is
-        looked up exactly, a name exactly or by prefix (DESIGN: short Chinese names have
-        no trigrams), a household number by prefix."""
+        """What the user typed decides the one lookup made, so that an index serves it
+        (an OR across tables would scan every household): a full ID number exactly; an
+        11-digit mobile number exactly (the household's or a member's); Chinese characters
+        as the start of a member's name (short Chinese names have no trigrams); the last
+        four characters of an ID number (as the masked numbers show them) or the start of a
+        household number."""
         value = value.strip()
         if not value:
             return queryset
         id_value = normalize_id_number(value)
         phone = normalize_mobile(value)
-        member_q = Q(name=value) | Q(name__startswith=value)
         if len(id_value) == 18:
-            member_q |= Q(id_number=id_value)
-        elif len(id_value) >= 4 and id_value[:-1].isdigit():
-            member_q |= Q(id_number__endswith=id_value)
+            return queryset.filter(pk__in=_member_households(Q(id_number=id_value)))
         if phone.isdigit() and len(phone) == 11:
-            member_q |= Q(phone=phone)
-        members = Person.objects.filter(member_q, household=OuterRef("pk"))
-        household_q = Q(number__startswith=value) | Exists(members)
-        if phone.isdigit() and len(phone) == 11:
-            household_q |= Q(phone=phone)
-        return queryset.filter(household_q)
+            # One IN over a UNION, not an OR: each half uses its phone index.
+            with_phone = Household.objects.filter(phone=phone).order_by().values("pk")
+            return queryset.filter(pk__in=_member_households(Q(phone=phone)).union(with_phone))
+        if CJK.search(value):
+            return queryset.filter(pk__in=_member_households(Q(name__startswith=value)))
+        if LAST_FOUR.match(id_value):
+            return queryset.filter(
+                Q(number__startswith=value) | Q(pk__in=_last_four_households(id_value))
+            )
+        return queryset.filter(number__startswith=value)
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LAST_FOUR = re.compile(r"^[0-9]{3}[0-9X]$")
+
+
+def _member_households(condition):
+    return Person.objects.filter(condition).order_by().values("household_id")
+
+
+def _last_four_households(last_four):
+    # RIGHT(id_number, 4) = …: the expression an index on the last four characters
+    # (models.Index(Right("id_number", 4), ...)) serves.
+    return (
+        Person.objects.annotate(id_last_four=Right("id_number", 4))
+        .filter(id_last_four=last_four)
+        .order_by()
+        .values("household_id")
+    )

@@ -1,10 +1,12 @@
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Dwelling
-from core.idnumbers import normalize_id_number, normalize_mobile
+from core.idnumbers import normalize_id_number, normalize_mobile, parse_id_number
 
 from .models import Household, Person, PovertyCause
 
@@ -25,6 +27,20 @@ class VersionedForm(forms.ModelForm):
 
 
 class HouseholdForm(VersionedForm):
+    """A household's facts. The dwelling is entered as building number + entrance + room and
+    looked up in the form (one indexed query), so the form works the same with 30 or 300,000
+    dwellings; a select over every dwelling would not."""
+
+    building_code = forms.CharField(
+        label=_("building number"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave building, entrance and room empty for dispersed resettlement."),
+    )
+    entrance = forms.IntegerField(label=_("entrance"), min_value=1, required=False)
+    # Longer than the 11 digits stored: spaces and dashes typed in are removed by clean_phone.
+    phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
+    room = forms.CharField(label=_("room"), max_length=10, required=False)
     secondary_causes = forms.MultipleChoiceField(
         label=_("secondary causes"),
         choices=PovertyCause.choices,
@@ -32,11 +48,12 @@ class HouseholdForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    DWELLING_INPUTS = ("building_code", "entrance", "room")
+
     class Meta:
         model = Household
         fields = [
             "number",
-            "dwelling",
             "origin_town",
             "origin_village",
             "relocation_mode",
@@ -55,17 +72,20 @@ class HouseholdForm(VersionedForm):
 
     def __init__(self, *args, dwellings=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dwelling"].queryset = (
-            dwellings if dwellings is not None else Dwelling.objects.select_related("building")
-        )
+        self.dwellings = dwellings if dwellings is not None else Dwelling.objects.all()
+        dwelling = self.instance.dwelling if self.instance.pk else None
+        if dwelling is not None:
+            self.initial.update(
+                building_code=dwelling.building.code, entrance=dwelling.entrance, room=dwelling.room
+            )
         if self.instance.pk:
             self.fields["number"].disabled = True
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Row(Column("number"), Column("dwelling")),
+            Row(Column("number"), Column("building_code"), Column("entrance"), Column("room")),
             Row(Column("origin_town"), Column("origin_village"), Column("relocation_mode")),
             Row(Column("move_in_date"), Column("poverty_status"), Column("main_cause")),
-            "secondary_causes",
+            InlineCheckboxes("secondary_causes"),
             Row(Column("monitoring_category"), Column("phone")),
             "notes",
             "version",
@@ -75,14 +95,63 @@ class HouseholdForm(VersionedForm):
     def clean_phone(self):
         return normalize_mobile(self.cleaned_data.get("phone"))
 
+    def clean(self):
+        cleaned = super().clean()
+        code = (cleaned.get("building_code") or "").strip()
+        entrance = cleaned.get("entrance")
+        room = (cleaned.get("room") or "").strip()
+        cleaned["dwelling"] = None
+        if not code and entrance is None and not room:
+            return cleaned
+        if not code:
+            self.add_error("building_code", _("Enter the building number."))
+        if entrance is None:
+            self.add_error("entrance", _("Enter the entrance."))
+        if not room:
+            self.add_error("room", _("Enter the room."))
+        if not (code and entrance is not None and room):
+            return cleaned
+        dwelling = (
+            self.dwellings.select_related("building")
+            .filter(building__code=code, entrance=entrance, room=room)
+            .first()
+        )
+        if dwelling is None:
+            self.add_error(
+                "room",
+                _("Building %(code)s has no room %(room)s in entrance %(entrance)s.")
+                % {"code": code, "room": room, "entrance": entrance},
+            )
+        cleaned["dwelling"] = dwelling
+        return cleaned
+
+    def service_fields(self, *, changed_only: bool) -> dict:
+        """The household fields for ``households.services``: the dwelling resolved from the
+        three inputs, without the household number and the version."""
+        names = self.changed_data if changed_only else list(self.cleaned_data)
+        fields = {
+            k: self.cleaned_data[k]
+            for k in names
+            if k not in ("number", "version", "dwelling", *self.DWELLING_INPUTS)
+        }
+        if not changed_only or any(k in self.changed_data for k in self.DWELLING_INPUTS):
+            fields["dwelling"] = self.cleaned_data["dwelling"]
+        return fields
+
     def embed(self):
         """Render inside a larger form: no <form> tag, no submit button of its own."""
         self.helper.form_tag = False
-        self.helper.layout.fields = [f for f in self.helper.layout.fields if not isinstance(f, Submit)]
+        self.helper.layout.fields = [
+            f for f in self.helper.layout.fields if not isinstance(f, Submit)
+        ]
         return self
 
 
 class PersonForm(VersionedForm):
+    # Longer than stored: spaces, dashes and full-width digits are normalised away in clean_*.
+    id_number = forms.CharField(label=_("ID number"), max_length=30)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+
     class Meta:
         model = Person
         fields = [
@@ -117,7 +186,9 @@ class PersonForm(VersionedForm):
         if not show_full_id and self.instance.pk:
             # Without the permission the number is neither shown nor editable.
             del self.fields["id_number"]
-            id_column = Column(HTML(f'<p class="id-number mt-4">{self.instance.masked_id_number}</p>'))
+            id_column = Column(
+                HTML(f'<p class="id-number mt-4">{self.instance.masked_id_number}</p>')
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("name"), Column("relationship"), id_column),
@@ -132,6 +203,21 @@ class PersonForm(VersionedForm):
     def clean_id_number(self):
         return normalize_id_number(self.cleaned_data.get("id_number"))
 
+    def clean(self):
+        """Sex and birth date left empty are taken from the ID number; entered, they must
+        agree with it (``Person.clean`` says so, naming the field)."""
+        cleaned = super().clean()
+        number = cleaned.get("id_number") or (self.instance.id_number if self.instance.pk else "")
+        try:
+            info = parse_id_number(number)
+        except ValidationError:
+            return cleaned  # the ID number's own error is reported on its field
+        if not cleaned.get("sex"):
+            cleaned["sex"] = info.sex
+        if not cleaned.get("birth_date"):
+            cleaned["birth_date"] = info.birth_date
+        return cleaned
+
     def clean_phone(self):
         return normalize_mobile(self.cleaned_data.get("phone"))
 
@@ -144,16 +230,20 @@ class HeadForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        del self.fields["version"]  # a new person has no version to check yet
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("name"), Column("id_number"), Column("phone")),
             Row(Column("sex"), Column("birth_date"), Column("ethnicity")),
             Row(Column("education"), Column("health"), Column("labour_capacity")),
             Row(Column("school_status"), Column("training_willingness"), Column("hukou_status")),
+            Row(Column("months_worked"), Column("disability_certificate")),
         )
 
 
 class PersonLeaveForm(forms.Form):
     left_on = forms.DateField(label=_("left on"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.ChoiceField(label=_("reason for leaving"), choices=Person._meta.get_field("left_reason").choices)
+    reason = forms.ChoiceField(
+        label=_("reason for leaving"), choices=Person._meta.get_field("left_reason").choices
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -298,6 +298,19 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("households:person_detail", args=[self.pk])
 
+    def clean_fields(self, exclude=None):
+        # Sex and birth date left empty come from a valid ID number before the fields are
+        # checked for being required; ``clean`` then checks entered values agree.
+        try:
+            info = parse_id_number(self.id_number)
+        except ValidationError:
+            pass
+        else:
+            self.id_number = info.number
+            self.sex = self.sex or info.sex
+            self.birth_date = self.birth_date or info.birth_date
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         """The ID number is normalised; birth date and sex follow from it and, when
         entered, must agree with it."""
@@ -326,7 +339,10 @@ class Person(models.Model):
             )
         if self.is_active is False and not self.left_reason:
             errors["left_reason"] = _("Say why the person left the household.")
-        if self.labour_capacity in (LabourCapacity.LOST, LabourCapacity.NONE) and self.months_worked:
+        if (
+            self.labour_capacity in (LabourCapacity.LOST, LabourCapacity.NONE)
+            and self.months_worked
+        ):
             errors["months_worked"] = _(
                 "A person with no labour capacity is not recorded as having worked."
             )

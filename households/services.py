@@ -83,9 +83,10 @@ def household_update(*, household: Household, expected_version: int, **fields) -
 @transaction.atomic
 def person_create(*, household: Household, **fields) -> Person:
     fields = _normalise_person_fields(fields)
-    if fields.get("relationship") == Relationship.HEAD and household.members.filter(
-        relationship=Relationship.HEAD, is_active=True
-    ).exists():
+    if (
+        fields.get("relationship") == Relationship.HEAD
+        and household.members.filter(relationship=Relationship.HEAD, is_active=True).exists()
+    ):
         raise ValidationError({"relationship": _("This household already has a head.")})
     person = Person(household=household, **fields)
     person.full_clean()
@@ -102,7 +103,10 @@ def person_update(*, person: Person, expected_version: int, **fields) -> Person:
     becomes_head = (
         fields.get("relationship") == Relationship.HEAD and person.relationship != Relationship.HEAD
     )
-    if person.relationship == Relationship.HEAD and fields.get("relationship", Relationship.HEAD) != Relationship.HEAD:
+    if (
+        person.relationship == Relationship.HEAD
+        and fields.get("relationship", Relationship.HEAD) != Relationship.HEAD
+    ):
         raise ValidationError(
             {"relationship": _("To change the head, make another member head of household.")}
         )
@@ -110,7 +114,9 @@ def person_update(*, person: Person, expected_version: int, **fields) -> Person:
         # The old head steps aside in the same transaction: one head at every moment.
         old = (
             Person.objects.select_for_update()
-            .filter(household_id=person.household_id, relationship=Relationship.HEAD, is_active=True)
+            .filter(
+                household_id=person.household_id, relationship=Relationship.HEAD, is_active=True
+            )
             .exclude(pk=person.pk)
             .first()
         )
@@ -135,6 +141,8 @@ def person_leave(
     person.left_reason = reason
     person.full_clean()
     save_versioned(
-        person, expected_version=expected_version, update_fields=["is_active", "left_on", "left_reason"]
+        person,
+        expected_version=expected_version,
+        update_fields=["is_active", "left_on", "left_reason"],
     )
     return person

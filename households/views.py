@@ -3,25 +3,23 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from buildings.selectors import buildings_for_user, dwellings_for_user
+from buildings.selectors import dwelling_labels, dwellings_for_user
 from community.roles import sees_whole_registry
 from core.audit import audit_log
 from core.history import history_entries
-from core.idnumbers import birth_date_bounds_for_age
+from core.paging import RegistryPaginator
 
 from . import selectors, services
 from .filters import HouseholdFilter
 from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
-from .models import LabourCapacity, Person
+from .models import LabourCapacity, Person, PovertyCause
 
 PAGE_SIZE = 50
+MAX_PAGES = RegistryPaginator.max_pages
 
 
 def _require_registry_reader(user):
@@ -52,33 +50,19 @@ def _extra_sections(setting: list[str], request, **kwargs) -> list[dict]:
 
 def dashboard(request):
     _require_registry_reader(request.user)
-    people = selectors.people_for_user(request.user).active()
-    today = timezone.localdate()
-    earliest, latest = birth_date_bounds_for_age(6, 15, today)
-    counts = people.aggregate(
-        total=Count("pk"),
-        school_age=Count("pk", filter=Q(birth_date__gte=earliest, birth_date__lte=latest)),
-        **{f"lc_{c.value}": Count("pk", filter=Q(labour_capacity=c.value)) for c in LabourCapacity},
-    )
-    households = selectors.households_for_user(request.user).filter(is_active=True)
-    buildings = buildings_for_user(request.user)
+    counts = selectors.registry_counts(user=request.user)
     context = {
-        "building_count": buildings.count(),
-        "dwelling_count": dwellings_for_user(request.user).count(),
-        "household_count": households.count(),
-        "person_count": counts["total"],
-        "school_age_count": counts["school_age"],
-        "labour_rows": [(c.label, counts[f"lc_{c.value}"]) for c in LabourCapacity],
+        **counts,
+        "labour_rows": [(c.label, counts["labour"][c.value]) for c in LabourCapacity],
     }
     return render(request, "households/dashboard.html", context)
 
 
 def household_list(request):
     _require_registry_reader(request.user)
-    buildings = buildings_for_user(request.user).order_by("code")
     qs = selectors.household_list_for_user(request.user)
-    filterset = HouseholdFilter(request.GET or None, queryset=qs, buildings=buildings)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = HouseholdFilter(request.GET or None, queryset=qs)
+    page = RegistryPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -95,6 +79,8 @@ def household_detail(request, pk):
     history = history_entries(
         household.history.select_related("history_user__profile").order_by("-history_date")[:50],
         label=_("Household"),
+        display={"secondary_causes": _cause_labels},
+        related={"dwelling": dwelling_labels},
     )
     member_history = history_entries(
         Person.history.filter(household_id=household.pk)
@@ -127,26 +113,28 @@ def household_create(request):
     head_form = HeadForm(request.POST or None, prefix="head")
     if request.method == "POST" and form.is_valid() and head_form.is_valid():
         head = {k: v for k, v in head_form.cleaned_data.items() if k != "version"}
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("number", "version")}
+        fields = form.service_fields(changed_only=False)
         try:
             household = services.household_create(
                 number=form.cleaned_data["number"], head=head, **fields
             )
         except ValidationError as exc:
-            _attach_errors(head_form, exc)
+            _attach_errors(head_form, exc, other=form)
         else:
-            messages.success(request, _("Household %(number)s created.") % {"number": household.number})
+            messages.success(
+                request, _("Household %(number)s created.") % {"number": household.number}
+            )
             return redirect(household)
-    return render(
-        request, "households/household_form.html", {"form": form, "head_form": head_form}
-    )
+    return render(request, "households/household_form.html", {"form": form, "head_form": head_form})
 
 
 def household_edit(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk, write=True)
-    form = HouseholdForm(request.POST or None, instance=household, dwellings=dwellings_for_user(request.user))
+    form = HouseholdForm(
+        request.POST or None, instance=household, dwellings=dwellings_for_user(request.user)
+    )
     if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in form.changed_data if k not in ("number", "version")}
+        fields = form.service_fields(changed_only=True)
         try:
             services.household_update(
                 household=household, expected_version=form.expected_version, **fields
@@ -216,7 +204,9 @@ def person_edit(request, pk):
             messages.success(request, _("%(name)s saved.") % {"name": person.name})
             return redirect(household)
     return render(
-        request, "households/person_form.html", {"form": form, "household": household, "person": person}
+        request,
+        "households/person_form.html",
+        {"form": form, "household": household, "person": person},
     )
 
 
@@ -241,10 +231,20 @@ def person_leave(request, pk):
     return render(request, "households/person_leave.html", {"form": form, "person": person})
 
 
-def _attach_errors(form, exc: ValidationError):
-    """Put a service's ValidationError on the form, field by field where it names fields."""
+def _cause_labels(codes) -> str:
+    labels = dict(PovertyCause.choices)
+    return "、".join(str(labels.get(c, c)) for c in codes)
+
+
+def _attach_errors(form, exc: ValidationError, other=None):
+    """Put a service's ValidationError on the form, field by field where it names fields
+    (on ``other`` when that form has the field: the household part of the new-household
+    form)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            if field not in form.fields and other is not None and field in other.fields:
+                other.add_error(field, errors)
+            else:
+                form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)

@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from community.models import Department, UserProfile
 from community.roles import Role
-from tonglowan.celery import app as celery_app
 from tests.households.factories import (
     BuildingFactory,
     DwellingFactory,
@@ -17,10 +17,12 @@ from tests.households.factories import (
     PersonFactory,
     UserFactory,
 )
+from tonglowan.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
+    cache.clear()  # cached counts of one test are not another's
     settings.RUN_DAILY_JOBS_IN_PROCESS = False
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -178,7 +177,8 @@ DAILY_TASKS = {
     "check_obligations": "services.obligation_tasks.check_obligations",
 }
 CELERY_BEAT_SCHEDULE = {
-    name: {"task": task, "schedule": crontab(hour=1, minute=30)} for name, task in DAILY_TASKS.items()
+    name: {"task": task, "schedule": crontab(hour=1, minute=30)}
+    for name, task in DAILY_TASKS.items()
 }
 RUN_DAILY_JOBS_IN_PROCESS = env.bool("RUN_DAILY_JOBS_IN_PROCESS", default=not REDIS_URL)
 
@@ -189,6 +189,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

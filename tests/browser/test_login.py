@@ -3,7 +3,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_staff_logs_in_and_sees_the_overview_in_chinese(live_server, desktop_page, login, staff_user, household_a):
+def test_staff_logs_in_and_sees_the_overview_in_chinese(
+    live_server, desktop_page, login, staff_user, household_a
+):
     login(desktop_page, staff_user.username)
     desktop_page.wait_for_selector("#stat-households")
     assert desktop_page.inner_text("#stat-households").strip() == "1"

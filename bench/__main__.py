@@ -1,0 +1,205 @@
+"""``python -m bench``: time the registry's pages on a seeded PostgreSQL database.
+
+Environment:
+  BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/tlw_bench (created if missing)
+  BENCH_HOUSEHOLDS    households to seed with ``seed_demo --households N --no-accounts``
+                      (default 20000); a database that already holds N demo households is
+                      reused as it is
+  BENCH_REPEAT        timed requests per page (default 7; the median is reported)
+"""
+
+import os
+import platform
+import statistics
+import sys
+import time
+from urllib.parse import urlencode
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tlw_bench"
+
+
+def _configure_environment():
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    # Development settings: static files without a collected manifest, no daily jobs run
+    # by the first request, no broker.
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["RUN_DAILY_JOBS_IN_PROCESS"] = "0"
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tonglowan.settings")
+
+
+def _ensure_database(url: str):
+    """Create the benchmark database when it does not exist yet."""
+    import environ
+    import psycopg2
+    from psycopg2 import sql
+
+    config = environ.Env.db_url_config(url)
+    if "postgresql" not in config["ENGINE"]:
+        sys.exit("BENCH_DATABASE_URL must point at PostgreSQL.")
+    params = {
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+    }
+    conn = psycopg2.connect(dbname="postgres", **params)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+            print(f"Created database {config['NAME']}.")
+    conn.close()
+
+
+def _seed(households: int) -> str:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from households import demo
+    from households.models import Household
+
+    call_command("migrate", verbosity=0)
+    existing = Household.objects.filter(number__startswith=demo.NUMBER_PREFIX).count()
+    if existing == households:
+        return f"reused a database with {households:,} demo households"
+    if existing:
+        sys.exit(
+            f"The database holds {existing:,} demo households, not {households:,}: use another "
+            "BENCH_DATABASE_URL or drop this database."
+        )
+    started = time.monotonic()
+    call_command("seed_demo", households=households, no_accounts=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would gather
+    return f"seeded {households:,} households in {time.monotonic() - started:.0f} s"
+
+
+def _users():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from community.roles import Role
+
+    User = get_user_model()
+    staff, _ = User.objects.get_or_create(username="bench-staff")
+    staff.groups.add(Group.objects.get(name=Role.STAFF.value))
+    admin, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return staff, admin
+
+
+def _cases(staff, admin):
+    """(label, user, url) for every measured page, with search terms taken from the data."""
+    from buildings.models import Building
+    from households.models import Household, Person
+    from households.views import MAX_PAGES, PAGE_SIZE
+
+    count = Household.objects.count()
+    middle = Household.objects.order_by("pk").values_list("pk", flat=True)[count // 2]
+    person = Person.objects.filter(household_id=middle, relationship="01").first()
+    with_phone = Person.objects.filter(household_id__gte=middle).exclude(phone="").first()
+    building = Building.objects.order_by("code")[Building.objects.count() // 2]
+    last_page = min(MAX_PAGES, -(-count // PAGE_SIZE))
+    prefix = person.name[:2]
+
+    def households(**params):
+        return "/households/?" + urlencode(params)
+
+    return [
+        ("household list, page 1", staff, households()),
+        (f"household list, page {last_page}", staff, households(page=last_page)),
+        ("household search: full ID number", staff, households(q=person.id_number)),
+        (f"household search: name prefix {prefix}", staff, households(q=prefix)),
+        ("household search: last 4 of ID", staff, households(q=person.id_number[-4:])),
+        ("household search: phone", staff, households(q=with_phone.phone)),
+        ("household list: building filter", staff, households(building=building.pk)),
+        ("household detail", staff, f"/households/{middle}/"),
+        ("dashboard (counts cached for a minute)", staff, "/households/overview/"),
+        ("dashboard, counting afresh", staff, "/households/overview/?fresh"),
+        ("building list", staff, "/buildings/"),
+        ("building detail", staff, f"/buildings/{building.pk}/"),
+        ("admin: person changelist", admin, "/admin/households/person/"),
+        (
+            "admin: person search, ID number",
+            admin,
+            f"/admin/households/person/?q={person.id_number}",
+        ),
+        (
+            "admin: person search, name prefix",
+            admin,
+            "/admin/households/person/?" + urlencode({"q": prefix}),
+        ),
+        ("admin: household changelist", admin, "/admin/households/household/"),
+    ]
+
+
+def _measure(client, url: str, repeat: int):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fresh = url.endswith("?fresh")  # empty the cache before each request
+    client.get(url)  # warm up: caches, connection
+    timings = []
+    for _ in range(repeat):
+        if fresh:
+            cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+    return response.status_code, statistics.median(timings), min(timings), len(ctx.captured_queries)
+
+
+def main():
+    _configure_environment()
+    households = int(os.environ.get("BENCH_HOUSEHOLDS", "20000"))
+    repeat = int(os.environ.get("BENCH_REPEAT", "7"))
+    _ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from households.models import Person
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    seeded = _seed(households)
+    staff, admin = _users()
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        pg_version = cur.fetchone()[0]
+    print()
+    print(
+        f"Registry: {households:,} households, {Person.objects.count():,} people ({seeded}); "
+        f"PostgreSQL {pg_version.split()[0]}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPU cores; median of {repeat} requests after one warm-up."
+    )
+    rows = []
+    clients = {}
+    for label, user, url in _cases(staff, admin):
+        client = clients.get(user.pk)
+        if client is None:
+            client = clients[user.pk] = Client()
+            client.force_login(user)
+        status, median, fastest, queries = _measure(client, url, repeat)
+        rows.append((label, f"{median:.0f}", f"{fastest:.0f}", str(queries), str(status)))
+    headers = ("page", "median ms", "min ms", "queries", "status")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

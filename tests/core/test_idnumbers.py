@@ -1,0 +1,170 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from core.idnumbers import (
+    age_on,
+    birth_date_bounds_for_age,
+    make_id_number,
+    mask_id_number,
+    normalize_id_number,
+    normalize_mobile,
+    parse_id_number,
+    validate_mobile,
+)
+
+# DOMAIN.md §1 test vectors: number, sex, birth date.
+VALID = [
+    ("360735198506150011", "M", datetime.date(1985, 6, 15)),
+    ("36073519850615002X", "F", datetime.date(1985, 6, 15)),
+    ("360735200002290037", "M", datetime.date(2000, 2, 29)),
+    ("360735199001010122", "F", datetime.date(1990, 1, 1)),
+    ("11010519491231002X", "F", datetime.date(1949, 12, 31)),
+]
+TODAY = datetime.date(2026, 11, 29)
+
+FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+@pytest.mark.parametrize(("number", "sex", "birth"), VALID)
+def test_valid_vectors_parse_with_sex_and_birth_date(number, sex, birth):
+    info = parse_id_number(number, today=TODAY)
+
+    assert (info.number, info.sex, info.birth_date, info.area_code) == (
+        number,
+        sex,
+        birth,
+        number[:6],
+    )
+
+
+@pytest.mark.parametrize("number", [v[0] for v in VALID])
+def test_changing_any_one_character_of_a_valid_number_fails(number):
+    for position in range(18):
+        for replacement in "0123456789X":
+            if replacement == number[position] or (replacement == "X" and position < 17):
+                continue
+            changed = number[:position] + replacement + number[position + 1 :]
+            with pytest.raises(ValidationError):
+                parse_id_number(changed, today=TODAY)
+
+
+def test_normalisation_strips_spaces_fullwidth_digits_and_lowercase_x():
+    assert normalize_id_number(" 360735 19850615 002x ") == "36073519850615002X"
+    assert normalize_id_number("３６０７３５１９８５０６１５００２ｘ") == "36073519850615002X"
+    assert normalize_id_number("360735\u300019850615002X") == "36073519850615002X"
+    assert parse_id_number("36073519850615002x", today=TODAY).number == "36073519850615002X"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("360735850615001", "legacy"),  # 15 digits: convert first
+        ("36073519850615001", "length"),
+        ("3607351985061500111", "length"),
+        ("36073519850615A011", "characters"),
+        ("360735199002300011", "birth_date"),  # 30 February
+        ("360735203001010011", "birth_date"),  # in the future
+        ("360735185001010011", "birth_date"),  # before 1900
+        ("360735198506150012", "checksum"),
+    ],
+)
+def test_invalid_numbers_fail_with_a_named_reason(value, code):
+    with pytest.raises(ValidationError) as exc:
+        parse_id_number(value, today=TODAY)
+    assert exc.value.code == code
+
+
+def test_error_messages_are_in_chinese_by_default():
+    with pytest.raises(ValidationError) as exc:
+        parse_id_number("360735198506150012", today=TODAY)
+    assert "校验码" in exc.value.messages[0]
+
+
+def test_mask_keeps_area_code_and_last_four():
+    assert mask_id_number("36073519850615002X") == "360735********002X"
+    assert mask_id_number("") == ""
+
+
+def test_mobile_numbers():
+    assert normalize_mobile(" 138-0013 8000 ") == "13800138000"
+    validate_mobile("13800138000")
+    for bad in ("12800138000", "1380013800", "138001380001"):
+        with pytest.raises(ValidationError):
+            validate_mobile(bad)
+
+
+dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=TODAY)
+area_codes = st.from_regex(r"\A[1-6][0-9]{5}\Z")
+
+
+@given(area=area_codes, birth=dates, sequence=st.integers(0, 999))
+def test_generated_numbers_encode_birth_date_and_sex(area, birth, sequence):
+    number = make_id_number(area, birth, sequence)
+
+    info = parse_id_number(number, today=TODAY)
+
+    assert info.birth_date == birth
+    assert info.sex == ("M" if sequence % 2 else "F")
+    assert info.area_code == area
+
+
+@given(area=area_codes, birth=dates, sequence=st.integers(0, 999), data=st.data())
+def test_normalisation_of_spaced_fullwidth_lowercase_numbers(area, birth, sequence, data):
+    number = make_id_number(area, birth, sequence)
+    messy = number.translate(FULLWIDTH) if data.draw(st.booleans()) else number
+    messy = messy.replace("X", "x") if data.draw(st.booleans()) else messy
+    cut = data.draw(st.integers(0, 18))
+    messy = f" {messy[:cut]} {messy[cut:]}\u3000"
+
+    assert parse_id_number(messy, today=TODAY).number == number
+
+
+@given(area=area_codes, birth=dates, sequence=st.integers(0, 999))
+def test_check_character_satisfies_iso_7064_mod_11_2_and_only_it_validates(area, birth, sequence):
+    number = make_id_number(area, birth, sequence)
+    # ISO 7064 MOD 11-2: with weights 2^(17-i) mod 11 and the check worth 10 for X, the
+    # weighted sum of all 18 characters is 1 modulo 11.
+    values = [10 if c == "X" else int(c) for c in number]
+    weights = [pow(2, 17 - i, 11) for i in range(18)]
+    assert sum(v * w for v, w in zip(values, weights, strict=True)) % 11 == 1
+
+    for candidate in "0123456789X":
+        other = number[:17] + candidate
+        if candidate == number[17]:
+            parse_id_number(other, today=TODAY)
+        else:
+            with pytest.raises(ValidationError):
+                parse_id_number(other, today=TODAY)
+
+
+@given(
+    birth=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2030, 12, 31)),
+    day=st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2040, 12, 31)),
+    min_age=st.integers(0, 100),
+    span=st.integers(0, 30),
+)
+@example(birth=datetime.date(2000, 2, 29), day=datetime.date(2018, 2, 28), min_age=18, span=0)
+@example(birth=datetime.date(2000, 2, 29), day=datetime.date(2018, 2, 27), min_age=18, span=0)
+@example(birth=datetime.date(2000, 2, 28), day=datetime.date(2018, 2, 28), min_age=18, span=0)
+@example(birth=datetime.date(2000, 3, 1), day=datetime.date(2018, 3, 1), min_age=18, span=0)
+@example(birth=datetime.date(2000, 2, 29), day=datetime.date(2020, 2, 29), min_age=20, span=0)
+@example(birth=datetime.date(2001, 2, 28), day=datetime.date(2020, 2, 29), min_age=19, span=0)
+@example(birth=datetime.date(2004, 2, 29), day=datetime.date(2019, 2, 28), min_age=6, span=9)
+def test_birth_date_bounds_agree_with_age_on(birth, day, min_age, span):
+    max_age = min_age + span
+    earliest, latest = birth_date_bounds_for_age(min_age, max_age, day)
+
+    in_bounds = earliest <= birth <= latest
+    assert in_bounds == (min_age <= age_on(birth, day) <= max_age)
+
+
+def test_age_of_a_29_february_birthday_counts_from_28_february():
+    born = datetime.date(2000, 2, 29)
+    assert age_on(born, datetime.date(2001, 2, 27)) == 0
+    assert age_on(born, datetime.date(2001, 2, 28)) == 1
+    assert age_on(born, datetime.date(2004, 2, 28)) == 3
+    assert age_on(born, datetime.date(2004, 2, 29)) == 4

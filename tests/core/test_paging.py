@@ -1,0 +1,40 @@
+import pytest
+
+from core.paging import CappedPaginator, RegistryPaginator, planner_row_estimate
+from households.models import Household
+from tests.households.factories import HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_deep_pages_by_deferred_join_hold_the_same_rows_in_the_same_order(
+    django_assert_num_queries,
+):
+    for _ in range(23):
+        HouseholdFactory()
+    qs = Household.objects.order_by("-number")
+    plain = CappedPaginator(qs, 5)
+    deferred = RegistryPaginator(qs, 5)
+    deferred.deferred_join_offset = 5
+
+    for number in range(1, 6):
+        assert [h.pk for h in deferred.page(number)] == [h.pk for h in plain.page(number)]
+    assert len(deferred.page(5)) == 3
+
+
+def test_page_count_is_capped_and_says_so():
+    for _ in range(7):
+        HouseholdFactory()
+    paginator = CappedPaginator(Household.objects.order_by("number"), 2)
+    paginator.max_pages = 3
+
+    assert (paginator.num_pages, paginator.is_capped) == (3, True)
+    assert paginator.get_page(9).number == 3
+    assert paginator.num_pages == 3  # is_capped leaves the capped number in place
+
+
+def test_filtered_querysets_are_never_estimated():
+    HouseholdFactory()
+
+    assert planner_row_estimate(Household.objects.filter(is_active=True)) is None
+    assert RegistryPaginator(Household.objects.filter(is_active=True), 10).count == 1

@@ -1,0 +1,570 @@
+"""The staff pages of the registry with every persona: scope (404 out of scope), write
+permission (403, nothing changed), login, ID masking, exact query counts."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from core.models import AuditLog
+from households.models import Household, Person
+from tests.households.factories import (
+    BuildingFactory,
+    DwellingFactory,
+    HouseholdFactory,
+    PersonFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Unfiltered lists read PostgreSQL's row estimate first (core.paging); SQLite has none.
+ESTIMATE_QUERY = 1 if connection.vendor == "postgresql" else 0
+
+
+def _edit_payload(household, **changes):
+    dwelling = household.dwelling
+    data = {
+        "origin_town": household.origin_town,
+        "origin_village": household.origin_village,
+        "relocation_mode": household.relocation_mode,
+        "move_in_date": household.move_in_date.isoformat(),
+        "poverty_status": household.poverty_status,
+        "main_cause": household.main_cause,
+        "monitoring_category": household.monitoring_category,
+        "phone": household.phone,
+        "notes": household.notes,
+        "building_code": dwelling.building.code,
+        "entrance": dwelling.entrance,
+        "room": dwelling.room,
+        "version": household.version,
+    }
+    data.update(changes)
+    return data
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "persona", ["admin_user", "staff_user", "department_user", "supervisor_user"]
+)
+def test_registry_roles_see_every_household(request, client_for, persona, household_a, household_b):
+    client = client_for(request.getfixturevalue(persona))
+
+    listing = client.get(reverse("households:household_list")).content.decode()
+
+    assert household_a.number in listing and household_b.number in listing
+    assert client.get(household_a.get_absolute_url()).status_code == 200
+    assert client.get(household_b.get_absolute_url()).status_code == 200
+
+
+def test_leader_sees_only_own_building(client_for, leader_a, household_a, household_b):
+    client = client_for(leader_a)
+
+    listing = client.get(reverse("households:household_list")).content.decode()
+
+    assert household_a.number in listing
+    assert household_b.number not in listing
+    assert client.get(household_a.get_absolute_url()).status_code == 200
+    assert client.get(household_b.get_absolute_url()).status_code == 404
+    head_b = household_b.members.get()
+    assert client.get(head_b.get_absolute_url()).status_code == 404
+    assert (
+        client.get(reverse("households:household_edit", args=[household_b.pk])).status_code == 404
+    )
+
+
+def test_outsider_sees_nothing(client_for, outsider, household_a):
+    client = client_for(outsider)
+
+    assert client.get(reverse("households:household_list")).status_code == 403
+    assert client.get(household_a.get_absolute_url()).status_code == 404
+    assert (
+        client.get(reverse("households:household_edit", args=[household_a.pk])).status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda h: reverse("households:household_list"),
+        lambda h: h.get_absolute_url(),
+        lambda h: reverse("households:household_edit", args=[h.pk]),
+        lambda h: reverse("households:dashboard"),
+        lambda h: reverse("buildings:building_list"),
+    ],
+)
+def test_anonymous_user_is_sent_to_login(client, household_a, url):
+    response = client.get(url(household_a))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def test_staff_edits_a_household(client_for, staff_user, household_a):
+    response = client_for(staff_user).post(
+        reverse("households:household_edit", args=[household_a.pk]),
+        _edit_payload(household_a, phone="13912345678"),
+    )
+
+    assert response.status_code == 302
+    household_a.refresh_from_db()
+    assert household_a.phone == "13912345678"
+    assert household_a.version == 2
+
+
+@pytest.mark.parametrize("persona", ["department_user", "supervisor_user", "leader_a"])
+def test_read_only_roles_cannot_edit_and_nothing_changes(request, client_for, persona, household_a):
+    client = client_for(request.getfixturevalue(persona))
+    url = reverse("households:household_edit", args=[household_a.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, _edit_payload(household_a, phone="13912345678")).status_code == 403
+    head = household_a.members.get()
+    assert (
+        client.post(reverse("households:person_edit", args=[head.pk]), {"name": "改名"}).status_code
+        == 403
+    )
+    assert client.post(reverse("households:household_create"), {"number": "X1"}).status_code == 403
+
+    household_a.refresh_from_db()
+    head.refresh_from_db()
+    assert (household_a.phone, household_a.version) == ("", 1)
+    assert head.name != "改名"
+    assert not Household.objects.filter(number="X1").exists()
+
+
+def test_stale_household_edit_is_refused_and_nothing_overwritten(
+    client_for, staff_user, household_a
+):
+    client = client_for(staff_user)
+    url = reverse("households:household_edit", args=[household_a.pk])
+    stale = _edit_payload(household_a, phone="13900000001")
+    client.post(url, _edit_payload(household_a, phone="13900000002"))
+
+    response = client.post(url, stale)
+
+    assert response.status_code == 200
+    assert (
+        "其他人" in response.content.decode() or "someone else" in response.content.decode().lower()
+    )
+    household_a.refresh_from_db()
+    assert (household_a.phone, household_a.version) == ("13900000002", 2)
+
+
+def test_dwelling_is_resolved_from_building_entrance_and_room(client_for, staff_user, household_a):
+    other = DwellingFactory(building=household_a.dwelling.building, entrance=2, room="502")
+
+    response = client_for(staff_user).post(
+        reverse("households:household_edit", args=[household_a.pk]),
+        _edit_payload(household_a, entrance=2, room="502"),
+    )
+
+    assert response.status_code == 302
+    household_a.refresh_from_db()
+    assert household_a.dwelling == other
+
+
+def test_unknown_room_gets_a_chinese_error_naming_it(client_for, staff_user, household_a):
+    dwelling = household_a.dwelling
+
+    response = client_for(staff_user).post(
+        reverse("households:household_edit", args=[household_a.pk]),
+        _edit_payload(household_a, entrance=9, room="999"),
+    )
+
+    assert response.status_code == 200
+    assert f"{dwelling.building.code} 栋没有 9 单元 999 室" in response.content.decode()
+    household_a.refresh_from_db()
+    assert household_a.dwelling == dwelling
+
+
+def test_staff_creates_a_household_with_its_head(client_for, staff_user, building_a):
+    dwelling = DwellingFactory(building=building_a, entrance=1, room="101")
+    data = {
+        "number": "TLW0001",
+        "building_code": building_a.code,
+        "entrance": 1,
+        "room": "101",
+        "origin_town": "小松镇",
+        "origin_village": "丹溪村",
+        "relocation_mode": "centralised",
+        "move_in_date": "2018-09-01",
+        "poverty_status": "general",
+        "monitoring_category": "",
+        "head-name": "温建华",
+        "head-id_number": "36073519850615001１",  # a full-width digit is normalised
+        "head-ethnicity": "汉族",
+        "head-school_status": "none",
+        "head-health": "healthy",
+        "head-labour_capacity": "ordinary",
+        "head-months_worked": 0,
+        "head-hukou_status": "origin",
+    }
+
+    response = client_for(staff_user).post(reverse("households:household_create"), data)
+
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["head_form"].errors,
+    )
+    household = Household.objects.get(number="TLW0001")
+    head = household.members.get()
+    assert household.dwelling == dwelling
+    assert (head.id_number, head.sex, head.birth_date.isoformat(), head.relationship) == (
+        "360735198506150011",
+        "M",
+        "1985-06-15",
+        "01",
+    )
+
+
+def test_wrong_sex_for_the_id_number_is_refused_in_chinese(client_for, staff_user, household_a):
+    response = client_for(staff_user).post(
+        reverse("households:person_create", args=[household_a.pk]),
+        {
+            "relationship": "10",
+            "name": "刘秀英",
+            "id_number": "360735198506150011",
+            "sex": "F",
+            "ethnicity": "汉族",
+            "school_status": "none",
+            "health": "healthy",
+            "labour_capacity": "ordinary",
+            "months_worked": 0,
+            "hukou_status": "origin",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "性别与身份证号不符" in response.content.decode()
+    assert household_a.members.count() == 1
+
+
+# --- ID numbers --------------------------------------------------------------------------
+
+
+def test_id_numbers_are_masked_by_default(client_for, staff_user, household_a):
+    head = household_a.members.get()
+
+    page = client_for(staff_user).get(household_a.get_absolute_url()).content.decode()
+
+    assert head.masked_id_number in page
+    assert head.id_number not in page
+    assert not AuditLog.objects.exists()
+
+
+def test_full_id_view_needs_the_permission_and_is_logged(client_for, staff_user, household_a):
+    head = household_a.members.get()
+
+    page = client_for(staff_user).get(household_a.get_absolute_url() + "?ids=full").content.decode()
+
+    assert head.id_number in page
+    log = AuditLog.objects.get()
+    assert (log.user, log.action, log.target) == (
+        staff_user,
+        "view_full_id",
+        f"household {household_a.number}",
+    )
+
+
+@pytest.mark.parametrize("persona", ["department_user", "supervisor_user", "leader_a"])
+def test_roles_without_the_permission_never_see_full_ids(request, client_for, persona, household_a):
+    head = household_a.members.get()
+    client = client_for(request.getfixturevalue(persona))
+
+    household_page = client.get(household_a.get_absolute_url() + "?ids=full").content.decode()
+    person_page = client.get(head.get_absolute_url() + "?ids=full").content.decode()
+
+    assert head.id_number not in household_page and head.id_number not in person_page
+    assert head.masked_id_number in household_page
+    assert not AuditLog.objects.exists()
+
+
+# --- query counts ------------------------------------------------------------------------
+
+
+def _households(n):
+    building = BuildingFactory()
+    for _ in range(n):
+        household = HouseholdFactory(dwelling=DwellingFactory(building=building))
+        PersonFactory(household=household, relationship="01")
+        PersonFactory(household=household, relationship="10", sex="F")
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_household_list_query_count_does_not_grow(
+    client_for, staff_user, django_assert_num_queries, n
+):
+    _households(n)
+    client = client_for(staff_user)
+    client.get(reverse("households:household_list"))  # warm the session
+
+    # 1 session, 1 user, 1 user's groups (roles), 1 the user's profile (name in the
+    # header), 2 the user's own and group permissions (the "new household" button), 1 COUNT
+    # for the paginator, 1 page of households with dwelling, building and member count,
+    # 1 prefetch of the heads; on PostgreSQL 1 more: the planner's row estimate, read
+    # before counting an unfiltered list.
+    with django_assert_num_queries(9 + ESTIMATE_QUERY):
+        response = client.get(reverse("households:household_list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_household_detail_query_count_does_not_grow_with_members_or_history(
+    client_for, staff_user, django_assert_num_queries, n
+):
+    household = HouseholdFactory(dwelling=DwellingFactory())
+    PersonFactory(household=household, relationship="01")
+    for _ in range(n):
+        person = PersonFactory(household=household)
+        person.name = person.name + "改"
+        person.save()
+    client = client_for(staff_user)
+    client.get(household.get_absolute_url())
+
+    # 1 session, 1 user, 1 roles, 1 household with dwelling and building, 1 members,
+    # 1 household history with users and profiles, 1 members' history with users and
+    # profiles, 2 the user's own and group permissions (full-ID and edit checks), 1 the
+    # user's profile (header); then the sections services adds (settings
+    # HOUSEHOLD_PAGE_SECTIONS): 10 service records (one per kind of record), 1 the
+    # household's requests, 1 its unmet obligations.
+    with django_assert_num_queries(22):
+        response = client.get(household.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count("<del>") == n
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_building_pages_query_count_does_not_grow(
+    client_for, staff_user, django_assert_num_queries, n
+):
+    building = BuildingFactory()
+    for _ in range(n):
+        household = HouseholdFactory(dwelling=DwellingFactory(building=building))
+        PersonFactory(household=household, relationship="01")
+        BuildingFactory()
+    client = client_for(staff_user)
+    client.get(building.get_absolute_url())
+
+    # 1 session, 1 user, 1 roles, 1 COUNT for the paginator, 1 the user's profile
+    # (header), 1 page of buildings with their counts, 1 prefetch of current leader terms
+    # with users, profiles and residents; on PostgreSQL 1 planner's row estimate.
+    with django_assert_num_queries(7 + ESTIMATE_QUERY):
+        assert client.get(reverse("buildings:building_list")).status_code == 200
+    # 1 session, 1 user, 1 roles, 1 building with counts, 1 its current leader terms,
+    # 1 the user's profile (header), 1 dwellings, 1 households with member counts, 1 their
+    # heads.
+    with django_assert_num_queries(9):
+        assert client.get(building.get_absolute_url()).status_code == 200
+
+
+def test_building_leader_of_a_cannot_open_building_b(client_for, leader_a, building_b):
+    assert client_for(leader_a).get(building_b.get_absolute_url()).status_code == 404
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+def test_person_page_shows_who_changed_what(client_for, staff_user, household_a):
+    head = household_a.members.get()
+    client = client_for(staff_user)
+    client.post(
+        reverse("households:person_edit", args=[head.pk]),
+        {
+            "relationship": "01",
+            "name": "温新名",
+            "id_number": head.id_number,
+            "sex": head.sex,
+            "birth_date": head.birth_date.isoformat(),
+            "ethnicity": head.ethnicity,
+            "school_status": head.school_status,
+            "health": head.health,
+            "labour_capacity": head.labour_capacity,
+            "months_worked": 0,
+            "hukou_status": head.hukou_status,
+            "version": head.version,
+        },
+    )
+
+    page = client.get(head.get_absolute_url()).content.decode()
+
+    assert "温新名" in page
+    assert f"<del>{head.name}</del>" in page
+    assert "staff" in page
+    assert Person.objects.get(pk=head.pk).version == 2
+
+
+# --- search and filters -------------------------------------------------------------------
+
+
+def _listed(client, **params):
+    response = client.get(reverse("households:household_list"), params)
+    return {h.number for h in response.context["page"]}
+
+
+def test_search_by_id_number_phone_name_last_four_and_number(
+    client_for, staff_user, household_a, household_b
+):
+    head_a = household_a.members.get()
+    head_a.phone = "13812345678"
+    head_a.name = "温秀英"
+    head_a.save()
+    household_b.phone = "13987654321"
+    household_b.save()
+    client = client_for(staff_user)
+
+    assert _listed(client, q=head_a.id_number.lower()) == {household_a.number}
+    assert _listed(client, q="138 1234 5678") == {household_a.number}
+    assert _listed(client, q="13987654321") == {household_b.number}
+    assert _listed(client, q="温秀") == {household_a.number}
+    assert _listed(client, q=head_a.id_number[-4:]) == {household_a.number}
+    assert _listed(client, q=household_b.number[:5]) == {household_a.number, household_b.number}
+    assert _listed(client, q=household_b.number) == {household_b.number}
+
+
+def test_filters_by_building_status_and_move_in_year(
+    client_for, staff_user, household_a, household_b
+):
+    household_b.poverty_status = "dibao"
+    household_b.move_in_date = household_b.move_in_date.replace(year=2018)
+    household_b.save()
+    client = client_for(staff_user)
+
+    assert _listed(client, building=household_a.dwelling.building.code) == {household_a.number}
+    assert _listed(client, poverty_status="dibao") == {household_b.number}
+    assert _listed(client, move_in_year="2018") == {household_b.number}
+    assert _listed(client, move_in_year="", q="", building="") == {
+        household_a.number,
+        household_b.number,
+    }
+
+
+def test_leader_search_stays_inside_the_building(client_for, leader_a, household_a, household_b):
+    head_b = household_b.members.get()
+
+    assert _listed(client_for(leader_a), q=head_b.id_number) == set()
+
+
+def test_pages_are_capped(client_for, staff_user, settings, monkeypatch):
+    from core.paging import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "max_pages", 2)
+    _households(3)
+    monkeypatch.setattr("households.views.PAGE_SIZE", 1)
+    client = client_for(staff_user)
+
+    response = client.get(reverse("households:household_list"), {"page": 3})
+
+    assert response.context["page"].number == 2
+    assert "只显示前2页" in response.content.decode()
+
+
+def test_filter_by_lives_here(client_for, staff_user, household_a, household_b):
+    household_b.is_active = False
+    household_b.save()
+    client = client_for(staff_user)
+
+    assert _listed(client, is_active="1") == {household_a.number}
+    assert _listed(client, is_active="0") == {household_b.number}
+    assert _listed(client, is_active="") == {household_a.number, household_b.number}
+
+
+def test_household_history_names_dwellings_and_causes(client_for, staff_user, household_a):
+    old = household_a.dwelling
+    new = DwellingFactory(building=old.building, entrance=2, room="301")
+    client = client_for(staff_user)
+    payload = _edit_payload(household_a, entrance=2, room="301")
+    payload["secondary_causes"] = ["illness", "no_land"]
+    assert (
+        client.post(
+            reverse("households:household_edit", args=[household_a.pk]), payload
+        ).status_code
+        == 302
+    )
+
+    page = client.get(household_a.get_absolute_url()).content.decode()
+
+    assert f"<del>{old}</del> → <ins>{new}</ins>" in page
+    assert "<ins>因病、缺土地</ins>" in page
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_person_page_query_count_does_not_grow_with_history(
+    client_for, staff_user, django_assert_num_queries, n
+):
+    person = PersonFactory(relationship="01")
+    for i in range(n):
+        person.months_worked = i + 1
+        person.save()
+    client = client_for(staff_user)
+    client.get(person.get_absolute_url())
+
+    # 1 session, 1 user, 1 roles, 1 person with household, dwelling and building, 1 its
+    # history with users and profiles, 2 the user's own and group permissions, 1 profile;
+    # then the sections services adds (settings PERSON_PAGE_SECTIONS): 8 service records
+    # (one per kind of personal record), 1 the person's unmet obligations.
+    with django_assert_num_queries(17):
+        response = client.get(person.get_absolute_url())
+    assert response.content.decode().count("<del>") == n
+
+
+def test_member_form_accepts_spaced_id_and_phone_numbers(client_for, staff_user, household_a):
+    response = client_for(staff_user).post(
+        reverse("households:person_create", args=[household_a.pk]),
+        {
+            "relationship": "10",
+            "name": "刘秀英",
+            "id_number": "360735 19850615 002x",
+            "ethnicity": "汉族",
+            "school_status": "none",
+            "health": "healthy",
+            "labour_capacity": "ordinary",
+            "months_worked": 0,
+            "phone": "139-1234-5678",
+            "hukou_status": "origin",
+        },
+    )
+
+    assert response.status_code == 302
+    spouse = household_a.members.get(relationship="10")
+    assert (spouse.id_number, spouse.sex, spouse.phone) == (
+        "36073519850615002X",
+        "F",
+        "13912345678",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "forms"),
+    [
+        (lambda h: reverse("households:household_create"), ("form", "head_form")),
+        (lambda h: reverse("households:household_edit", args=[h.pk]), ("form",)),
+        (lambda h: reverse("households:person_create", args=[h.pk]), ("form",)),
+        (lambda h: reverse("households:person_edit", args=[h.members.get().pk]), ("form",)),
+    ],
+)
+def test_every_form_field_is_on_the_page(client_for, staff_user, household_a, url, forms):
+    response = client_for(staff_user).get(url(household_a))
+    page = response.content.decode()
+
+    for name in forms:
+        form = response.context[name]
+        for field in form:
+            assert f'name="{field.html_name}"' in page, field.html_name
+
+
+def test_full_id_on_a_person_page_and_edit_form_is_logged(client_for, staff_user, household_a):
+    head = household_a.members.get()
+    client = client_for(staff_user)
+
+    page = client.get(head.get_absolute_url() + "?ids=full").content.decode()
+    client.get(reverse("households:person_edit", args=[head.pk]))
+
+    assert head.id_number in page
+    assert list(AuditLog.objects.order_by("pk").values_list("action", "target")) == [
+        ("view_full_id", f"person {head.pk}"),
+        ("view_full_id", f"person {head.pk} (edit)"),
+    ]

@@ -91,7 +91,43 @@ def _users():
     return staff, admin
 
 
-def _cases(staff, admin):
+def _service_users():
+    """A user of the employment bureau, a supervisor, and the leader of a middle building."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from buildings.models import Building, BuildingLeaderTerm
+    from community.models import Department, UserProfile
+    from community.roles import Role
+
+    User = get_user_model()
+
+    def user(username, role, unit=None):
+        obj, _ = User.objects.get_or_create(username=username)
+        obj.groups.add(Group.objects.get(name=role.value))
+        if unit:
+            UserProfile.objects.update_or_create(
+                user=obj, defaults={"department": Department.objects.get(code=unit)}
+            )
+        return obj
+
+    renshe = user("bench-renshe", Role.DEPARTMENT, "human-resources")
+    fupin = user("bench-fupin", Role.SUPERVISOR, "poverty-office")
+    leader = user("bench-leader", Role.BUILDING_LEADER)
+    building = Building.objects.order_by("code")[Building.objects.count() // 2]
+    if not BuildingLeaderTerm.objects.filter(building=building, ended_on__isnull=True).exists():
+        BuildingLeaderTerm.objects.create(
+            building=building,
+            user=leader,
+            elected_on=datetime.date(2019, 7, 1),
+            started_on=datetime.date(2019, 7, 1),
+        )
+    return renshe, fupin, leader
+
+
+def _cases(staff, admin, renshe, fupin, leader):
     """(label, user, url) for every measured page, with search terms taken from the data."""
     from buildings.models import Building
     from households.models import Household, Person
@@ -115,7 +151,7 @@ def _cases(staff, admin):
         (f"household search: name prefix {prefix}", staff, households(q=prefix)),
         ("household search: last 4 of ID", staff, households(q=person.id_number[-4:])),
         ("household search: phone", staff, households(q=with_phone.phone)),
-        ("household list: building filter", staff, households(building=building.pk)),
+        ("household list: building filter", staff, households(building=building.code)),
         ("household detail", staff, f"/households/{middle}/"),
         ("dashboard (counts cached for a minute)", staff, "/households/overview/"),
         ("dashboard, counting afresh", staff, "/households/overview/?fresh"),
@@ -133,6 +169,17 @@ def _cases(staff, admin):
             "/admin/households/person/?" + urlencode({"q": prefix}),
         ),
         ("admin: household changelist", admin, "/admin/households/household/"),
+        ("unit dashboard (县人社局)", renshe, "/services/obligations/"),
+        ("rule list: training overdue", renshe, "/services/obligations/rules/training-overdue/"),
+        (
+            "rule list: zero-employment households",
+            renshe,
+            "/services/obligations/rules/zero-employment/",
+        ),
+        ("supervisor overview", fupin, "/services/obligations/overview/"),
+        ("request queue", staff, "/services/requests/"),
+        ("records: trainings", renshe, "/services/records/training/"),
+        ("leader's phone home", leader, "/m/"),
     ]
 
 
@@ -172,6 +219,7 @@ def main():
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     seeded = _seed(households)
     staff, admin = _users()
+    renshe, fupin, leader = _service_users()
     with connection.cursor() as cur:
         cur.execute("SHOW server_version")
         pg_version = cur.fetchone()[0]
@@ -183,7 +231,7 @@ def main():
     )
     rows = []
     clients = {}
-    for label, user, url in _cases(staff, admin):
+    for label, user, url in _cases(staff, admin, renshe, fupin, leader):
         client = clients.get(user.pk)
         if client is None:
             client = clients[user.pk] = Client()

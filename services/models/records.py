@@ -40,6 +40,8 @@ class HukouMigration(ServiceRecord):
         verbose_name = _("hukou migration")
         verbose_name_plural = _("hukou migrations")
         ordering = ["-recorded_at"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "completed_on"], name="hukou_person_completed")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="moved") | Q(completed_on__isnull=False),
@@ -80,6 +82,8 @@ class ResidencePermit(ServiceRecord):
         verbose_name = _("residence permit")
         verbose_name_plural = _("residence permits")
         ordering = ["-issued_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "valid_until"], name="permit_person_valid_until")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gt=F("issued_on")), name="permit_valid_after_issue"
@@ -155,6 +159,8 @@ class FamilyPlanningRecord(ServiceRecord):
         verbose_name = _("family-planning record")
         verbose_name_plural = _("family-planning records")
         ordering = ["-checked_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["household", "checked_on"], name="fp_household_checked")]
 
     def __str__(self):
         return f"{self.household} {self.get_status_display()}"
@@ -190,6 +196,8 @@ class SchoolEnrolment(ServiceRecord):
         verbose_name = _("school enrolment")
         verbose_name_plural = _("school enrolments")
         ordering = ["-started_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "started_on"], name="enrolment_person_started")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -232,6 +240,8 @@ class Training(ServiceRecord):
         verbose_name = _("vocational training")
         verbose_name_plural = _("vocational trainings")
         ordering = ["-started_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "started_on"], name="training_person_started")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -276,6 +286,8 @@ class Employment(ServiceRecord):
         verbose_name = _("employment")
         verbose_name_plural = _("employment")
         ordering = ["-started_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "started_on"], name="employment_person_started")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -323,6 +335,8 @@ class PensionEnrolment(ServiceRecord):
         verbose_name = _("pension enrolment")
         verbose_name_plural = _("pension enrolments")
         ordering = ["-enrolled_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "enrolled_on"], name="pension_person_enrolled")]
 
     def __str__(self):
         return f"{self.person} {self.get_scheme_display()}"
@@ -386,6 +400,13 @@ class Allowance(ServiceRecord):
         verbose_name = _("allowance")
         verbose_name_plural = _("allowances")
         ordering = ["-started_on"]
+        # The rules look allowances up by person or household, kind and date.
+        indexes = [
+            models.Index(fields=["person", "kind", "started_on"], name="allowance_person_kind"),
+            models.Index(
+                fields=["household", "kind", "started_on"], name="allowance_household_kind"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),

@@ -122,7 +122,17 @@ class RequestEventInline(admin.TabularInline):
 
 @admin.register(ResidentRequest)
 class ResidentRequestAdmin(SimpleHistoryAdmin):
-    list_display = ["pk", "category", "building", "household", "state", "unit", "urgency", "filed_at", "deadline"]
+    list_display = [
+        "pk",
+        "category",
+        "building",
+        "household",
+        "state",
+        "unit",
+        "urgency",
+        "filed_at",
+        "deadline",
+    ]
     list_filter = ["state", "category", "urgency", "unit"]
     list_select_related = ["building", "household", "unit"]
     search_fields = ["=household__number", "description"]
@@ -139,7 +149,15 @@ class WorkTaskNoteInline(admin.TabularInline):
 
 @admin.register(WorkTask)
 class WorkTaskAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "unit", "rule_code", "deadline", "state", "done_at", "overdue_flagged_at"]
+    list_display = [
+        "title",
+        "unit",
+        "rule_code",
+        "deadline",
+        "state",
+        "done_at",
+        "overdue_flagged_at",
+    ]
     list_filter = ["state", "unit"]
     list_select_related = ["unit"]
     search_fields = ["title"]

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Building
 from community.departments import MEASURE_UNITS
 from community.models import Department
 
@@ -17,16 +16,17 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RuleListFilter(django_filters.FilterSet):
-    """The building filter of a rule's list (people or households)."""
+    """The building filter of a rule's list (people or households): a building number
+    typed in, not a select (a county-wide registry has thousands of buildings)."""
 
-    building = django_filters.ModelChoiceFilter(
-        label=_("building"), queryset=Building.objects.order_by("code")
-    )
+    building = django_filters.CharFilter(label=_("building number"))
 
     def __init__(self, *args, subject: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["building"].field_name = (
-            "household__dwelling__building" if subject == PERSON else "dwelling__building"
+            "household__dwelling__building__code"
+            if subject == PERSON
+            else "dwelling__building__code"
         )
 
 

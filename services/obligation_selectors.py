@@ -3,16 +3,20 @@ to the user: staff, supervisors and administrators see every unit; a department 
 their own unit (every unit when the unit supervises others); building leaders see none."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils import timezone
 
 from community.models import Department
 from community.roles import Role, has_role
 from community.selectors import department_of_user, departments_for_user
 from households.models import Person, Relationship
 
+from . import obligation_cache
 from .models import (
     UNFINISHED_STATES,
     Accountability,
@@ -24,9 +28,70 @@ from .models import (
     WorkTask,
     WorkTaskNote,
 )
-from .obligations import PERSON, RULE_LIST, RULES, active_member_count, rules_for_unit
+from .obligations import (
+    PERSON,
+    RULE_LIST,
+    RULES,
+    active_member_count,
+    rule_count_by_building,
+    rules_for_unit,
+)
 
 TREND_WEEKS = 12
+# Counting a rule over a county's million people takes a quarter to half a second: the
+# dashboards and the overview keep each rule's count for a few minutes (shared by every
+# user and page; the rule lists themselves are always live).
+COUNTS_CACHE_SECONDS = 300
+
+
+@dataclass
+class RuleFigures:
+    counts: dict[str, int]
+    by_building: dict[int | None, dict[str, int]] | None
+    counted_at: datetime.datetime  # when the oldest of the counts was made
+
+
+def _figures_key(code: str, today: datetime.date, generation: int) -> str:
+    return f"obligations:rule_figures:{generation}:{code}:{today.isoformat()}"
+
+
+def rule_figures(
+    *, rules, today: datetime.date, by_building: bool = False, recount: bool = False
+) -> RuleFigures:
+    """The failing counts of ``rules`` (and with ``by_building`` their breakdown by
+    building) from the cache, counting afresh (one query per rule, see
+    ``obligations.rule_counts``) those not counted in the past ``COUNTS_CACHE_SECONDS``
+    or since a person, household or record was written (``obligation_cache``), or every
+    one with ``recount``."""
+    rules = list(rules)
+    current = obligation_cache.generation()  # a write since makes the counts stale
+    keys = {rule.code: _figures_key(rule.code, today, current) for rule in rules}
+    cached = {} if recount else cache.get_many(list(keys.values()))
+    entries, counted = {}, {}
+    for rule in rules:  # one query per rule not in the cache: a fixed number per page
+        entry = cached.get(keys[rule.code])
+        if entry is None or (by_building and entry["by_building"] is None):
+            now = timezone.now()
+            if by_building:
+                table = rule_count_by_building(rule, today)
+                entry = {"count": sum(table.values()), "by_building": table, "at": now}
+            else:
+                entry = {"count": rule.failing(today).count(), "by_building": None, "at": now}
+            counted[keys[rule.code]] = entry
+        entries[rule.code] = entry
+    if counted:
+        cache.set_many(counted, COUNTS_CACHE_SECONDS)
+    table = None
+    if by_building:
+        table = {}
+        for code, entry in entries.items():
+            for building_id, n in entry["by_building"].items():
+                table.setdefault(building_id, {})[code] = n
+    return RuleFigures(
+        counts={code: entry["count"] for code, entry in entries.items()},
+        by_building=table,
+        counted_at=min((e["at"] for e in entries.values()), default=timezone.now()),
+    )
 
 
 def sees_every_unit(user) -> bool:

@@ -24,9 +24,10 @@ from .obligation_forms import (
     WorkTaskNoteForm,
 )
 from .obligation_services import TASK_TRANSITIONS
-from .obligations import rule_counts, rule_counts_by_building, rules_for_unit
+from .obligations import RULE_LIST, rules_for_unit
 
 PAGE_SIZE = 50
+BUILDINGS_SHOWN = 50  # rows of a dashboard's breakdown by building
 
 
 def _errors_to_form(form, exc: ValidationError):
@@ -40,17 +41,20 @@ def _errors_to_form(form, exc: ValidationError):
 def _dashboard(request, unit):
     today = timezone.localdate()
     rules = rules_for_unit(unit.code)
-    counts = rule_counts(rules, today=today)
-    by_building = rule_counts_by_building(rules, today=today)
-    buildings = {b.pk: b for b in Building.objects.filter(pk__in=[k for k in by_building if k])}
+    figures = selectors.rule_figures(
+        rules=rules, today=today, by_building=True, recount="recount" in request.GET
+    )
+    # The buildings with the most failing first; a county has thousands of buildings, and
+    # a rule's list finds any other by its number.
+    ranked = sorted(
+        figures.by_building.items(),
+        key=lambda kv: (-sum(kv[1].values()), kv[0] is None, kv[0] or 0),
+    )
+    shown = ranked[:BUILDINGS_SHOWN]
+    buildings = {b.pk: b for b in Building.objects.filter(pk__in=[k for k, _row in shown if k])}
     trends = selectors.weekly_trend(codes=[r.code for r in rules], today=today)
     building_rows = [
-        (buildings.get(pk), [(r, row.get(r.code, 0)) for r in rules])
-        for pk, row in sorted(
-            by_building.items(),
-            key=lambda kv: (kv[0] is None, getattr(buildings.get(kv[0]), "code", "")),
-        )
-        if any(row.get(r.code, 0) for r in rules)
+        (buildings.get(pk), [(r, row.get(r.code, 0)) for r in rules]) for pk, row in shown
     ]
     return render(
         request,
@@ -58,9 +62,12 @@ def _dashboard(request, unit):
         {
             "unit": unit,
             "today": today,
-            "rule_rows": [(r, counts[r.code], sparkline(trends[r.code])) for r in rules],
+            "rule_rows": [(r, figures.counts[r.code], sparkline(trends[r.code])) for r in rules],
             "rules": rules,
             "building_rows": building_rows,
+            "buildings_failing": len(ranked),
+            "counted_at": figures.counted_at,
+            "cache_minutes": selectors.COUNTS_CACHE_SECONDS // 60,
             "tasks": selectors.unit_open_tasks(unit=unit),
             "can_list": bool(selectors.rules_for_user(request.user)),
         },
@@ -111,9 +118,10 @@ def supervisor_overview(request):
     today = timezone.localdate()
     worst_first = request.GET.get("order") != "best"
     units = list(Department.objects.filter(is_active=True).order_by("sort_order", "code"))
+    figures = selectors.rule_figures(rules=RULE_LIST, today=today, recount="recount" in request.GET)
     rows = selectors.unit_rows(
         units=units,
-        counts=rule_counts(today=today),
+        counts=figures.counts,
         tasks=selectors.task_figures_by_unit(today=today),
         requests=selectors.request_figures_by_unit(now=timezone.now()),
     )
@@ -124,6 +132,8 @@ def supervisor_overview(request):
             "rows": selectors.rank_units(rows, worst_first=worst_first),
             "worst_first": worst_first,
             "today": today,
+            "counted_at": figures.counted_at,
+            "cache_minutes": selectors.COUNTS_CACHE_SECONDS // 60,
         },
     )
 

@@ -467,40 +467,42 @@ def rules_for_unit(unit_code: str) -> list[Rule]:
 
 
 def rule_counts(rules=None, today: datetime.date | None = None) -> dict[str, int]:
-    """Failing counts of ``rules`` (default all): one aggregate query per subject."""
+    """Failing counts of ``rules`` (default all): one ``COUNT`` query per rule.
+
+    Per rule, not one query with a filtered ``COUNT`` per rule: inside an aggregate's
+    ``FILTER`` an ``Exists`` is a correlated subplan run for every row, which also keeps
+    PostgreSQL from scanning in parallel; as a ``WHERE`` condition it is an anti- or
+    semi-join. At 1,000,000 people the sixteen rules take about 2.5 s one by one and
+    about 6 s in two combined queries."""
     today = today or timezone.localdate()
     rules = RULE_LIST if rules is None else list(rules)
-    counts = {}
-    for subject in (PERSON, HOUSEHOLD):
-        of_subject = [r for r in rules if r.subject == subject]
-        if of_subject:
-            counts.update(
-                base_queryset(subject).aggregate(
-                    **{r.code: Count("pk", filter=r.condition(today)) for r in of_subject}
-                )
-            )
-    return {r.code: counts[r.code] for r in rules}
+    return {r.code: r.failing(today).count() for r in rules}
 
 
 BUILDING_PATH = {PERSON: "household__dwelling__building", HOUSEHOLD: "dwelling__building"}
 
 
+def rule_count_by_building(rule: Rule, today: datetime.date) -> dict[int | None, int]:
+    """``{building_id: count}`` of one rule's failing rows (one grouped query); the key
+    None counts households without a dwelling."""
+    rows = (
+        rule.failing(today)
+        .order_by()
+        .values(building_id=F(BUILDING_PATH[rule.subject]))
+        .annotate(n=Count("pk"))
+        .values_list("building_id", "n")
+    )
+    return dict(rows)
+
+
 def rule_counts_by_building(
     rules, today: datetime.date | None = None
 ) -> dict[int | None, dict[str, int]]:
-    """``{building_id: {rule code: count}}``: one grouped query per subject."""
+    """``{building_id: {rule code: count}}``: one grouped query per rule (see
+    ``rule_counts`` for why per rule)."""
     today = today or timezone.localdate()
     table: dict[int | None, dict[str, int]] = {}
-    for subject in (PERSON, HOUSEHOLD):
-        of_subject = [r for r in rules if r.subject == subject]
-        if not of_subject:
-            continue
-        rows = (
-            base_queryset(subject)
-            .order_by()
-            .values(building_id=F(BUILDING_PATH[subject]))
-            .annotate(**{r.code: Count("pk", filter=r.condition(today)) for r in of_subject})
-        )
-        for row in rows:
-            table.setdefault(row.pop("building_id"), {}).update(row)
+    for rule in rules:
+        for building_id, n in rule_count_by_building(rule, today).items():
+            table.setdefault(building_id, {})[rule.code] = n
     return table

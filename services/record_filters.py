@@ -13,7 +13,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class RecordFilter(django_filters.FilterSet):
-    """Filters of a record list: building, date range on the kind's own date, search by
+    """Filters of a record list: building number, date range on the kind's own date, search by
     name or full ID number (household number too for household records), the kind's main
     choice and the unit that recorded it. Built per kind by ``record_filter``."""
 
@@ -21,12 +21,13 @@ class RecordFilter(django_filters.FilterSet):
         label=_("Search"), method="search", help_text=_("Name or full ID number")
     )
 
-    def __init__(self, data=None, queryset=None, *, kind: RecordKind, buildings, **kwargs):
+    def __init__(self, data=None, queryset=None, *, kind: RecordKind, **kwargs):
         self.kind = kind
         super().__init__(data, queryset=queryset, **kwargs)
         prefix = "household__" if kind.subject == HOUSEHOLD else "person__household__"
-        self.filters["building"] = django_filters.ModelChoiceFilter(
-            label=_("building"), field_name=f"{prefix}dwelling__building", queryset=buildings
+        # A building number typed in, not a select: a county-wide registry has thousands.
+        self.filters["building"] = django_filters.CharFilter(
+            label=_("building number"), field_name=f"{prefix}dwelling__building__code"
         )
         date_path = (
             f"{kind.date_field}__date" if kind.date_field == "recorded_at" else kind.date_field

@@ -133,7 +133,9 @@ def record_update(*, user, record, expected_version: int, **fields):
     if not can_edit_record(user, record):
         raise PermissionDenied
     if "kind" in fields and spec.unit_subkinds:
-        unit = record.recorded_unit  # the record stays the recording unit's: it must own the new kind
+        unit = (
+            record.recorded_unit
+        )  # the record stays the recording unit's: it must own the new kind
         if not spec.unit_may_record(unit.code, fields["kind"]):
             raise ValidationError(
                 {

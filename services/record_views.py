@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buildings.selectors import buildings_for_user
 from community.models import Department
 from core.history import history_entries
 from households.selectors import household_get_for_user, households_for_user, person_get_for_user
@@ -95,7 +94,6 @@ def record_list(request, kind):
         request.GET or None,
         queryset=qs,
         kind=spec,
-        buildings=buildings_for_user(request.user).order_by("code"),
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     records = list(page)

@@ -1,7 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Building
 from community.models import Department
 
 from .models import Category, ResidentRequest, State
@@ -10,9 +9,8 @@ from .models import Category, ResidentRequest, State
 class RequestFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("state"), choices=State.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
-    building = django_filters.ModelChoiceFilter(
-        label=_("building"), queryset=Building.objects.order_by("code")
-    )
+    # A building number typed in, not a select: a county-wide registry has thousands.
+    building = django_filters.CharFilter(label=_("building number"), field_name="building__code")
     unit = django_filters.ModelChoiceFilter(
         label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
     )
@@ -26,10 +24,8 @@ class RequestFilter(django_filters.FilterSet):
         model = ResidentRequest
         fields = ["state", "category", "building", "unit", "overdue"]
 
-    def __init__(self, *args, buildings=None, units=None, **kwargs):
+    def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if buildings is not None:
-            self.filters["building"].queryset = buildings
         if units is not None:
             self.filters["unit"].queryset = units
 

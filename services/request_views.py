@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buildings.selectors import buildings_for_user
 from community.models import Department
 from community.roles import Role, has_role
 from community.selectors import departments_for_user
@@ -66,7 +65,6 @@ def request_queue(request):
     filterset = RequestFilter(
         request.GET or None,
         queryset=qs,
-        buildings=buildings_for_user(request.user).order_by("code"),
         units=departments_for_user(request.user),
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))

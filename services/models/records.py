@@ -26,7 +26,10 @@ class HukouMigration(ServiceRecord):
         IN_PROGRESS = "in_progress", _("In progress")
 
     person = models.ForeignKey(
-        "households.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="hukou_migrations"
+        "households.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="hukou_migrations",
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
@@ -37,6 +40,8 @@ class HukouMigration(ServiceRecord):
         verbose_name = _("hukou migration")
         verbose_name_plural = _("hukou migrations")
         ordering = ["-recorded_at"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "completed_on"], name="hukou_person_completed")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="moved") | Q(completed_on__isnull=False),
@@ -62,7 +67,10 @@ class ResidencePermit(ServiceRecord):
     moves it a year on. A late endorsement leaves it suspended (DOMAIN.md §7)."""
 
     person = models.ForeignKey(
-        "households.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="residence_permits"
+        "households.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="residence_permits",
     )
     number = models.CharField(_("permit number"), max_length=40, unique=True)
     issued_on = models.DateField(_("issued on"))
@@ -74,8 +82,12 @@ class ResidencePermit(ServiceRecord):
         verbose_name = _("residence permit")
         verbose_name_plural = _("residence permits")
         ordering = ["-issued_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "valid_until"], name="permit_person_valid_until")]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gt=F("issued_on")), name="permit_valid_after_issue")
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("issued_on")), name="permit_valid_after_issue"
+            )
         ]
 
     def __str__(self):
@@ -86,7 +98,11 @@ class ResidencePermit(ServiceRecord):
         if self.issued_on and self.valid_until and self.valid_until <= self.issued_on:
             errors["valid_until"] = _("The permit must be valid until after its issue date.")
         move_in = self.person.household.move_in_date if self.person_id else None
-        if self.issued_on and move_in and self.issued_on < months_before(move_in, -RESIDENCE_MONTHS):
+        if (
+            self.issued_on
+            and move_in
+            and self.issued_on < months_before(move_in, -RESIDENCE_MONTHS)
+        ):
             errors["issued_on"] = _(
                 "A residence permit needs six months' residence: not before %(date)s."
             ) % {"date": months_before(move_in, -RESIDENCE_MONTHS).isoformat()}
@@ -100,7 +116,10 @@ class ResidencePermit(ServiceRecord):
 
 class MedicalInsurance(ServiceRecord):
     person = models.ForeignKey(
-        "households.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="medical_insurance"
+        "households.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="medical_insurance",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     place = models.CharField(_("enrolled at"), max_length=10, choices=Place.choices)
@@ -111,7 +130,9 @@ class MedicalInsurance(ServiceRecord):
         verbose_name = _("medical insurance enrolment")
         verbose_name_plural = _("medical insurance enrolments")
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["person", "year"], name="insurance_once_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="insurance_once_per_year")
+        ]
 
     def __str__(self):
         return f"{self.person} {self.year}"
@@ -124,7 +145,10 @@ class FamilyPlanningRecord(ServiceRecord):
         MISSING = "missing", _("Archive missing")
 
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="family_planning"
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="family_planning",
     )
     kept_at = models.CharField(_("archive kept at"), max_length=10, choices=Place.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
@@ -135,6 +159,8 @@ class FamilyPlanningRecord(ServiceRecord):
         verbose_name = _("family-planning record")
         verbose_name_plural = _("family-planning records")
         ordering = ["-checked_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["household", "checked_on"], name="fp_household_checked")]
 
     def __str__(self):
         return f"{self.household} {self.get_status_display()}"
@@ -150,11 +176,16 @@ class SchoolEnrolment(ServiceRecord):
         REFUSED = "refused", _("Refused by the school")
 
     person = models.ForeignKey(
-        "households.Person", verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="school_enrolments"
+        "households.Person",
+        verbose_name=_("pupil"),
+        on_delete=models.PROTECT,
+        related_name="school_enrolments",
     )
     school = models.CharField(_("school"), max_length=100)
     grade = models.CharField(_("grade"), max_length=20, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ENROLLED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ENROLLED
+    )
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason given"), max_length=200, blank=True)
@@ -165,6 +196,8 @@ class SchoolEnrolment(ServiceRecord):
         verbose_name = _("school enrolment")
         verbose_name_plural = _("school enrolments")
         ordering = ["-started_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "started_on"], name="enrolment_person_started")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -191,7 +224,10 @@ class SchoolEnrolment(ServiceRecord):
 
 class Training(ServiceRecord):
     person = models.ForeignKey(
-        "households.Person", verbose_name=_("trainee"), on_delete=models.PROTECT, related_name="trainings"
+        "households.Person",
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="trainings",
     )
     course = models.CharField(_("course"), max_length=100)
     provider = models.CharField(_("provider"), max_length=100)
@@ -204,6 +240,8 @@ class Training(ServiceRecord):
         verbose_name = _("vocational training")
         verbose_name_plural = _("vocational trainings")
         ordering = ["-started_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "started_on"], name="training_person_started")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -230,19 +268,26 @@ class Employment(ServiceRecord):
         MIGRANT = "migrant", _("Migrant work outside the county")
 
     person = models.ForeignKey(
-        "households.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="employments"
+        "households.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="employments",
     )
     employer = models.CharField(_("employer"), max_length=100)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    monthly_income = models.DecimalField(_("monthly income (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    monthly_income = models.DecimalField(
+        _("monthly income (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("employment")
         verbose_name_plural = _("employment")
         ordering = ["-started_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "started_on"], name="employment_person_started")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -275,7 +320,10 @@ class PensionEnrolment(ServiceRecord):
         EMPLOYEE = "employee", _("Urban employee pension")
 
     person = models.ForeignKey(
-        "households.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="pension_enrolments"
+        "households.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="pension_enrolments",
     )
     scheme = models.CharField(_("scheme"), max_length=10, choices=Scheme.choices)
     place = models.CharField(_("enrolled at"), max_length=10, choices=Place.choices)
@@ -287,6 +335,8 @@ class PensionEnrolment(ServiceRecord):
         verbose_name = _("pension enrolment")
         verbose_name_plural = _("pension enrolments")
         ordering = ["-enrolled_on"]
+        # The rules look records up by subject and date (obligations.py).
+        indexes = [models.Index(fields=["person", "enrolled_on"], name="pension_person_enrolled")]
 
     def __str__(self):
         return f"{self.person} {self.get_scheme_display()}"
@@ -300,9 +350,9 @@ class PensionEnrolment(ServiceRecord):
                     "%(name)s is under %(age)d on that date: the pension takes people aged %(age)d or over."
                 ) % {"name": self.person.name, "age": PENSION_MIN_AGE}
             if self.person.school_status != "none":
-                errors["person"] = _("%(name)s is a student: students do not enrol in the pension.") % {
-                    "name": self.person.name
-                }
+                errors["person"] = _(
+                    "%(name)s is a student: students do not enrol in the pension."
+                ) % {"name": self.person.name}
         if errors:
             raise ValidationError(errors)
 
@@ -319,7 +369,10 @@ class Allowance(ServiceRecord):
         WOMEN = "women", _("Women's assistance")
 
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="allowances"
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="allowances",
     )
     person = models.ForeignKey(
         "households.Person",
@@ -347,12 +400,21 @@ class Allowance(ServiceRecord):
         verbose_name = _("allowance")
         verbose_name_plural = _("allowances")
         ordering = ["-started_on"]
+        # The rules look allowances up by person or household, kind and date.
+        indexes = [
+            models.Index(fields=["person", "kind", "started_on"], name="allowance_person_kind"),
+            models.Index(
+                fields=["household", "kind", "started_on"], name="allowance_household_kind"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="allowance_ends_after_start",
             ),
-            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="allowance_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(monthly_amount__gte=0), name="allowance_amount_positive"
+            ),
         ]
 
     def __str__(self):
@@ -366,7 +428,9 @@ class Allowance(ServiceRecord):
         if self.kind in self.PERSONAL_KINDS and not self.person_id:
             errors["person"] = _("Name the person who receives this assistance.")
         if self.person_id and self.household_id and self.person.household_id != self.household_id:
-            errors["person"] = _("%(name)s is not a member of this household.") % {"name": self.person.name}
+            errors["person"] = _("%(name)s is not a member of this household.") % {
+                "name": self.person.name
+            }
         if self.kind == self.Kind.WOMEN and self.person_id and self.person.sex != "F":
             errors["person"] = _("Women's assistance goes to a woman.")
         if self.monthly_amount is not None and self.monthly_amount < 0:
@@ -384,19 +448,26 @@ class LandHolding(ServiceRecord):
         FOREST = "forest", _("Forest")
 
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="land_holdings"
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="land_holdings",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     location = models.CharField(_("location"), max_length=100)
     area_mu = models.DecimalField(_("area (mu)"), max_digits=8, decimal_places=2)
-    contract_number = models.CharField(_("contract or certificate number"), max_length=50, blank=True)
+    contract_number = models.CharField(
+        _("contract or certificate number"), max_length=50, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("land or forest holding")
         verbose_name_plural = _("land and forest holdings")
         ordering = ["household", "kind"]
-        constraints = [models.CheckConstraint(condition=Q(area_mu__gt=0), name="holding_area_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(area_mu__gt=0), name="holding_area_positive")
+        ]
 
     def __str__(self):
         return f"{self.household} {self.get_kind_display()} {self.location}"
@@ -422,7 +493,9 @@ class LandRightEvent(ServiceRecord):
     kind = models.CharField(_("event"), max_length=15, choices=Kind.choices)
     happened_on = models.DateField(_("date"))
     counterparty = models.CharField(_("counterparty"), max_length=100, blank=True)
-    income = models.DecimalField(_("income (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    income = models.DecimalField(
+        _("income (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     notice_given_on = models.DateField(
         _("written notice given on"),
         null=True,

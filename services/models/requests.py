@@ -62,7 +62,10 @@ OPEN_STATES = [State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS]
 
 class ResidentRequest(models.Model):
     building = models.ForeignKey(
-        "buildings.Building", verbose_name=_("building"), on_delete=models.PROTECT, related_name="requests"
+        "buildings.Building",
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        related_name="requests",
     )
     household = models.ForeignKey(
         "households.Household",
@@ -75,8 +78,12 @@ class ResidentRequest(models.Model):
     )
     category = models.CharField(_("category"), max_length=15, choices=Category.choices)
     description = models.TextField(_("description"))
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.SUBMITTED, db_index=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED, db_index=True
+    )
     unit = models.ForeignKey(
         "community.Department",
         verbose_name=_("responsible unit"),
@@ -86,7 +93,10 @@ class ResidentRequest(models.Model):
         related_name="requests",
     )
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
     deadline = models.DateTimeField(_("deadline"), db_index=True)
@@ -137,7 +147,10 @@ class RequestPhoto(models.Model):
     )
     image = models.ImageField(_("photo"), upload_to=request_photo_path)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
@@ -159,12 +172,21 @@ class RequestEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=12, choices=State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=State.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     unit = models.ForeignKey(
-        "community.Department", verbose_name=_("unit assigned"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "community.Department",
+        verbose_name=_("unit assigned"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

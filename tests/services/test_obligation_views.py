@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from services.models import ResidentRequest, TaskState
-from services.obligations import RULES, rules_for_unit
+from services.obligations import RULE_LIST, RULES, rules_for_unit
 from tests.households.factories import (
     BuildingFactory,
     DwellingFactory,
@@ -92,7 +92,9 @@ def test_rule_list_masks_id_numbers_and_filters_by_building(client_for, departme
     content = client.get("/services/obligations/rules/training-overdue/").content.decode()
     assert in_a[0].masked_id_number in content and in_a[0].id_number not in content
     building_b = in_b[0].household.dwelling.building
-    response = client.get(f"/services/obligations/rules/training-overdue/?building={building_b.pk}")
+    response = client.get(
+        f"/services/obligations/rules/training-overdue/?building={building_b.code}"
+    )
     assert [p.pk for p in response.context["page"]] == [in_b[0].pk]
 
 
@@ -106,13 +108,20 @@ def test_unit_dashboard_query_count_is_independent_of_households(
     make_households(households)
     WorkTaskFactory()
     client = client_for(department_user)
-    # session, user, roles, the user's unit; rule counts over people and over households;
-    # the per-building breakdown over people and over households; the buildings named;
-    # the snapshots of the trend; the unit's open tasks; the nav's profile; permissions
-    # of the user and of their groups (the "new task" buttons).
-    with django_assert_num_queries(14):
+    rules = len(rules_for_unit("human-resources"))
+    # session, user, roles, the user's unit; one grouped count by building per rule of the
+    # unit (its total is their sum); the buildings named; the snapshots of the trend; the
+    # unit's open tasks; the nav's profile; permissions of the user and of their groups
+    # (the "new task" buttons).
+    with django_assert_num_queries(10 + rules):
         response = client.get("/services/obligations/")
     assert response.status_code == 200
+    # Counted again within minutes: the rules' figures come from the cache.
+    with django_assert_num_queries(10):
+        assert client.get("/services/obligations/").status_code == 200
+    # "Recount now" counts afresh.
+    with django_assert_num_queries(10 + rules):
+        assert client.get("/services/obligations/?recount=1").status_code == 200
 
 
 @pytest.mark.parametrize("households", [10, 200])
@@ -130,12 +139,15 @@ def test_supervisor_overview_query_count_is_independent_of_households(
         unit=unit(),
     )
     client = client_for(supervisor_user)
-    # session, user, roles, units; rule counts over people and over households; work
-    # tasks by unit; requests by unit; the nav's profile.
-    with django_assert_num_queries(9):
+    # session, user, roles, units; one count per rule; work tasks by unit; requests by
+    # unit; the nav's profile.
+    with django_assert_num_queries(7 + len(RULE_LIST)):
         response = client.get("/services/obligations/overview/")
     assert response.status_code == 200
     assert len(response.context["rows"]) == 19
+    # Within minutes the rules' counts come from the cache; tasks and requests are live.
+    with django_assert_num_queries(7):
+        assert client.get("/services/obligations/overview/").status_code == 200
 
 
 @pytest.mark.parametrize("households", [1, 120])
@@ -144,9 +156,10 @@ def test_person_rule_list_query_count(
 ):
     make_households(households)
     client = client_for(department_user)
-    # session, user, roles, the user's unit; count; the nav's profile; the buildings of the
-    # filter; the page of people with their households, dwellings and buildings.
-    with django_assert_num_queries(8):
+    # session, user, roles, the user's unit; count; the nav's profile; the page of people
+    # with their households, dwellings and buildings (the building filter is a number typed
+    # in, no query).
+    with django_assert_num_queries(7):
         response = client.get("/services/obligations/rules/training-overdue/")
     assert len(response.context["page"]) == min(households, 50)
 
@@ -158,7 +171,7 @@ def test_household_rule_list_query_count(
     make_households(households)
     client = client_for(department_user)
     # as the person list, plus the heads of the households on the page.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get("/services/obligations/rules/zero-employment/")
     assert len(response.context["page"]) == min(households, 50)
 
@@ -301,4 +314,43 @@ def test_the_building_breakdown_links_to_the_filtered_list(client_for, departmen
     (person,) = make_households(1)
     building = person.household.dwelling.building
     content = client_for(department_user).get("/services/obligations/").content.decode()
-    assert f"/services/obligations/rules/training-overdue/?building={building.pk}" in content
+    assert f"/services/obligations/rules/training-overdue/?building={building.code}" in content
+
+
+def test_cached_counts_are_labelled_with_their_time_and_a_recount_link(
+    client_for, department_user, supervisor_user
+):
+    make_households(2)
+    for client, url in (
+        (client_for(department_user), "/services/obligations/"),
+        (client_for(supervisor_user), "/services/obligations/overview/"),
+    ):
+        content = client.get(url).content.decode()
+        assert "规则统计于" in content and "最多保留 5 分钟" in content
+        assert 'href="?recount=1"' in content
+
+
+def test_a_new_household_makes_the_cached_counts_stale(client_for, department_user):
+    make_households(1)
+    client = client_for(department_user)
+
+    def count():
+        rows = client.get("/services/obligations/").context["rule_rows"]
+        return {r.code: c for r, c, _s in rows}["training-overdue"]
+
+    assert count() == 1
+    make_households(2)
+    assert count() == 3 == RULES["training-overdue"].failing().count()
+
+
+def test_the_breakdown_shows_the_buildings_with_the_most_failing(
+    client_for, department_user, monkeypatch
+):
+    from services import obligation_views
+
+    monkeypatch.setattr(obligation_views, "BUILDINGS_SHOWN", 1)
+    make_households(1, building=BuildingFactory(code="A"))
+    make_households(2, building=BuildingFactory(code="B"))
+    response = client_for(department_user).get("/services/obligations/")
+    assert [b.code for b, _values in response.context["building_rows"]] == ["B"]
+    assert "仅列出未达标最多的 1 栋楼（共 2 栋）" in response.content.decode()

@@ -127,7 +127,16 @@ from .proposal_models import MemberChangeProposal  # noqa: E402
 
 @admin.register(MemberChangeProposal)
 class MemberChangeProposalAdmin(SimpleHistoryAdmin):
-    list_display = ["pk", "kind", "household", "person", "state", "proposed_by", "proposed_at", "reviewed_by"]
+    list_display = [
+        "pk",
+        "kind",
+        "household",
+        "person",
+        "state",
+        "proposed_by",
+        "proposed_at",
+        "reviewed_by",
+    ]
     list_filter = ["state", "kind"]
     list_select_related = ["household", "person", "proposed_by", "reviewed_by"]
     raw_id_fields = ["household", "person", "result_person"]

@@ -244,8 +244,14 @@ PERSON_PAGE_SECTIONS += ["services.record_sections.person_records_section"]
 # Obligation rules (services/obligations.py). Age bands and windows are local policy
 # (DOMAIN.md §8), so they are configuration read from the environment, not constants.
 OBLIGATIONS = {
-    "WORKING_AGE_MEN": (env.int("WORKING_AGE_MEN_FROM", default=16), env.int("WORKING_AGE_MEN_TO", default=59)),
-    "WORKING_AGE_WOMEN": (env.int("WORKING_AGE_WOMEN_FROM", default=16), env.int("WORKING_AGE_WOMEN_TO", default=49)),
+    "WORKING_AGE_MEN": (
+        env.int("WORKING_AGE_MEN_FROM", default=16),
+        env.int("WORKING_AGE_MEN_TO", default=59),
+    ),
+    "WORKING_AGE_WOMEN": (
+        env.int("WORKING_AGE_WOMEN_FROM", default=16),
+        env.int("WORKING_AGE_WOMEN_TO", default=49),
+    ),
     "SCHOOL_AGE": (env.int("SCHOOL_AGE_FROM", default=6), env.int("SCHOOL_AGE_TO", default=15)),
     "PENSION_MIN_AGE": env.int("PENSION_MIN_AGE", default=16),
     "TRAINING_WINDOW_DAYS": env.int("TRAINING_WINDOW_DAYS", default=365),

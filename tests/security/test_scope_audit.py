@@ -394,3 +394,47 @@ def test_a_leader_cannot_choose_who_recorded_a_visit(client_for, leader_a, house
         },
     )
     assert list(Visit.objects.values_list("visited_by", flat=True)) == [leader_a.pk]
+
+
+def test_a_proposed_id_number_is_masked_until_staff_ask_for_it(
+    client_for, leader_a, staff_user, department_user, member_a, member_b
+):
+    from core.idnumbers import make_id_number, mask_id_number
+    from households.proposals import proposal_create_change
+
+    new_id = make_id_number("360735", member_a.birth_date, 300)
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"id_number": new_id}
+    )
+    client = client_for(staff_user)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert new_id not in page and member_a.id_number not in page
+    assert mask_id_number(new_id) in page and "?ids=full" in page
+    assert not AuditLog.objects.exists()
+    page = client.get(proposal.get_absolute_url() + FULL).content.decode()
+    assert new_id in page
+    assert AuditLog.objects.filter(action="view_full_id").count() == 1
+    # A department user reads the registry but does not review proposals; a leader neither.
+    assert client_for(department_user).get(proposal.get_absolute_url()).status_code == 403
+    assert client_for(leader_a).get(proposal.get_absolute_url() + FULL).status_code == 403
+    assert AuditLog.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["department_user", "supervisor_user", "leader_a"])
+def test_readers_who_may_not_change_get_403_and_nothing_changes(
+    request, client_for, persona, household_a, member_a
+):
+    client = client_for(request.getfixturevalue(persona))
+    before = (household_a.phone, household_a.version, member_a.name, member_a.version)
+    for url, data in (
+        (reverse("households:household_edit", args=[household_a.pk]), {"phone": "13900001111"}),
+        (reverse("households:person_edit", args=[member_a.pk]), {"name": "改名"}),
+        (reverse("households:person_leave", args=[member_a.pk]), {"reason": "died"}),
+        (reverse("households:person_create", args=[household_a.pk]), {"name": "新人"}),
+    ):
+        assert client.get(url).status_code == 403
+        assert client.post(url, {**data, "version": 1}).status_code == 403
+    household_a.refresh_from_db()
+    member_a.refresh_from_db()
+    assert (household_a.phone, household_a.version, member_a.name, member_a.version) == before
+    assert household_a.members.count() == 1

@@ -438,3 +438,55 @@ def test_readers_who_may_not_change_get_403_and_nothing_changes(
     member_a.refresh_from_db()
     assert (household_a.phone, household_a.version, member_a.name, member_a.version) == before
     assert household_a.members.count() == 1
+
+
+def test_server_set_fields_cannot_be_posted(
+    client_for, department_user, leader_a, staff_user, member_a, household_a
+):
+    from services.models import Training
+
+    education = Department.objects.get(code="education")
+    client_for(department_user).post(
+        reverse("services:record_create", args=["training"]),
+        {
+            "id_number": member_a.id_number,
+            "course": "家政服务",
+            "provider": "县人社局就业培训中心",
+            "started_on": "2019-11-01",
+            "ended_on": "2019-11-20",
+            "unit": education.pk,
+            "recorded_unit": education.pk,
+            "recorded_by": staff_user.pk,
+        },
+    )
+    assert list(Training.objects.values_list("recorded_unit__code", "recorded_by")) == [
+        ("human-resources", department_user.pk)
+    ]
+    client_for(leader_a).post(
+        reverse("mobile:request_create"),
+        {
+            "household": household_a.pk,
+            "category": "repairs",
+            "urgency": "normal",
+            "description": "漏水",
+            "filed_by": staff_user.pk,
+            "unit": education.pk,
+            "state": State.CLOSED,
+        },
+    )
+    assert list(ResidentRequest.objects.values_list("filed_by", "unit", "state")) == [
+        (leader_a.pk, None, State.SUBMITTED)
+    ]
+
+
+def test_bulk_assign_is_all_or_nothing_per_object(client_for, staff_user, household_a, department):
+    first = ResidentRequestFactory(household=household_a)
+    closed = ResidentRequestFactory(household=household_a, state=State.CLOSED)
+    client_for(staff_user).post(
+        reverse("services:request_bulk_assign"),
+        {"ids": [first.pk, closed.pk], "unit": department.pk},
+    )
+    assert set(ResidentRequest.objects.values_list("pk", "state", "unit")) == {
+        (first.pk, State.SUBMITTED, None),
+        (closed.pk, State.CLOSED, None),
+    }

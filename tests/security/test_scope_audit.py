@@ -490,3 +490,27 @@ def test_bulk_assign_is_all_or_nothing_per_object(client_for, staff_user, househ
         (first.pk, State.SUBMITTED, None),
         (closed.pk, State.CLOSED, None),
     }
+
+
+def test_a_supervising_unit_sees_other_units_tasks_but_does_not_update_them(
+    client_for, department_user
+):
+    """The town government sees every unit's work (it supervises), but a task of the 县人社局
+    is updated by the 县人社局 (or staff and supervisors), not by another unit's user."""
+    from services.models import TaskState
+    from tests.services.record_factories import unit_user
+
+    task = WorkTaskFactory(unit=Department.objects.get(code="human-resources"))
+    url = reverse("services:task_detail", args=[task.pk])
+    data = {"text": "已完成", "state_to": TaskState.DONE, "version": task.version}
+    town = client_for(unit_user("qinjiang-town"))
+    page = town.get(url)
+    assert page.status_code == 200 and page.context["form"] is None
+    assert town.post(url, data).status_code == 403
+    task.refresh_from_db()
+    assert task.state == TaskState.OPEN and not task.notes.exists()
+    own = client_for(department_user)
+    assert own.get(url).context["form"] is not None
+    assert own.post(url, data).status_code == 302
+    task.refresh_from_db()
+    assert task.state == TaskState.DONE and task.notes.count() == 1

@@ -514,3 +514,21 @@ def test_a_supervising_unit_sees_other_units_tasks_but_does_not_update_them(
     assert own.post(url, data).status_code == 302
     task.refresh_from_db()
     assert task.state == TaskState.DONE and task.notes.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["department_user", "outsider"])
+def test_hygiene_photos_are_404_for_users_who_do_not_read_hygiene_checks(
+    request, client_for, persona, hygiene_b
+):
+    """Like a missing one: a 403 would tell that the check exists and has a photo."""
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("mobile:hygiene_photo", args=[hygiene_b.pk])).status_code == 404
+    assert client.get(reverse("mobile:hygiene_detail", args=[hygiene_b.pk])).status_code == 404
+
+
+def test_hygiene_photos_open_for_staff_and_supervisors(
+    client_for, staff_user, supervisor_user, hygiene_b
+):
+    for user in (staff_user, supervisor_user):
+        response = client_for(user).get(reverse("mobile:hygiene_photo", args=[hygiene_b.pk]))
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"

@@ -532,3 +532,24 @@ def test_hygiene_photos_open_for_staff_and_supervisors(
     for user in (staff_user, supervisor_user):
         response = client_for(user).get(reverse("mobile:hygiene_photo", args=[hygiene_b.pk]))
         assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+
+
+def test_person_form_without_full_id_permission_hides_the_certificate_number(
+    client_for, department_user, member_a, staff_user
+):
+    """A user who may change people but not see full ID numbers (a department user given
+    ``change_person``) sees neither the ID number nor the disability certificate in full,
+    and cannot change them from the form."""
+    from django.contrib.auth.models import Permission
+
+    person = _with_certificate(member_a, staff_user)
+    department_user.user_permissions.add(
+        Permission.objects.get(codename="change_person", content_type__app_label="households")
+    )
+    client = client_for(department_user)
+    url = reverse("households:person_edit", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert person.id_number not in page
+    assert person.masked_id_number + "41" in page
+    assert 'name="disability_certificate"' not in page and 'name="id_number"' not in page
+    assert not AuditLog.objects.exists()

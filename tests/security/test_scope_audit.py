@@ -553,3 +553,26 @@ def test_person_form_without_full_id_permission_hides_the_certificate_number(
     assert person.masked_id_number + "41" in page
     assert 'name="disability_certificate"' not in page and 'name="id_number"' not in page
     assert not AuditLog.objects.exists()
+
+
+def test_department_user_lists_only_its_units_tasks_and_accountability(
+    client_for, department_user, supervisor_user
+):
+    from services.models import Accountability
+
+    own = WorkTaskFactory(unit=Department.objects.get(code="human-resources"))
+    other = WorkTaskFactory(unit=Department.objects.get(code="education"))
+    for task in (own, other):
+        Accountability.objects.create(
+            task=task, unit=task.unit, opened_by=supervisor_user, reason="逾期"
+        )
+    client = client_for(department_user)
+    assert [t.pk for t in client.get(reverse("services:task_list")).context["page"]] == [own.pk]
+    listed = client.get(reverse("services:accountability_list")).context["page"]
+    assert [a.task_id for a in listed] == [own.pk]
+    other_record = Accountability.objects.get(task=other)
+    url = reverse("services:accountability_edit", args=[other_record.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"finding": "改", "outcome": "warning"}).status_code == 403
+    other_record.refresh_from_db()
+    assert other_record.finding == ""

@@ -42,11 +42,10 @@ def proposal_list(request):
 
 def proposal_detail(request, pk):
     proposal = proposals.proposal_get_for_review(user=request.user, pk=pk)
-    has_id_number = "id_number" in proposal.proposed
-    may_see_full = can_see_full_id(request.user) and has_id_number
+    may_see_full = can_see_full_id(request.user) and "id_number" in proposal.proposed
     # Full ID numbers only on request (?ids=full), like the household and person pages.
     full_ids = may_see_full and request.GET.get("ids") == "full"
-    if full_ids:
+    if full_ids and request.method == "GET":  # a decision posted from that page shows nothing
         audit_log(request=request, action="view_full_id", target=f"proposal {proposal.pk}")
     if request.method == "POST":
         decision, note = request.POST.get("decision"), request.POST.get("review_note", "")

@@ -576,3 +576,23 @@ def test_department_user_lists_only_its_units_tasks_and_accountability(
     assert client.post(url, {"finding": "改", "outcome": "warning"}).status_code == 403
     other_record.refresh_from_db()
     assert other_record.finding == ""
+
+
+def test_deciding_from_the_full_id_view_logs_no_extra_view(
+    client_for, leader_a, staff_user, member_a
+):
+    from core.idnumbers import make_id_number
+    from households.proposals import proposal_create_change
+
+    proposal = proposal_create_change(
+        person=member_a,
+        proposed_by=leader_a,
+        fields={"id_number": make_id_number("360735", member_a.birth_date, 300)},
+    )
+    client = client_for(staff_user)
+    client.get(proposal.get_absolute_url() + FULL)
+    response = client.post(
+        proposal.get_absolute_url() + FULL, {"decision": "reject", "review_note": "证件不符"}
+    )
+    assert response.status_code == 302
+    assert AuditLog.objects.filter(action="view_full_id").count() == 1

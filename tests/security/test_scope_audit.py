@@ -596,3 +596,18 @@ def test_deciding_from_the_full_id_view_logs_no_extra_view(
     )
     assert response.status_code == 302
     assert AuditLog.objects.filter(action="view_full_id").count() == 1
+
+
+def test_a_leader_whose_term_ended_is_not_told_of_later_decisions(
+    client_for, leader_a, staff_user, building_a, member_a
+):
+    from households.proposals import proposal_create_change, proposal_reject
+
+    proposal = proposal_create_change(
+        person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
+    )
+    leader_term_end(
+        term=building_a.leader_terms.get(ended_on__isnull=True), ended_on=timezone.localdate()
+    )
+    proposal_reject(proposal=proposal, reviewer=staff_user, reason="户口簿上仍是小明")
+    assert not Notification.objects.filter(user=leader_a).exists()

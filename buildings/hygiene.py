@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 from django.http import Http404
@@ -61,6 +61,11 @@ def hygiene_check_fix(
 
 
 def hygiene_checks_for_user(user):
+    """Checks of the buildings the user sees, for the users who read hygiene checks at all
+    (a department user reads the registry but not the checks: theirs is a 404, like a
+    missing one, not a 403 that tells the check exists)."""
+    if not user.has_perm("buildings.view_hygienecheck"):
+        return HygieneCheck.objects.none()
     return HygieneCheck.objects.filter(building__in=buildings_for_user(user)).select_related(
         "building", "checked_by__profile", "fixed_by__profile"
     )
@@ -84,8 +89,6 @@ def hygiene_photo_get(*, user, pk: int) -> HygieneCheck:
     check = hygiene_check_get(user=user, pk=pk, leader_only=False)
     if not check.photo:
         raise Http404
-    if not user.has_perm("buildings.view_hygienecheck"):
-        raise PermissionDenied
     return check
 
 

@@ -5,7 +5,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .idnumbers import mask_id_number
+from .idnumbers import mask_document_number
+
+# Fields that hold an ID number, in full or as their start (a disability certificate is the
+# holder's ID number and two digits): masked unless the page shows full ID numbers.
+ID_BEARING_FIELDS = frozenset({"id_number", "disability_certificate"})
 
 HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
@@ -37,8 +41,8 @@ def _display(field_obj, value, mask_ids, display, related_labels):
         return display[name](value)
     if field_obj.choices:
         return str(dict(field_obj.flatchoices).get(value, value))
-    if mask_ids and name == "id_number":
-        return mask_id_number(value)
+    if mask_ids and name in ID_BEARING_FIELDS:
+        return mask_document_number(str(value))
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)

@@ -102,6 +102,16 @@ def mask_id_number(value: str) -> str:
     return f"{value[:6]}{'*' * 8}{value[14:]}"
 
 
+def mask_document_number(value: str) -> str:
+    """A number that starts with an ID number (a disability certificate is the holder's ID
+    number and two digits): the ID part masked, the rest kept."""
+    if not value:
+        return ""
+    if len(value) < 18:
+        return "*" * len(value)
+    return mask_id_number(value[:18]) + value[18:]
+
+
 def mask_phone(value: str) -> str:
     if not value:
         return ""

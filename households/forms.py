@@ -3,10 +3,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Dwelling
-from core.idnumbers import normalize_id_number, normalize_mobile, parse_id_number
+from core.idnumbers import (
+    mask_document_number,
+    normalize_id_number,
+    normalize_mobile,
+    parse_id_number,
+)
 
 from .models import Household, Person, PovertyCause
 
@@ -182,12 +188,21 @@ class PersonForm(VersionedForm):
         self.fields["sex"].required = False
         self.fields["birth_date"].required = False
         self.fields["sex"].choices = [("", "---------"), *Person._meta.get_field("sex").choices]
-        id_column = Column("id_number")
+        id_column, certificate_column = Column("id_number"), Column("disability_certificate")
         if not show_full_id and self.instance.pk:
-            # Without the permission the number is neither shown nor editable.
+            # Without the permission the number is neither shown nor editable, nor is the
+            # disability certificate number (the ID number and two digits).
             del self.fields["id_number"]
             id_column = Column(
                 HTML(f'<p class="id-number mt-4">{self.instance.masked_id_number}</p>')
+            )
+            del self.fields["disability_certificate"]
+            certificate_column = Column(
+                HTML(
+                    '<p class="id-number mt-4">'
+                    f"{escape(mask_document_number(self.instance.disability_certificate)) or '—'}"
+                    "</p>"
+                )
             )
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -195,7 +210,7 @@ class PersonForm(VersionedForm):
             Row(Column("sex"), Column("birth_date"), Column("ethnicity")),
             Row(Column("education"), Column("school_status"), Column("health")),
             Row(Column("labour_capacity"), Column("training_willingness"), Column("months_worked")),
-            Row(Column("phone"), Column("hukou_status"), Column("disability_certificate")),
+            Row(Column("phone"), Column("hukou_status"), certificate_column),
             "version",
             Submit("save", _("Save")),
         )

@@ -42,8 +42,10 @@ def proposal_list(request):
 
 def proposal_detail(request, pk):
     proposal = proposals.proposal_get_for_review(user=request.user, pk=pk)
-    full_ids = can_see_full_id(request.user) and "id_number" in proposal.proposed
-    if full_ids:
+    may_see_full = can_see_full_id(request.user) and "id_number" in proposal.proposed
+    # Full ID numbers only on request (?ids=full), like the household and person pages.
+    full_ids = may_see_full and request.GET.get("ids") == "full"
+    if full_ids and request.method == "GET":  # a decision posted from that page shows nothing
         audit_log(request=request, action="view_full_id", target=f"proposal {proposal.pk}")
     if request.method == "POST":
         decision, note = request.POST.get("decision"), request.POST.get("review_note", "")
@@ -60,7 +62,12 @@ def proposal_detail(request, pk):
     return render(
         request,
         "households/proposal_detail.html",
-        {"proposal": proposal, "rows": proposals.proposal_rows(proposal, full_ids=full_ids)},
+        {
+            "proposal": proposal,
+            "rows": proposals.proposal_rows(proposal, full_ids=full_ids),
+            "full_ids": full_ids,
+            "may_see_full": may_see_full,
+        },
     )
 
 

@@ -224,7 +224,10 @@ def proposal_reject(
 
 
 def _notify_proposer(proposal: MemberChangeProposal) -> None:
-    """Tell the leader who proposed the change how it was decided."""
+    """Tell the leader who proposed the change how it was decided, while they may still
+    read the household: a leader whose term has ended is told nothing about it."""
+    if not households_for_user(proposal.proposed_by).filter(pk=proposal.household_id).exists():
+        return
     subject = proposal.person.name if proposal.person_id else proposal.proposed.get("name", "")
     if proposal.state == MemberChangeProposal.State.APPROVED:
         text = _("Your proposal (%(kind)s, %(name)s) was approved and applied.")

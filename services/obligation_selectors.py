@@ -187,6 +187,18 @@ def task_get_for_user(*, user, pk: int) -> WorkTask:
         raise Http404 from None
 
 
+def can_change_task(user, task: WorkTask) -> bool:
+    """Staff, supervisors and administrators update any task they see; a department user
+    only its own unit's, even when its unit supervises others (the town government and the
+    poverty-alleviation office see every unit's tasks, but do not do their work)."""
+    if not user.has_perm("services.change_worktask"):
+        return False
+    if has_role(user, Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return True
+    dept = department_of_user(user)
+    return dept is not None and task.unit_id == dept.pk
+
+
 def accountabilities_for_user(user):
     """Accountability records of the units the user sees (a unit sees its own)."""
     qs = Accountability.objects.all()

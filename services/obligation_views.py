@@ -181,7 +181,7 @@ def task_create(request):
 
 def task_detail(request, pk):
     task = selectors.task_get_for_user(user=request.user, pk=pk)
-    can_update = request.user.has_perm("services.change_worktask")
+    can_update = selectors.can_change_task(request.user, task)
     allowed = TASK_TRANSITIONS[TaskState(task.state)]
     if not has_role(request.user, Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR):
         allowed = allowed - {TaskState.CANCELLED}  # a unit does not cancel its own task

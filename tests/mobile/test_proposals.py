@@ -230,7 +230,7 @@ def test_every_kind_of_proposal_renders_for_review(
         reason="moved_away",
     )
     client = client_for(staff_user)
-    added_page = client.get(added.get_absolute_url()).content.decode()
+    added_page = client.get(added.get_absolute_url() + "?ids=full").content.decode()
     assert "温小花" in added_page and "2012-03-04" in added_page and id_number in added_page
     left_page = client.get(left.get_absolute_url()).content.decode()
     assert "迁走" in left_page and "2026-10-01" in left_page
@@ -243,7 +243,7 @@ def test_full_id_numbers_in_a_proposal_are_logged(client_for, leader_a, staff_us
     proposal = proposal_create_change(
         person=member_a, proposed_by=leader_a, fields={"id_number": new_id}
     )
-    page = client_for(staff_user).get(proposal.get_absolute_url()).content.decode()
+    page = client_for(staff_user).get(proposal.get_absolute_url() + "?ids=full").content.decode()
     assert new_id in page
     assert (
         AuditLog.objects.filter(action="view_full_id", target=f"proposal {proposal.pk}").count()

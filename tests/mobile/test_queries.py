@@ -132,8 +132,9 @@ def test_phone_hygiene_and_visit_lists_query_count_is_constant(
     households = [make_household(building_a) for _ in range(3)]
     _field_work(building_a, households, leader_a, n)
     client = client_for(leader_a)
-    # 1 session, 2 user, 3 roles, 4 the leader's terms, 5 open problems, 6 recent checks.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3-4 own and group permissions (who reads hygiene checks), 5 roles,
+    # 6 the leader's terms, 7 open problems, 8 recent checks.
+    with django_assert_num_queries(8):
         response = client.get(reverse("mobile:hygiene_list"))
     assert len(response.context["recent"]) == n
     # 1 session, 2 user, 3 roles, 4 the leader's terms, 5 visits, 6 publicity with counts.

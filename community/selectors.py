@@ -29,3 +29,19 @@ def departments_for_user(user):
     if dept.supervises:
         return Department.objects.filter(is_active=True)
     return Department.objects.filter(pk=dept.pk)
+
+
+def unit_members(*, unit_ids=None):
+    """Active users who act for a unit: a department user or supervisor whose profile names
+    the unit (``unit_ids`` limits the units). A user whose role was taken away is not one,
+    even if the profile still names the unit. Notifications to a unit go to these users."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(
+        is_active=True,
+        profile__department__isnull=False,
+        groups__name__in=[Role.DEPARTMENT.value, Role.SUPERVISOR.value],
+    )
+    if unit_ids is not None:
+        qs = qs.filter(profile__department_id__in=unit_ids)
+    return qs.distinct()

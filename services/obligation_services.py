@@ -4,7 +4,6 @@ views, the daily job, ``check_obligations`` and the demo all call these function
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from community.departments import MEASURE_UNITS
 from community.models import Department
+from community.selectors import unit_members
 from core.models import Notification
 from core.versioning import save_versioned
 
@@ -185,10 +185,8 @@ def tasks_flag_overdue(*, today: datetime.date | None = None) -> int:
     if not tasks:
         return 0
     now = timezone.now()
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, profile__department_id__in={t.unit_id for t in tasks})
-        .values_list("pk", "profile__department_id")
+    users = unit_members(unit_ids={t.unit_id for t in tasks}).values_list(
+        "pk", "profile__department_id"
     )
     by_unit: dict[int, list[int]] = {}
     for user_id, unit_id in users:

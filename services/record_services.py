@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from community.models import Department
 from community.roles import Role
+from community.selectors import unit_members
 from core.models import Notification
 from core.versioning import save_versioned
 from households.models import HukouStatus, Person
@@ -180,13 +181,12 @@ def _after_save(record, *, user, escalate: bool, status_changed: bool) -> None:
 
 def refusal_recipients():
     """Users told of a school's refusal: the education bureau's and the supervisors'."""
-    User = get_user_model()
+    units = Department.objects.filter(Q(code="education") | Q(supervises=True))
     return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(profile__department__code="education")
-            | Q(profile__department__supervises=True)
-            | Q(groups__name=Role.SUPERVISOR.value)
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=unit_members(unit_ids=units.values("pk")).values("pk"))
+            | Q(is_active=True, groups__name=Role.SUPERVISOR.value)
         )
         .distinct()
     )

@@ -20,6 +20,7 @@ from buildings.selectors import buildings_for_user
 from community.departments import MEASURE_UNITS
 from community.models import Department
 from community.roles import Role
+from community.selectors import unit_members
 from core.models import Notification
 from core.versioning import EditConflict
 from households.models import Household
@@ -65,7 +66,7 @@ def _refuse_transition(req: ResidentRequest, to_state: str):
 
 
 def _notify_unit(*, unit: Department, text: str, url: str) -> int:
-    users = get_user_model().objects.filter(profile__department=unit, is_active=True)
+    users = unit_members(unit_ids=[unit.pk])
     return len(
         Notification.objects.bulk_create([Notification(user=u, text=text, url=url) for u in users])
     )
@@ -338,9 +339,7 @@ def requests_flag_overdue(*, now: datetime.datetime | None = None) -> int:
     ResidentRequest.objects.bulk_update(late, ["overdue_flagged_at"])
     User = get_user_model()
     unit_users: dict[int, list[int]] = {}
-    for user_id, dept_id in User.objects.filter(
-        is_active=True, profile__department__isnull=False
-    ).values_list("pk", "profile__department"):
+    for user_id, dept_id in unit_members().values_list("pk", "profile__department"):
         unit_users.setdefault(dept_id, []).append(user_id)
     staff_ids = list(
         User.objects.filter(is_active=True, groups__name=Role.STAFF.value).values_list(

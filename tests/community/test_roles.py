@@ -45,3 +45,19 @@ def test_who_reads_the_whole_registry(
     assert not sees_whole_registry(leader_a)
     assert not sees_whole_registry(outsider)
     assert user_roles(outsider) == frozenset()
+
+
+def test_unit_members_are_the_units_users_who_still_hold_a_unit_role(
+    department_user, department, supervisor_user
+):
+    from django.contrib.auth.models import Group
+
+    from community.roles import Role
+    from community.selectors import unit_members
+
+    assert list(unit_members(unit_ids=[department.pk])) == [department_user]
+    assert set(unit_members()) == {department_user, supervisor_user}
+
+    # The role taken away, the profile still naming the unit: no longer told of its work.
+    department_user.groups.remove(Group.objects.get(name=Role.DEPARTMENT.value))
+    assert list(unit_members(unit_ids=[department.pk])) == []

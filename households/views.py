@@ -190,7 +190,10 @@ def person_create(request, household_pk):
 def person_edit(request, pk):
     person = selectors.person_get_for_user(user=request.user, pk=pk, write=True)
     household = person.household
-    show_full_id = selectors.can_see_full_id(request.user)
+    # Like the person page, the form shows the ID number (and lets it be changed) only when
+    # a user with the permission asks for it (?ids=full); each such opening is logged.
+    may_see_full_id = selectors.can_see_full_id(request.user)
+    show_full_id = may_see_full_id and request.GET.get("ids") == "full"
     if show_full_id and request.method == "GET":
         audit_log(request=request, action="view_full_id", target=f"person {person.pk} (edit)")
     form = PersonForm(request.POST or None, instance=person, show_full_id=show_full_id)
@@ -206,7 +209,12 @@ def person_edit(request, pk):
     return render(
         request,
         "households/person_form.html",
-        {"form": form, "household": household, "person": person},
+        {
+            "form": form,
+            "household": household,
+            "person": person,
+            "offer_full_id": may_see_full_id and not show_full_id,
+        },
     )
 
 

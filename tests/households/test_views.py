@@ -561,9 +561,12 @@ def test_full_id_on_a_person_page_and_edit_form_is_logged(client_for, staff_user
     client = client_for(staff_user)
 
     page = client.get(head.get_absolute_url() + "?ids=full").content.decode()
-    client.get(reverse("households:person_edit", args=[head.pk]))
+    masked_form = client.get(reverse("households:person_edit", args=[head.pk])).content.decode()
+    client.get(reverse("households:person_edit", args=[head.pk]) + "?ids=full")
 
     assert head.id_number in page
+    # The edit form shows the number masked until asked for, and logs only when shown.
+    assert head.id_number not in masked_form and head.masked_id_number in masked_form
     assert list(AuditLog.objects.order_by("pk").values_list("action", "target")) == [
         ("view_full_id", f"person {head.pk}"),
         ("view_full_id", f"person {head.pk} (edit)"),

@@ -56,3 +56,11 @@ def years_after(day: datetime.date, years: int = 1) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def period_constraint(prefix: str) -> models.CheckConstraint:
+    """A record's period ends on or after it starts (or is still open)."""
+    return models.CheckConstraint(
+        condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+        name=f"{prefix}_ends_after_start",
+    )

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.idnumbers import age_on
 
-from .base import Place, ServiceRecord, months_before
+from .base import Place, ServiceRecord, months_before, period_constraint
 
 NO_LABOUR_CAPACITY = ("lost", "none")  # households.LabourCapacity.LOST / NONE
 WITHDRAWAL_NOTICE_MONTHS = 6  # 农村土地承包法 Art. 30 (DOMAIN.md §9)
@@ -199,10 +199,7 @@ class SchoolEnrolment(ServiceRecord):
         # The rules look records up by subject and date (obligations.py).
         indexes = [models.Index(fields=["person", "started_on"], name="enrolment_person_started")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="enrolment_ends_after_start",
-            ),
+            period_constraint("enrolment"),
             models.CheckConstraint(
                 condition=~Q(status="refused") | ~Q(reason=""),
                 name="refusal_has_reason",
@@ -242,12 +239,7 @@ class Training(ServiceRecord):
         ordering = ["-started_on"]
         # The rules look records up by subject and date (obligations.py).
         indexes = [models.Index(fields=["person", "started_on"], name="training_person_started")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="training_ends_after_start",
-            )
-        ]
+        constraints = [period_constraint("training")]
 
     def __str__(self):
         return f"{self.person} {self.course}"
@@ -288,12 +280,7 @@ class Employment(ServiceRecord):
         ordering = ["-started_on"]
         # The rules look records up by subject and date (obligations.py).
         indexes = [models.Index(fields=["person", "started_on"], name="employment_person_started")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="employment_ends_after_start",
-            )
-        ]
+        constraints = [period_constraint("employment")]
 
     def __str__(self):
         return f"{self.person} {self.employer}"
@@ -408,10 +395,7 @@ class Allowance(ServiceRecord):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="allowance_ends_after_start",
-            ),
+            period_constraint("allowance"),
             models.CheckConstraint(
                 condition=Q(monthly_amount__gte=0), name="allowance_amount_positive"
             ),

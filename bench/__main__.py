@@ -57,7 +57,7 @@ def _seed(households: int) -> str:
     from django.core.management import call_command
     from django.db import connection
 
-    from households import demo
+    from households.demo import registry as demo
     from households.models import Household
 
     call_command("migrate", verbosity=0)

@@ -43,7 +43,7 @@ class BuildingLeaderTermAdmin(SimpleHistoryAdmin):
     search_fields = ["building__code", "user__username", "person__name"]
 
 
-from .fieldlog_models import HygieneCheck  # noqa: E402
+from buildings.hygiene.models import HygieneCheck  # noqa: E402
 
 
 @admin.register(HygieneCheck)

@@ -133,4 +133,4 @@ class BuildingLeaderTerm(models.Model):
 
 
 # The leaders' field logs live in their own module; imported here so that Django finds them.
-from .fieldlog_models import HygieneCheck  # noqa: E402,F401
+from buildings.hygiene.models import HygieneCheck  # noqa: E402,F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import hygiene_views, views
+from buildings import views
+from buildings.hygiene import views as hygiene_views
 
 app_name = "buildings"
 urlpatterns = [

@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = _("Community and responsible units")
+    # {role member name (community.roles.Role): ["app_label.codename", ...]}
+    role_permissions = {
+        "STAFF": ["community.view_department"],
+        "DEPARTMENT": ["community.view_department"],
+        "SUPERVISOR": ["community.view_department"],
+    }
 
     def ready(self):
         from .departments import ensure_departments

@@ -45,3 +45,12 @@ def unit_members(*, unit_ids=None):
     if unit_ids is not None:
         qs = qs.filter(profile__department_id__in=unit_ids)
     return qs.distinct()
+
+
+def sees_every_unit(user) -> bool:
+    """Staff, supervisors and administrators, and a department user whose unit supervises
+    the others (the town government, the poverty-alleviation office)."""
+    if has_role(user, Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return True
+    dept = department_of_user(user)
+    return dept is not None and dept.supervises

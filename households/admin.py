@@ -121,8 +121,8 @@ class HouseholdIncomeAdmin(admin.ModelAdmin):
     search_fields = ["=household__number"]
 
 
-from .fieldlog_models import PublicityRecord, Visit  # noqa: E402
-from .proposal_models import MemberChangeProposal  # noqa: E402
+from households.fieldlogs.models import PublicityRecord, Visit  # noqa: E402
+from households.proposals.models import MemberChangeProposal  # noqa: E402
 
 
 @admin.register(MemberChangeProposal)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import proposal_views, views
+from households import views
+from households.proposals import views as proposal_views
 
 app_name = "households"
 urlpatterns = [

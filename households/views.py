@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from buildings.selectors import dwelling_labels, dwellings_for_user
 from community.roles import sees_whole_registry
 from core.audit import audit_log
+from core.forms import add_service_errors
 from core.history import history_entries
 from core.paging import RegistryPaginator
 
@@ -119,7 +120,7 @@ def household_create(request):
                 number=form.cleaned_data["number"], head=head, **fields
             )
         except ValidationError as exc:
-            _attach_errors(head_form, exc, other=form)
+            add_service_errors(head_form, exc, other=form)
         else:
             messages.success(
                 request, _("Household %(number)s created.") % {"number": household.number}
@@ -140,7 +141,7 @@ def household_edit(request, pk):
                 household=household, expected_version=form.expected_version, **fields
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Household saved."))
             return redirect(household)
@@ -180,7 +181,7 @@ def person_create(request, household_pk):
         try:
             person = services.person_create(household=household, **fields)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s added to the household.") % {"name": person.name})
             return redirect(household)
@@ -202,7 +203,7 @@ def person_edit(request, pk):
         try:
             services.person_update(person=person, expected_version=form.expected_version, **fields)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": person.name})
             return redirect(household)
@@ -232,7 +233,7 @@ def person_leave(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s has left the household.") % {"name": person.name})
             return redirect(person.household)
@@ -242,17 +243,3 @@ def person_leave(request, pk):
 def _cause_labels(codes) -> str:
     labels = dict(PovertyCause.choices)
     return "、".join(str(labels.get(c, c)) for c in codes)
-
-
-def _attach_errors(form, exc: ValidationError, other=None):
-    """Put a service's ValidationError on the form, field by field where it names fields
-    (on ``other`` when that form has the field: the household part of the new-household
-    form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            if field not in form.fields and other is not None and field in other.fields:
-                other.add_error(field, errors)
-            else:
-                form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

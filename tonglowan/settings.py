@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "core.admin_config.TonglowanAdminConfig",  # the admin, for administrators only
+    "tonglowan.admin_config.TonglowanAdminConfig",  # the admin, for administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -173,9 +173,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Daily jobs: (name, dotted task path). Beat runs them at 01:30 with a broker; without one,
 # core.middleware.DailyJobsMiddleware runs each at most once a day on the first request.
 DAILY_TASKS = {
-    "flag_overdue_requests": "services.request_tasks.flag_overdue_requests",
+    "flag_overdue_requests": "services.requests.tasks.flag_overdue_requests",
     # Snapshot of every obligation rule's count and flagging of overdue work tasks.
-    "check_obligations": "services.obligation_tasks.check_obligations",
+    "check_obligations": "services.obligations.tasks.check_obligations",
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)}
@@ -218,12 +218,12 @@ LOGGING = {
 # and functions (stdout=) that run after the demo accounts exist. Each must be idempotent.
 DEMO_SEEDERS: list[str] = []
 DEMO_ACCOUNT_SEEDERS: list[str] = [
-    "services.demo_requests.seed_requests",
+    "services.demo.requests.seed_requests",
 ]
 # Sections that apps above the registry add to the household and person pages
 # (functions (request=, household=|person=, full_ids=) -> {"template", "context"} | None).
 HOUSEHOLD_PAGE_SECTIONS: list[str] = [
-    "services.request_views.household_requests_section",
+    "services.requests.views.household_requests_section",
 ]
 PERSON_PAGE_SECTIONS: list[str] = []
 
@@ -237,10 +237,10 @@ REQUEST_DEADLINE_DAYS = {
 REQUEST_PHOTO_MAX_MB = env.int("REQUEST_PHOTO_MAX_MB", default=10)
 # Obligation records (services/record_*.py): demo records, refusal notices for the demo
 # accounts, and the records sections of the staff person and household pages.
-DEMO_SEEDERS += ["services.demo_records.seed_records"]
-DEMO_ACCOUNT_SEEDERS += ["services.demo_records.notify_demo_refusals"]
-HOUSEHOLD_PAGE_SECTIONS += ["services.record_sections.household_records_section"]
-PERSON_PAGE_SECTIONS += ["services.record_sections.person_records_section"]
+DEMO_SEEDERS += ["services.demo.records.seed_records"]
+DEMO_ACCOUNT_SEEDERS += ["services.demo.records.notify_demo_refusals"]
+HOUSEHOLD_PAGE_SECTIONS += ["services.records.sections.household_records_section"]
+PERSON_PAGE_SECTIONS += ["services.records.sections.person_records_section"]
 # Obligation rules (services/obligations.py). Age bands and windows are local policy
 # (DOMAIN.md §8), so they are configuration read from the environment, not constants.
 OBLIGATIONS = {
@@ -259,11 +259,11 @@ OBLIGATIONS = {
 }
 # Largest evidence file accepted on a work task's progress note.
 WORK_TASK_EVIDENCE_MAX_BYTES = env.int("WORK_TASK_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
-DEMO_SEEDERS.append("services.demo_obligations.seed_rule_snapshots")
-DEMO_ACCOUNT_SEEDERS.append("services.demo_obligations.seed_work_tasks")
-PERSON_PAGE_SECTIONS.append("services.obligation_sections.person_section")
-HOUSEHOLD_PAGE_SECTIONS.append("services.obligation_sections.household_section")
+DEMO_SEEDERS.append("services.demo.obligations.seed_rule_snapshots")
+DEMO_ACCOUNT_SEEDERS.append("services.demo.obligations.seed_work_tasks")
+PERSON_PAGE_SECTIONS.append("services.obligations.sections.person_section")
+HOUSEHOLD_PAGE_SECTIONS.append("services.obligations.sections.household_section")
 # Counts per household shown on the building leaders' phone pages, contributed by apps above
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
-MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.mobile_hooks.open_requests_by_household"]
-DEMO_ACCOUNT_SEEDERS += ["households.mobile_demo.seed_field_work"]
+MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.requests.mobile_hooks.open_requests_by_household"]
+DEMO_ACCOUNT_SEEDERS += ["households.demo.fieldwork.seed_field_work"]

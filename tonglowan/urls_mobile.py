@@ -1,9 +1,9 @@
 """The building leaders' phone pages under /m/: one namespace, ``mobile``, made of the
 pages each app contributes (its ``mobile_urls.urlpatterns``)."""
 
-from buildings import mobile_urls as buildings_mobile
-from households import mobile_urls as households_mobile
-from services import mobile_urls as services_mobile
+from buildings.mobile import urls as buildings_mobile
+from households.mobile import urls as households_mobile
+from services.requests import mobile_urls as services_mobile
 
 app_name = "mobile"
 urlpatterns = [

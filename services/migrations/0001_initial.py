@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import services.models.requests
+import services.requests.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -570,7 +570,7 @@ class Migration(migrations.Migration):
             name='RequestPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=services.models.requests.request_photo_path, verbose_name='photo')),
+                ('image', models.ImageField(upload_to=services.requests.models.request_photo_path, verbose_name='photo')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
                 ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='services.residentrequest', verbose_name='request')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import services.models.tasks
+import services.worktasks.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -277,7 +277,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
                 ('text', models.TextField(verbose_name='progress')),
                 ('state_to', models.CharField(blank=True, choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], max_length=12, verbose_name='new state')),
-                ('evidence', models.FileField(blank=True, upload_to=services.models.tasks.evidence_path, verbose_name='evidence file')),
+                ('evidence', models.FileField(blank=True, upload_to=services.worktasks.models.evidence_path, verbose_name='evidence file')),
                 ('evidence_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
                 ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='services.worktask', verbose_name='task')),

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from buildings.models import HygieneCheck
-from services.models import ResidentRequest, State
+from services.requests.models import ResidentRequest, State
 
 pytestmark = pytest.mark.browser
 

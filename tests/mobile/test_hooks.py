@@ -5,8 +5,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from services.mobile_hooks import open_requests_by_household
-from services.models import ResidentRequest
+from services.requests.mobile_hooks import open_requests_by_household
+from services.requests.models import ResidentRequest
 
 
 def _request(household, user, state):

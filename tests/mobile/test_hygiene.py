@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from buildings.hygiene import hygiene_check_create, hygiene_ranking
+from buildings.hygiene.services import hygiene_check_create, hygiene_ranking
 from buildings.models import HygieneCheck
 from core.images import MAX_UPLOAD_BYTES
 
@@ -171,7 +171,7 @@ def test_monthly_ranking_orders_buildings_by_average_score(
 
 
 def test_demo_field_work_is_added_once(leader_a, building_a, household_a):
-    from households.mobile_demo import seed_field_work
+    from households.demo.fieldwork import seed_field_work
     from households.models import PublicityRecord, Visit
 
     seed_field_work()
@@ -189,7 +189,7 @@ def test_demo_field_work_is_added_once(leader_a, building_a, household_a):
 def test_a_fix_cannot_be_dated_in_the_future_or_before_the_check(leader_a, building_a):
     from django.core.exceptions import ValidationError
 
-    from buildings.hygiene import hygiene_check_fix
+    from buildings.hygiene.services import hygiene_check_fix
 
     today = timezone.localdate()
     check = hygiene_check_create(

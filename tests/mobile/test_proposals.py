@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.idnumbers import make_id_number
 from households.models import MemberChangeProposal, Person
-from households.proposals import proposal_approve, proposal_create_change
+from households.proposals.services import proposal_approve, proposal_create_change
 from households.services import person_update
 from tests.households.factories import PersonFactory
 
@@ -194,7 +194,7 @@ def test_staff_sees_the_queue_and_the_proposed_facts(client_for, leader_a, staff
 
 def test_the_leader_is_told_the_decision(client_for, leader_a, staff_user, member_a):
     from core.models import Notification
-    from households.proposals import proposal_reject
+    from households.proposals.services import proposal_reject
 
     proposal = proposal_create_change(
         person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}
@@ -210,7 +210,7 @@ def test_the_leader_is_told_the_decision(client_for, leader_a, staff_user, membe
 def test_every_kind_of_proposal_renders_for_review(
     client_for, leader_a, staff_user, household_a, member_a
 ):
-    from households.proposals import proposal_create_leave, proposal_create_member
+    from households.proposals.services import proposal_create_leave, proposal_create_member
 
     id_number = make_id_number("360735", datetime.date(2012, 3, 4), 124)
     added = proposal_create_member(
@@ -271,7 +271,7 @@ def test_approving_an_id_number_another_person_holds_changes_nothing(
 def test_a_decided_proposal_cannot_be_decided_again(leader_a, staff_user, member_a):
     from django.core.exceptions import ValidationError
 
-    from households.proposals import proposal_reject
+    from households.proposals.services import proposal_reject
 
     proposal = proposal_create_change(
         person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from households.proposals import proposal_create_change
-from services.models import ResidentRequest
+from households.proposals.services import proposal_create_change
+from services.requests.models import ResidentRequest
 from tests.households.factories import PersonFactory
 
 
@@ -77,7 +77,7 @@ def test_review_queue_query_count_is_constant(
 def test_hygiene_ranking_query_count_is_constant(
     client_for, staff_user, make_household, django_assert_num_queries, n
 ):
-    from buildings.hygiene import hygiene_check_create
+    from buildings.hygiene.services import hygiene_check_create
     from tests.households.factories import BuildingFactory
 
     for _i in range(n):
@@ -97,8 +97,8 @@ def test_hygiene_ranking_query_count_is_constant(
 
 
 def _field_work(building, households, leader, n):
-    from buildings.hygiene import hygiene_check_create
-    from households.fieldlogs import publicity_create, visit_create
+    from buildings.hygiene.services import hygiene_check_create
+    from households.fieldlogs.services import publicity_create, visit_create
 
     for i in range(n):
         hygiene_check_create(

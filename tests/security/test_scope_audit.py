@@ -16,7 +16,8 @@ from buildings.services import leader_term_end
 from community.models import Department
 from core.models import AuditLog, Notification
 from households.services import person_update
-from services.models import RequestPhoto, ResidentRequest, State, WorkTaskNote
+from services.requests.models import RequestPhoto, ResidentRequest, State
+from services.worktasks.models import WorkTaskNote
 from tests.services.record_factories import TrainingFactory
 from tests.services.request_factories import ResidentRequestFactory
 from tests.services.rule_factories import WorkTaskFactory
@@ -400,7 +401,7 @@ def test_a_proposed_id_number_is_masked_until_staff_ask_for_it(
     client_for, leader_a, staff_user, department_user, member_a, member_b
 ):
     from core.idnumbers import make_id_number, mask_id_number
-    from households.proposals import proposal_create_change
+    from households.proposals.services import proposal_create_change
 
     new_id = make_id_number("360735", member_a.birth_date, 300)
     proposal = proposal_create_change(
@@ -443,7 +444,7 @@ def test_readers_who_may_not_change_get_403_and_nothing_changes(
 def test_server_set_fields_cannot_be_posted(
     client_for, department_user, leader_a, staff_user, member_a, household_a
 ):
-    from services.models import Training
+    from services.records.models import Training
 
     education = Department.objects.get(code="education")
     client_for(department_user).post(
@@ -497,7 +498,7 @@ def test_a_supervising_unit_sees_other_units_tasks_but_does_not_update_them(
 ):
     """The town government sees every unit's work (it supervises), but a task of the 县人社局
     is updated by the 县人社局 (or staff and supervisors), not by another unit's user."""
-    from services.models import TaskState
+    from services.worktasks.models import TaskState
     from tests.services.record_factories import unit_user
 
     task = WorkTaskFactory(unit=Department.objects.get(code="human-resources"))
@@ -558,7 +559,7 @@ def test_person_form_without_full_id_permission_hides_the_certificate_number(
 def test_department_user_lists_only_its_units_tasks_and_accountability(
     client_for, department_user, supervisor_user
 ):
-    from services.models import Accountability
+    from services.worktasks.models import Accountability
 
     own = WorkTaskFactory(unit=Department.objects.get(code="human-resources"))
     other = WorkTaskFactory(unit=Department.objects.get(code="education"))
@@ -582,7 +583,7 @@ def test_deciding_from_the_full_id_view_logs_no_extra_view(
     client_for, leader_a, staff_user, member_a
 ):
     from core.idnumbers import make_id_number
-    from households.proposals import proposal_create_change
+    from households.proposals.services import proposal_create_change
 
     proposal = proposal_create_change(
         person=member_a,
@@ -601,7 +602,7 @@ def test_deciding_from_the_full_id_view_logs_no_extra_view(
 def test_a_leader_whose_term_ended_is_not_told_of_later_decisions(
     client_for, leader_a, staff_user, building_a, member_a
 ):
-    from households.proposals import proposal_create_change, proposal_reject
+    from households.proposals.services import proposal_create_change, proposal_reject
 
     proposal = proposal_create_change(
         person=member_a, proposed_by=leader_a, fields={"name": "温晓明"}

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 
 from community.models import Department
-from services.models import (
+from services.records.models import (
     Allowance,
     Employment,
     FamilyPlanningRecord,

@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from services.models import RequestEvent, ResidentRequest, State, Urgency
-from services.request_services import request_deadline
+from services.requests.models import RequestEvent, ResidentRequest, State, Urgency
+from services.requests.services import request_deadline
 from tests.households.factories import HouseholdFactory, UserFactory
 
 

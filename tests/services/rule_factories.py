@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from community.models import Department
-from services.models import (
+from services.records.models import (
     Allowance,
     Employment,
     FamilyPlanningRecord,
@@ -18,8 +18,8 @@ from services.models import (
     ResidencePermit,
     SchoolEnrolment,
     Training,
-    WorkTask,
 )
+from services.worktasks.models import WorkTask
 from tests.households.factories import PersonFactory
 
 

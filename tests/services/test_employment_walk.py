@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from households.models import TrainingWillingness
-from services.models import Employment, Training
+from services.records.models import Employment, Training
 from tests.households.factories import DwellingFactory, HouseholdFactory, PersonFactory
 
 

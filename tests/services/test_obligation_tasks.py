@@ -12,10 +12,12 @@ from django.utils import timezone
 from core.middleware import run_daily_jobs
 from core.models import Notification
 from core.versioning import EditConflict
-from services import obligation_services as services
-from services.demo_obligations import DEMO_WEEKS, seed_rule_snapshots, seed_work_tasks
-from services.models import Accountability, RuleSnapshot, TaskState, WorkTask, WorkTaskNote
-from services.obligations import RULE_LIST, rule_counts
+from services.demo.obligations import DEMO_WEEKS, seed_rule_snapshots, seed_work_tasks
+from services.obligations import services
+from services.obligations.models import RuleSnapshot
+from services.obligations.rules import RULE_LIST, rule_counts
+from services.worktasks import services as worktask_services
+from services.worktasks.models import Accountability, TaskState, WorkTask, WorkTaskNote
 from tests.households.factories import HouseholdFactory, PersonFactory
 from tests.services.rule_factories import WorkTaskFactory, unit
 
@@ -53,14 +55,16 @@ def test_staff_creates_a_task_for_any_unit(client_for, staff_user):
 
 def test_a_task_needs_a_responsible_leader_and_a_known_rule():
     with pytest.raises(ValidationError) as exc:
-        services.task_create(
+        worktask_services.task_create(
             title="x", unit=unit(), deadline=today(), rule_code="nope", measure="9.9"
         )
     assert set(exc.value.message_dict) == {"leader_name", "rule_code", "measure"}
     hr = unit()
     hr.head_name = "张局长"
     hr.save()
-    assert services.task_create(title="x", unit=hr, deadline=today()).leader_name == "张局长"
+    assert (
+        worktask_services.task_create(title="x", unit=hr, deadline=today()).leader_name == "张局长"
+    )
 
 
 def test_department_user_cannot_create_tasks(client_for, department_user):
@@ -96,13 +100,13 @@ def test_leader_cannot_see_tasks(client_for, leader_a):
 
 def test_a_note_from_a_stale_page_is_refused(department_user):
     task = WorkTaskFactory()
-    services.task_add_note(
+    worktask_services.task_add_note(
         task=task, author=department_user, text="开始", state_to="in_progress", expected_version=1
     )
     stale = WorkTask.objects.get(pk=task.pk)
     stale.version = 1
     with pytest.raises(EditConflict):
-        services.task_add_note(
+        worktask_services.task_add_note(
             task=stale, author=department_user, text="完成", state_to="done", expected_version=1
         )
     task.refresh_from_db()
@@ -111,11 +115,11 @@ def test_a_note_from_a_stale_page_is_refused(department_user):
 
 def test_a_finished_task_cannot_change_state(department_user):
     task = WorkTaskFactory()
-    services.task_add_note(
+    worktask_services.task_add_note(
         task=task, author=department_user, text="完成", state_to="done", expected_version=1
     )
     with pytest.raises(ValidationError):
-        services.task_add_note(
+        worktask_services.task_add_note(
             task=task, author=department_user, text="重开", state_to="open", expected_version=2
         )
 
@@ -159,21 +163,25 @@ def test_evidence_is_size_limited_and_served_only_in_scope(
 def test_accountability_is_refused_on_a_task_that_is_not_overdue(supervisor_user):
     on_deadline = WorkTaskFactory(deadline=today())
     with pytest.raises(ValidationError):
-        services.accountability_open(task=on_deadline, opened_by=supervisor_user, reason="迟缓")
+        worktask_services.accountability_open(
+            task=on_deadline, opened_by=supervisor_user, reason="迟缓"
+        )
     assert not Accountability.objects.exists()
 
 
 def test_accountability_on_an_overdue_or_late_task(supervisor_user):
     overdue = WorkTaskFactory(deadline=today() - DAY)
-    record = services.accountability_open(
+    record = worktask_services.accountability_open(
         task=overdue, opened_by=supervisor_user, reason="逾期未完成"
     )
     assert (record.unit, record.outcome, record.opened_on) == (overdue.unit, "pending", today())
     late = WorkTaskFactory(deadline=today() - 2 * DAY, state=TaskState.DONE, done_at=timezone.now())
-    assert services.accountability_open(task=late, opened_by=supervisor_user, reason="逾期完成")
+    assert worktask_services.accountability_open(
+        task=late, opened_by=supervisor_user, reason="逾期完成"
+    )
     on_time = WorkTaskFactory(deadline=today(), state=TaskState.DONE, done_at=timezone.now())
     with pytest.raises(ValidationError):
-        services.accountability_open(task=on_time, opened_by=supervisor_user, reason="x")
+        worktask_services.accountability_open(task=on_time, opened_by=supervisor_user, reason="x")
 
 
 def test_accountability_pages(client_for, supervisor_user, department_user):
@@ -219,21 +227,21 @@ def test_overdue_tasks_are_flagged_once_and_the_unit_told(department_user):
     overdue = WorkTaskFactory(deadline=today() - DAY)
     WorkTaskFactory(deadline=today())
     WorkTaskFactory(deadline=today() - DAY, state=TaskState.CANCELLED)
-    assert services.tasks_flag_overdue(today=today()) == 1
+    assert worktask_services.tasks_flag_overdue(today=today()) == 1
     overdue.refresh_from_db()
     flagged_at = overdue.overdue_flagged_at
     assert flagged_at is not None
     assert list(Notification.objects.values_list("user", "url")) == [
         (department_user.pk, overdue.get_absolute_url())
     ]
-    assert services.tasks_flag_overdue(today=today()) == 0
+    assert worktask_services.tasks_flag_overdue(today=today()) == 0
     overdue.refresh_from_db()
     assert overdue.overdue_flagged_at == flagged_at and Notification.objects.count() == 1
 
 
 def test_the_daily_job_is_wired_and_the_command_runs_it(settings, capsys):
     assert (
-        settings.DAILY_TASKS["check_obligations"] == "services.obligation_tasks.check_obligations"
+        settings.DAILY_TASKS["check_obligations"] == "services.obligations.tasks.check_obligations"
     )
     WorkTaskFactory(deadline=today() - DAY)
     assert "check_obligations" in run_daily_jobs(force=True)
@@ -285,7 +293,7 @@ def test_the_dashboard_preselects_rule_and_unit_of_a_new_task(client_for, superv
 
 def _accountability(unit_code, supervisor):
     task = WorkTaskFactory(unit=unit(unit_code), deadline=today() - DAY)
-    return services.accountability_open(task=task, opened_by=supervisor, reason="逾期")
+    return worktask_services.accountability_open(task=task, opened_by=supervisor, reason="逾期")
 
 
 @pytest.mark.parametrize("records", [1, 25])

@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from services.models import ResidentRequest, TaskState
-from services.obligations import RULE_LIST, RULES, rules_for_unit
+from services.obligations.rules import RULE_LIST, RULES, rules_for_unit
+from services.requests.models import ResidentRequest
+from services.worktasks.models import TaskState
 from tests.households.factories import (
     BuildingFactory,
     DwellingFactory,
@@ -287,7 +288,7 @@ def test_task_list_query_count(tasks, client_for, department_user, django_assert
 
 
 def test_the_trend_chart_draws_weekly_snapshots_and_marks_demo_data(client_for, department_user):
-    from services.models import RuleSnapshot
+    from services.obligations.models import RuleSnapshot
 
     today = timezone.localdate()
     for weeks_ago, count in [(3, 9), (2, 7), (1, 4)]:
@@ -346,7 +347,7 @@ def test_a_new_household_makes_the_cached_counts_stale(client_for, department_us
 def test_the_breakdown_shows_the_buildings_with_the_most_failing(
     client_for, department_user, monkeypatch
 ):
-    from services import obligation_views
+    from services.obligations import views as obligation_views
 
     monkeypatch.setattr(obligation_views, "BUILDINGS_SHOWN", 1)
     make_households(1, building=BuildingFactory(code="A"))

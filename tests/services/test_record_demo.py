@@ -4,10 +4,11 @@ import pytest
 from django.db.models import Exists, OuterRef
 
 from core.models import Notification
-from households import demo
+from households.demo import registry as demo
 from households.models import Household, LabourCapacity, Person
-from services.demo_records import notify_demo_refusals, seed_records
-from services.models import (
+from services.demo.records import notify_demo_refusals, seed_records
+from services.records.kinds import KINDS
+from services.records.models import (
     Allowance,
     Employment,
     LandRightEvent,
@@ -16,7 +17,6 @@ from services.models import (
     SchoolEnrolment,
     Training,
 )
-from services.record_kinds import KINDS
 
 pytestmark = pytest.mark.django_db
 

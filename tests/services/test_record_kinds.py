@@ -1,5 +1,5 @@
 from community.departments import DEPARTMENTS, MEASURE_UNITS
-from services.record_kinds import KINDS, kinds_owned_by
+from services.records.kinds import KINDS, kinds_owned_by
 
 
 def test_url_kinds_are_the_model_names():

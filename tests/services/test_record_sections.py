@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from services.record_sections import household_records_section, person_records_section
+from services.records.sections import household_records_section, person_records_section
 from tests.households.factories import PersonFactory
 
 from .record_factories import (

@@ -9,8 +9,9 @@ from community.models import Department
 from core.models import Notification
 from core.versioning import EditConflict
 from households.models import HukouStatus, LabourCapacity
-from services import record_services as services
-from services.models import (
+from services.records import services
+from services.records.base import months_before
+from services.records.models import (
     Allowance,
     Employment,
     HukouMigration,
@@ -20,7 +21,6 @@ from services.models import (
     SchoolEnrolment,
     Training,
 )
-from services.models.base import months_before
 from tests.households.factories import PersonFactory
 
 from .record_factories import (

@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from households.models import Person
-from services.models import Allowance, Employment, LandRightEvent, SchoolEnrolment, Training
-from services.record_kinds import KINDS
+from services.records.kinds import KINDS
+from services.records.models import Allowance, Employment, LandRightEvent, SchoolEnrolment, Training
 from tests.households.factories import PersonFactory
 
 from .record_factories import (
@@ -436,7 +436,7 @@ def test_convert_button_for_units_that_record_dibao(client_for, household_a, dep
 
 
 def test_household_record_by_household_number(client_for, household_a):
-    from services.models import LandHolding
+    from services.records.models import LandHolding
 
     land = client_for(unit_user("natural-resources"))
     fields = {"kind": "farmland", "location": "原籍山背组", "area_mu": "2.5", "contract_number": ""}

@@ -1,7 +1,7 @@
 from django.db.models import Count
 
-from services.demo_requests import COUNT, seed_requests
-from services.models import RequestEvent, ResidentRequest, State
+from services.demo.requests import COUNT, seed_requests
+from services.requests.models import RequestEvent, ResidentRequest, State
 
 
 def test_demo_requests_cover_every_state_and_are_seeded_once(

@@ -10,9 +10,9 @@ from community.roles import Role
 from core.middleware import run_daily_jobs
 from core.models import DailyRun, Notification
 from core.versioning import EditConflict
-from services.models import RequestEvent, ResidentRequest, Satisfaction, State
-from services.request_selectors import overdue_q, request_figures_by_unit, requests_for_user
-from services.request_services import (
+from services.requests.models import RequestEvent, ResidentRequest, Satisfaction, State
+from services.requests.selectors import overdue_q, request_figures_by_unit, requests_for_user
+from services.requests.services import (
     request_accept,
     request_bulk_accept,
     request_close,
@@ -272,7 +272,7 @@ def test_daily_task_flags_and_notifies_once(
     )
     assert (
         settings.DAILY_TASKS["flag_overdue_requests"]
-        == "services.request_tasks.flag_overdue_requests"
+        == "services.requests.tasks.flag_overdue_requests"
     )
 
     assert "flag_overdue_requests" in run_daily_jobs(force=True)
@@ -296,7 +296,7 @@ def test_daily_task_flags_and_notifies_once(
 
 
 def test_beat_schedules_the_registered_task(settings):
-    from services.request_tasks import flag_overdue_requests
+    from services.requests.tasks import flag_overdue_requests
     from tonglowan.celery import app
 
     path = settings.DAILY_TASKS["flag_overdue_requests"]

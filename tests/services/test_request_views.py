@@ -12,8 +12,8 @@ from community.models import Department
 from community.roles import Role
 from core.models import Notification
 from core.versioning import EditConflict
-from services.models import RequestPhoto, ResidentRequest, State
-from services.request_services import request_file
+from services.requests.models import RequestPhoto, ResidentRequest, State
+from services.requests.services import request_file
 from tests.conftest import _user_with_role
 
 from .request_factories import ResidentRequestFactory, days_ago

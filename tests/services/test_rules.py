@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.models import Allowance, FamilyPlanningRecord, SchoolEnrolment
-from services.obligations import (
+from services.obligations.rules import (
     HOUSEHOLD,
     PERSON,
     RULE_LIST,
@@ -15,6 +14,7 @@ from services.obligations import (
     rule_counts,
     rule_counts_by_building,
 )
+from services.records.models import Allowance, FamilyPlanningRecord, SchoolEnrolment
 from tests.households.factories import DwellingFactory, HouseholdFactory, PersonFactory
 from tests.services.rule_factories import (
     AllowanceFactory,

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from households import demo
+from households.demo import registry as demo
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from services import obligation_services
+from services.obligations import services as obligation_services
 
 
 class Command(BaseCommand):

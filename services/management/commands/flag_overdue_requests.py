@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from services.request_services import requests_flag_overdue
+from services.requests.services import requests_flag_overdue
 
 
 class Command(BaseCommand):

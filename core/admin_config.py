@@ -1,7 +1,0 @@
-from django.contrib.admin.apps import AdminConfig
-
-
-class TonglowanAdminConfig(AdminConfig):
-    """Django's admin with the site of ``core.admin_site`` (administrators only)."""
-
-    default_site = "core.admin_site.AdministratorsAdminSite"

@@ -1,0 +1,387 @@
+"""A realistic demo community for ``seed_demo``: buildings, dwellings, households, people
+with valid Shicheng ID numbers, and one account per role.
+
+Everything is made with a seeded random generator, so two runs produce the same community,
+and inserted with ``bulk_create`` in batches, so ``--households 250000`` is practical.
+"""
+
+import datetime
+import math
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from buildings.models import Building, BuildingLeaderTerm, Dwelling
+from community.models import Department, UserProfile
+from community.roles import Role
+from core.idnumbers import make_id_number
+from households.models import (
+    Education,
+    Health,
+    Household,
+    HukouStatus,
+    LabourCapacity,
+    Person,
+    PovertyCause,
+    PovertyStatus,
+    Relationship,
+    SchoolStatus,
+    TrainingWillingness,
+)
+
+NUMBER_PREFIX = "SC"  # household numbers SC0000001…: marks the demo community
+DWELLINGS_PER_BUILDING = 36  # 6 floors × 3 entrances × 2 rooms
+OCCUPANCY = 0.93  # about 7 % of the flats are not allocated (yet): 1,000 households → 30 buildings
+BATCH = 5000
+DEMO_PASSWORD = "tongluowan2019"
+
+TOWNS = {
+    "小松镇": ["丹溪村", "桐江村", "罗源村", "长乐村"],
+    "屏山镇": ["长溪村", "河坑村", "万福村", "金华村"],
+    "横江镇": ["头坡村", "梅福村", "友联村", "青龙村"],
+    "高田镇": ["胜江村", "岩坑村", "堪田村", "赤江村"],
+    "木兰乡": ["小姑村", "陈联村", "南坑村"],
+    "丰山乡": ["丰山村", "江坑村", "新坊村"],
+    "大由乡": ["大由村", "兰田村", "伍坑村"],
+    "龙岗乡": ["龙岗村", "杨坊村", "栋下村"],
+    "珠坑乡": ["珠坑村", "坳背村", "田江村"],
+    "琴江镇": ["大畲村", "沔坊村", "李腊石村"],
+}
+SURNAMES = "温赖黄刘陈李张曾邱谢罗熊吴杨廖钟许朱胡郑".strip()
+GIVEN_M = "建华明国平伟志强军文辉林斌勇海荣福春生德金祥兴永东发"
+GIVEN_F = "秀英兰芳梅珍丽华玉凤琴霞红燕萍娟婷敏莲桂香娇妹群"
+
+# Enumeration values, read once (``TextChoices.values`` builds a new list on every call).
+TITLE_STATES = list(Dwelling.TitleState.values)
+POVERTY_STATUSES = list(PovertyStatus.values)
+POVERTY_CAUSES = list(PovertyCause.values)
+HEALTH_VALUES = list(Health.values)
+HUKOU_STATUSES = list(HukouStatus.values)
+
+# (username, display name, role, department code or None, building index or None)
+DEMO_ACCOUNTS = [
+    ("admin", "系统管理员", Role.ADMINISTRATOR, None, None),
+    ("staff", "温晓敏（社区干部）", Role.STAFF, None, None),
+    ("leader1", "1栋楼长", Role.BUILDING_LEADER, None, 0),
+    ("leader2", "2栋楼长", Role.BUILDING_LEADER, None, 1),
+    ("renshe", "县人社局经办人", Role.DEPARTMENT, "human-resources", None),
+    ("jiaoyu", "县教科体局经办人", Role.DEPARTMENT, "education", None),
+    ("minzheng", "县民政局经办人", Role.DEPARTMENT, "civil-affairs", None),
+    ("fupin", "县扶贫办督导", Role.SUPERVISOR, "poverty-office", None),
+]
+
+
+def demo_exists() -> bool:
+    return Household.objects.filter(number__startswith=NUMBER_PREFIX).exists()
+
+
+def seed_registry(
+    *, households: int, rng: random.Random, stdout=None, history: bool = True
+) -> dict:
+    """Create buildings, dwellings, households and people. Returns counts."""
+    area = settings.DEMO_AREA_CODE
+    n_buildings = max(1, math.ceil(households / (DWELLINGS_PER_BUILDING * OCCUPANCY)))
+    buildings = [
+        Building(
+            code=f"{i + 1:02d}" if n_buildings < 100 else f"{i + 1:04d}",
+            name=f"{i + 1}栋",
+            floors=6,
+            entrances=3,
+            address=f"铜锣湾社区{i + 1}栋",
+        )
+        for i in range(n_buildings)
+    ]
+    Building.objects.bulk_create(buildings, batch_size=BATCH)  # sets pk on PostgreSQL and SQLite
+
+    dwellings = []
+    for b in buildings:
+        for entrance in (1, 2, 3):
+            for floor in range(1, 7):
+                for pos in (1, 2):
+                    dwellings.append(
+                        Dwelling(
+                            building=b,
+                            entrance=entrance,
+                            floor=floor,
+                            room=f"{floor}0{pos}",
+                            area=Decimal(rng.choice(["50.00", "75.00", "100.00", "125.00"])),
+                            allocation_state=Dwelling.AllocationState.OCCUPIED,
+                            title_state=rng.choice(TITLE_STATES),
+                        )
+                    )
+    # Spread the vacant flats over the community; households take the others in order.
+    vacant = set(rng.sample(range(len(dwellings)), len(dwellings) - households))
+    for index in vacant:
+        dwellings[index].allocation_state = Dwelling.AllocationState.VACANT
+        dwellings[index].title_state = Dwelling.TitleState.NONE
+    occupied = [d for index, d in enumerate(dwellings) if index not in vacant]
+    sizes = rng.choices([1, 2, 3, 4, 5, 6], weights=[4, 10, 20, 30, 22, 14], k=households)
+    for dwelling, size in zip(occupied, sizes, strict=True):
+        if size * 25 < dwelling.area and rng.random() < 0.97:
+            # Allocation follows the 25 m² per person red line for almost everyone.
+            dwelling.area = Decimal(min(125, 25 * size))
+    Dwelling.objects.bulk_create(dwellings, batch_size=BATCH)
+
+    used_sequences: dict[datetime.date, int] = {}
+    today = timezone.localdate()
+    person_count = 0
+    hh_batch, people_batch = [], []
+
+    def flush():
+        nonlocal person_count
+        Household.objects.bulk_create(hh_batch, batch_size=BATCH)
+        for p in people_batch:
+            p.household_id = p.household.pk
+        Person.objects.bulk_create(people_batch, batch_size=BATCH)
+        person_count += len(people_batch)
+        hh_batch.clear()
+        people_batch.clear()
+
+    for i in range(households):
+        dwelling = occupied[i]
+        town = rng.choice(list(TOWNS))
+        size = sizes[i]
+        status = rng.choices(POVERTY_STATUSES, weights=[80, 15, 5])[0]
+        main_cause = rng.choice(POVERTY_CAUSES)
+        household = Household(
+            number=f"{NUMBER_PREFIX}{i + 1:07d}",
+            dwelling=dwelling,
+            origin_town=town,
+            origin_village=rng.choice(TOWNS[town]),
+            move_in_date=datetime.date(2018, 6, 1) + datetime.timedelta(days=rng.randrange(0, 580)),
+            poverty_status=status,
+            main_cause=main_cause,
+            secondary_causes=rng.sample(
+                [c for c in POVERTY_CAUSES if c != main_cause], k=rng.choice([0, 0, 1, 2])
+            ),
+            phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+        )
+        hh_batch.append(household)
+        surname = rng.choice(SURNAMES)
+        head_age = rng.randint(28, 75)
+        members = [(Relationship.HEAD, head_age, rng.random() < 0.82)]
+        if size >= 2:
+            members.append(
+                (Relationship.SPOUSE, max(20, head_age + rng.randint(-5, 3)), not members[0][2])
+            )
+        for _k in range(size - len(members)):
+            if head_age > 45 and rng.random() < 0.5:
+                members.append(
+                    (
+                        rng.choice([Relationship.SON, Relationship.DAUGHTER]),
+                        rng.randint(16, head_age - 20),
+                        None,
+                    )
+                )
+            elif head_age > 55 and rng.random() < 0.5:
+                members.append((Relationship.GRANDCHILD, rng.randint(0, 14), None))
+            elif head_age < 60 and rng.random() < 0.2:
+                members.append((Relationship.PARENT, min(95, head_age + rng.randint(22, 32)), None))
+            else:
+                members.append(
+                    (
+                        rng.choice([Relationship.SON, Relationship.DAUGHTER]),
+                        rng.randint(0, max(0, min(17, head_age - 20))),
+                        None,
+                    )
+                )
+        for relationship, age, male in members:
+            if male is None:
+                male = relationship in (Relationship.SON,) or (
+                    relationship != Relationship.DAUGHTER and rng.random() < 0.5
+                )
+            birth = today - datetime.timedelta(days=age * 365 + rng.randrange(0, 365))
+            seq_base = used_sequences.get(birth, 0)
+            used_sequences[birth] = seq_base + 1
+            sequence = seq_base * 2 + (1 if male else 0)
+            if sequence > 999:
+                birth -= datetime.timedelta(days=1)
+                seq_base = used_sequences.get(birth, 0)
+                used_sequences[birth] = seq_base + 1
+                sequence = seq_base * 2 + (1 if male else 0)
+            given = rng.choice(GIVEN_M if male else GIVEN_F)
+            if rng.random() < 0.6:
+                given += rng.choice(GIVEN_M if male else GIVEN_F)
+            people_batch.append(
+                _person(
+                    rng,
+                    household,
+                    relationship,
+                    surname
+                    if relationship
+                    in (
+                        Relationship.HEAD,
+                        Relationship.SON,
+                        Relationship.DAUGHTER,
+                        Relationship.GRANDCHILD,
+                    )
+                    else rng.choice(SURNAMES),
+                    given,
+                    male,
+                    birth,
+                    age,
+                    area,
+                    sequence,
+                )
+            )
+        if len(hh_batch) >= BATCH:
+            flush()
+            if stdout is not None:
+                stdout.write(f"  {i + 1} households…")
+    flush()
+    if history:
+        _history_for_all()
+    return {
+        "buildings": len(buildings),
+        "dwellings": len(dwellings),
+        "households": households,
+        "people": person_count,
+    }
+
+
+def _person(rng, household, relationship, surname, given, male, birth, age, area, sequence):
+    if age < 3:
+        school, education = SchoolStatus.NOT_IN_SCHOOL, ""
+    elif age < 6:
+        school, education = SchoolStatus.PRESCHOOL, Education.PRESCHOOL
+    elif age < 12:
+        school, education = SchoolStatus.PRIMARY, Education.PRIMARY
+    elif age < 15:
+        school, education = SchoolStatus.JUNIOR, Education.PRIMARY
+    elif age < 18:
+        school = rng.choice(
+            [SchoolStatus.SENIOR, SchoolStatus.VOCATIONAL, SchoolStatus.NOT_IN_SCHOOL]
+        )
+        education = Education.JUNIOR
+    elif age < 22 and rng.random() < 0.3:
+        school, education = SchoolStatus.COLLEGE, Education.SENIOR
+    else:
+        school = SchoolStatus.NOT_IN_SCHOOL
+        education = rng.choices(
+            [
+                Education.NONE,
+                Education.PRIMARY,
+                Education.JUNIOR,
+                Education.SENIOR,
+                Education.VOCATIONAL,
+                Education.COLLEGE,
+            ],
+            weights=[10, 30, 35, 12, 8, 5] if age < 60 else [45, 40, 12, 3, 0, 0],
+        )[0]
+    health = rng.choices(HEALTH_VALUES, weights=[82, 10, 3, 5])[0]
+    if age < 16 or school != SchoolStatus.NOT_IN_SCHOOL:
+        capacity = LabourCapacity.NONE
+    elif health == Health.DISABLED or age >= 75:
+        capacity = rng.choice([LabourCapacity.LOST, LabourCapacity.NONE])
+    elif age >= 60 or health != Health.HEALTHY:
+        capacity = LabourCapacity.WEAK
+    else:
+        capacity = rng.choices([LabourCapacity.ORDINARY, LabourCapacity.SKILLED], weights=[80, 20])[
+            0
+        ]
+    able = capacity in LabourCapacity.able()
+    id_number = make_id_number(area, birth, sequence)
+    return Person(
+        household=household,
+        relationship=relationship,
+        name=surname + given,
+        id_number=id_number,
+        sex="M" if male else "F",
+        birth_date=birth,
+        education=education,
+        school_status=school,
+        health=health,
+        disability_certificate=(id_number + f"{rng.randint(1, 7)}{rng.randint(1, 4)}")
+        if health == Health.DISABLED
+        else "",
+        labour_capacity=capacity,
+        training_willingness=rng.choice(
+            [
+                TrainingWillingness.WILLING,
+                TrainingWillingness.WILLING,
+                TrainingWillingness.UNWILLING,
+                TrainingWillingness.UNKNOWN,
+            ]
+        )
+        if able and age < 60
+        else TrainingWillingness.UNKNOWN,
+        months_worked=rng.choice([0, 3, 6, 9, 12]) if able else 0,
+        phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+        if 18 <= age < 70 and rng.random() < 0.7
+        else "",
+        hukou_status=rng.choices(HUKOU_STATUSES, weights=[55, 40, 5])[0],
+    )
+
+
+def _history_for_all():
+    """'Created' history rows for the demo, so every page shows where a record came from."""
+    for model in (Building, Dwelling, Household, Person):
+        history_model = model.history.model
+        rows = []
+        now = timezone.now()
+        field_names = [f.attname for f in model._meta.fields]
+        for obj in model.objects.all().iterator(chunk_size=BATCH):
+            rows.append(
+                history_model(
+                    **{name: getattr(obj, name) for name in field_names},
+                    history_date=now,
+                    history_type="+",
+                    history_change_reason="演示数据",
+                )
+            )
+            if len(rows) >= BATCH:
+                history_model.objects.bulk_create(rows)
+                rows.clear()
+        history_model.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def seed_accounts(*, stdout=None) -> list[str]:
+    """One account per role (get-or-create: a second run changes nothing)."""
+    User = get_user_model()
+    buildings = list(Building.objects.order_by("code")[:2])
+    created = []
+    for username, display, role, dept_code, building_index in DEMO_ACCOUNTS:
+        user, is_new = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "is_staff": role == Role.ADMINISTRATOR,
+                "is_superuser": role == Role.ADMINISTRATOR,
+            },
+        )
+        if is_new:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            created.append(username)
+        user.groups.add(Group.objects.get(name=role.value))
+        department = Department.objects.get(code=dept_code) if dept_code else None
+        UserProfile.objects.update_or_create(
+            user=user, defaults={"display_name": display, "department": department}
+        )
+        if building_index is not None and building_index < len(buildings):
+            building = buildings[building_index]
+            if not BuildingLeaderTerm.objects.filter(
+                building=building, ended_on__isnull=True
+            ).exists():
+                resident = (
+                    Person.objects.filter(
+                        household__dwelling__building=building,
+                        relationship=Relationship.HEAD,
+                        is_active=True,
+                    )
+                    .order_by("pk")
+                    .first()
+                )
+                BuildingLeaderTerm.objects.create(
+                    building=building,
+                    user=user,
+                    person=resident,
+                    elected_on=datetime.date(2019, 7, 1),
+                    started_on=datetime.date(2019, 7, 1),
+                )
+    return created

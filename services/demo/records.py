@@ -1,0 +1,531 @@
+"""Obligation records for the demo community (``DEMO_SEEDERS``): realistic coverage with
+gaps the obligation rules should find — a few people uninsured, children waiting and one
+refused, trainings late, households with labour capacity and nobody employed, lapsed
+residence permits, 低保 not converted after the hukou moved.
+
+Inserted with ``bulk_create`` (with a "created" history row each), so large demos stay fast.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone, translation
+from simple_history.utils import bulk_create_with_history
+
+from community.models import Department
+from core.idnumbers import age_on
+from households.demo.registry import NUMBER_PREFIX
+from households.models import (
+    Health,
+    HukouStatus,
+    LabourCapacity,
+    Person,
+    PovertyStatus,
+    SchoolStatus,
+    TrainingWillingness,
+)
+from services.records.base import Place, months_before, years_after
+from services.records.models import (
+    Allowance,
+    Employment,
+    FamilyPlanningRecord,
+    HukouMigration,
+    LandHolding,
+    LandRightEvent,
+    MedicalInsurance,
+    PensionEnrolment,
+    ResidencePermit,
+    SchoolEnrolment,
+    Training,
+)
+
+BATCH = 5000
+HISTORY_LIMIT = 20000  # households; as seed_demo does for the registry
+REASON = "演示数据"
+COURSES = [
+    ("电工", "县职业学校"),
+    ("家政服务", "县人社局就业培训中心"),
+    ("中式烹调", "县职业学校"),
+    ("电子商务", "县人社局就业培训中心"),
+    ("挖掘机操作", "石城县技工培训中心"),
+    ("育婴员", "县妇联巾帼培训基地"),
+    ("服装缝纫", "工业园区企业培训部"),
+]
+EMPLOYERS = {
+    Employment.Kind.LOCAL_FIRM: ["石城县宏达建材有限公司", "琴江镇农贸市场", "石城县白莲食品厂"],
+    Employment.Kind.INDUSTRIAL_PARK: [
+        "石城工业园区鞋业公司",
+        "石城工业园区电子厂",
+        "工业园区服装扶贫车间",
+    ],
+    Employment.Kind.PUBLIC_WELFARE: ["社区保洁公益岗", "社区治安巡逻公益岗", "护林员公益岗"],
+    Employment.Kind.SELF_EMPLOYED: [
+        "个体经营（小吃店）",
+        "个体经营（电动车维修）",
+        "个体经营（种养殖）",
+    ],
+    Employment.Kind.MIGRANT: ["广东东莞务工", "福建厦门务工", "浙江义乌务工"],
+}
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+@dataclass
+class _Sink:
+    stdout: object
+    history: bool  # a "created" history row per record (skipped for very large demos)
+
+
+def _insert(model, objs, sink: _Sink):
+    for start in range(0, len(objs), BATCH):
+        batch = objs[start : start + BATCH]
+        if sink.history:
+            bulk_create_with_history(batch, model, batch_size=BATCH, default_change_reason=REASON)
+        else:
+            model.objects.bulk_create(batch, batch_size=BATCH)
+    if sink.stdout is not None:
+        sink.stdout.write(f"  {len(objs)} {model._meta.verbose_name_plural}")
+    return objs
+
+
+def seed_records(*, rng, stdout=None):
+    """Create every kind of record for the demo households (run once, by seed_demo)."""
+    today = timezone.localdate()
+    units = dict(Department.objects.values_list("code", "pk"))
+    people = list(
+        Person.objects.filter(household__number__startswith=NUMBER_PREFIX, is_active=True)
+        .annotate(move_in=F("household__move_in_date"), poverty=F("household__poverty_status"))
+        .order_by("household_id", "relationship", "pk")
+    )
+    households: dict[int, list[Person]] = {}
+    for p in people:
+        households.setdefault(p.household_id, []).append(p)
+
+    sink = _Sink(stdout=stdout, history=len(households) <= HISTORY_LIMIT)
+    _insurance(rng, people, today, units, sink)
+    _schools(rng, people, today, units, sink)
+    _trainings(rng, people, today, units, sink)
+    _employment(rng, households, today, units, sink)
+    _pensions(rng, people, today, units, sink)
+    _hukou_and_permits(rng, people, today, units, sink)
+    _allowances(rng, households, today, units, sink)
+    _family_planning_and_land(rng, households, today, units, sink)
+
+
+def _insurance(rng, people, today, units, sink):
+    rows = []
+    for p in people:
+        for year, share in ((today.year, 0.93), (today.year - 1, 0.9)):
+            if rng.random() < share:
+                place = (
+                    Place.QINJIANG
+                    if p.hukou_status == HukouStatus.MOVED or rng.random() < 0.4
+                    else Place.ORIGIN
+                )
+                rows.append(
+                    MedicalInsurance(
+                        person=p,
+                        year=year,
+                        place=place,
+                        transfer_done=place == Place.QINJIANG and rng.random() < 0.9,
+                        recorded_unit_id=units["medical-insurance"],
+                        recorded_at=_at(datetime.date(year, 1, 15)),
+                    )
+                )
+    _insert(MedicalInsurance, rows, sink)
+
+
+def _schools(rng, people, today, units, sink):
+    rows = []
+    pupils = [p for p in people if 6 <= age_on(p.birth_date, today) <= 15]
+    waiting = set(rng.sample(range(len(pupils)), k=min(2, len(pupils))))
+    refused = (
+        next((i for i in range(len(pupils)) if i not in waiting), None) if len(pupils) > 3 else None
+    )
+    term_start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    for i, p in enumerate(pupils):
+        age = age_on(p.birth_date, today)
+        primary = age <= 11
+        school = rng.choice(["铜锣湾小学", "琴江镇中心小学"]) if primary else "石城县第二中学"
+        grade = f"{min(age - 5, 9)}年级"
+        status, reason, escalated = SchoolEnrolment.Status.ENROLLED, "", None
+        if i in waiting:
+            status, reason = SchoolEnrolment.Status.WAITING, "学位已满，等待扩容"
+        elif i == refused:
+            status, reason, escalated = (
+                SchoolEnrolment.Status.REFUSED,
+                "学校称非本校学区",
+                timezone.now(),
+            )
+        elif rng.random() < 0.05:
+            continue  # not yet recorded: the rules find these
+        rows.append(
+            SchoolEnrolment(
+                person=p,
+                school=school,
+                grade=grade,
+                status=status,
+                started_on=term_start
+                if status != SchoolEnrolment.Status.ENROLLED
+                else max(
+                    p.move_in, datetime.date(p.birth_date.year + (6 if primary else 12), 9, 1)
+                ),
+                reason=reason,
+                escalated_at=escalated,
+                recorded_unit_id=units["education"],
+                recorded_at=_at(term_start),
+            )
+        )
+    _insert(SchoolEnrolment, rows, sink)
+
+
+def _trainings(rng, people, today, units, sink):
+    rows = []
+    willing = [
+        p
+        for p in people
+        if p.training_willingness == TrainingWillingness.WILLING
+        and p.labour_capacity in LabourCapacity.able()
+    ]
+    for p in willing:
+        if rng.random() >= 0.5 or p.move_in is None:
+            continue
+        offset = rng.randint(20, 330) if rng.random() < 0.7 else rng.randint(400, 720)  # some late
+        start = min(p.move_in + datetime.timedelta(days=offset), today)
+        course, provider = rng.choice(COURSES)
+        rows.append(
+            Training(
+                person=p,
+                course=course,
+                provider=provider,
+                started_on=start,
+                ended_on=start + datetime.timedelta(days=rng.randint(7, 30)),
+                certificate=f"{course}（初级）合格证" if rng.random() < 0.6 else "",
+                recorded_unit_id=units[
+                    "vocational-school" if provider == "县职业学校" else "human-resources"
+                ],
+                recorded_at=_at(start),
+            )
+        )
+    _insert(Training, rows, sink)
+
+
+def _employment(rng, households, today, units, sink):
+    rows = []
+    kinds = list(EMPLOYERS)
+    for members in households.values():
+        able = [
+            p
+            for p in members
+            if p.labour_capacity in LabourCapacity.able()
+            and p.school_status == SchoolStatus.NOT_IN_SCHOOL
+            and age_on(p.birth_date, today) >= 16
+        ]
+        if not able or rng.random() < 0.065:
+            continue  # about 6–7 % of households with labour capacity: nobody employed
+        employed = [p for p in able if age_on(p.birth_date, today) < 65 and rng.random() < 0.7] or [
+            rng.choice(able)
+        ]
+        for p in employed:
+            kind = rng.choices(kinds, weights=[25, 25, 10, 10, 30])[0]
+            start = (p.move_in or datetime.date(2019, 1, 1)) + datetime.timedelta(
+                days=rng.randint(10, 400)
+            )
+            rows.append(
+                Employment(
+                    person=p,
+                    employer=rng.choice(EMPLOYERS[kind]),
+                    kind=kind,
+                    started_on=min(start, today),
+                    monthly_income=Decimal(rng.randrange(1500, 5200, 100)),
+                    recorded_unit_id=units[
+                        rng.choices(
+                            ["human-resources", "poverty-office", "townships"], weights=[80, 10, 10]
+                        )[0]
+                    ],
+                    recorded_at=_at(min(start, today)),
+                )
+            )
+    _insert(Employment, rows, sink)
+
+
+def _pensions(rng, people, today, units, sink):
+    rows = []
+    for p in people:
+        if (
+            age_on(p.birth_date, today) < 16
+            or p.school_status != SchoolStatus.NOT_IN_SCHOOL
+            or rng.random() >= 0.85
+        ):
+            continue
+        sixteen = years_after(p.birth_date, 16)
+        enrolled = max(p.move_in or datetime.date(2019, 1, 1), sixteen) + datetime.timedelta(
+            days=rng.randint(0, 200)
+        )
+        enrolled = min(enrolled, today)
+        if age_on(p.birth_date, enrolled) < 16:
+            continue
+        rows.append(
+            PensionEnrolment(
+                person=p,
+                scheme=PensionEnrolment.Scheme.EMPLOYEE
+                if rng.random() < 0.05
+                else PensionEnrolment.Scheme.RESIDENT,
+                place=Place.QINJIANG
+                if p.hukou_status == HukouStatus.MOVED
+                else rng.choice([Place.QINJIANG, Place.ORIGIN]),
+                enrolled_on=enrolled,
+                recorded_unit_id=units["civil-affairs" if rng.random() < 0.8 else "townships"],
+                recorded_at=_at(enrolled),
+            )
+        )
+    _insert(PensionEnrolment, rows, sink)
+
+
+def _hukou_and_permits(rng, people, today, units, sink):
+    migrations, permits = [], []
+    police = [units["public-security"], units["qinjiang-police"]]
+    for p in people:
+        move_in = p.move_in or datetime.date(2019, 1, 1)
+        if p.hukou_status == HukouStatus.MOVED:
+            applied = move_in + datetime.timedelta(days=rng.randint(10, 200))
+            migrations.append(
+                HukouMigration(
+                    person=p,
+                    status=HukouMigration.Status.MOVED,
+                    applied_on=applied,
+                    completed_on=applied + datetime.timedelta(days=rng.randint(5, 40)),
+                    recorded_unit_id=rng.choice(police),
+                    recorded_at=_at(applied),
+                )
+            )
+        elif p.hukou_status == HukouStatus.IN_PROGRESS:
+            applied = today - datetime.timedelta(days=rng.randint(5, 60))
+            migrations.append(
+                HukouMigration(
+                    person=p,
+                    status=HukouMigration.Status.IN_PROGRESS,
+                    applied_on=applied,
+                    recorded_unit_id=rng.choice(police),
+                    recorded_at=_at(applied),
+                )
+            )
+        elif age_on(p.birth_date, today) >= 16 and rng.random() < 0.6:
+            # Kept at origin: a residence permit after six months' residence, most kept up.
+            issued = move_in + datetime.timedelta(days=rng.randint(185, 420))
+            due = years_after(issued)
+            while due <= today:
+                due = years_after(due)
+            if rng.random() < 0.12 and months_before(due, 12) > issued:
+                due = months_before(due, 12)  # endorsement missed: suspended since then
+            previous_due = months_before(due, 12)
+            last = (
+                previous_due - datetime.timedelta(days=rng.randint(0, 25))
+                if previous_due > issued
+                else None
+            )
+            permits.append(
+                ResidencePermit(
+                    person=p,
+                    number=f"JZ360735{len(permits) + 1:08d}",
+                    issued_on=issued,
+                    valid_until=due,
+                    last_endorsed_on=last,
+                    recorded_unit_id=rng.choice(police),
+                    recorded_at=_at(issued),
+                )
+            )
+    _insert(HukouMigration, migrations, sink)
+    _insert(ResidencePermit, permits, sink)
+
+
+def _allowances(rng, households, today, units, sink):
+    first, converted = [], []
+    civil = units["civil-affairs"]
+    for members in households.values():
+        head = members[0]
+        move_in = head.move_in or datetime.date(2019, 1, 1)
+        if head.poverty == PovertyStatus.DIBAO:
+            rural = Allowance(
+                household_id=head.household_id,
+                kind=Allowance.Kind.DIBAO_RURAL,
+                started_on=move_in - datetime.timedelta(days=rng.randint(100, 900)),
+                monthly_amount=Decimal(rng.randrange(450, 700, 10)),
+                recorded_unit_id=units["townships"],
+                recorded_at=_at(move_in),
+            )
+            first.append(rural)
+            if any(p.hukou_status == HukouStatus.MOVED for p in members) and rng.random() < 0.85:
+                converted.append((rural, move_in + datetime.timedelta(days=rng.randint(200, 500))))
+        elif head.poverty == PovertyStatus.TEKUN:
+            first.append(
+                Allowance(
+                    household_id=head.household_id,
+                    kind=Allowance.Kind.TEKUN,
+                    started_on=move_in - datetime.timedelta(days=rng.randint(100, 900)),
+                    monthly_amount=Decimal(rng.randrange(700, 1000, 10)),
+                    recorded_unit_id=civil,
+                    recorded_at=_at(move_in),
+                )
+            )
+        for p in members:
+            if p.health == Health.DISABLED and rng.random() < 0.6:
+                first.append(
+                    Allowance(
+                        household_id=p.household_id,
+                        person=p,
+                        kind=Allowance.Kind.DISABILITY,
+                        started_on=move_in,
+                        monthly_amount=Decimal(rng.choice([80, 100, 120])),
+                        recorded_unit_id=units["disabled-federation"],
+                        recorded_at=_at(move_in),
+                    )
+                )
+            elif (
+                p.sex == "F"
+                and p.is_head
+                and head.poverty != PovertyStatus.GENERAL
+                and rng.random() < 0.5
+            ):
+                first.append(
+                    Allowance(
+                        household_id=p.household_id,
+                        person=p,
+                        kind=Allowance.Kind.WOMEN,
+                        started_on=move_in + datetime.timedelta(days=rng.randint(30, 300)),
+                        monthly_amount=Decimal(rng.choice([100, 150, 200])),
+                        recorded_unit_id=units["womens-federation"],
+                        recorded_at=_at(move_in),
+                    )
+                )
+    for rural, on in converted:
+        rural.ended_on = on - datetime.timedelta(days=1)
+    _insert(Allowance, first, sink)
+    urban = [
+        Allowance(
+            household_id=rural.household_id,
+            kind=Allowance.Kind.DIBAO_URBAN,
+            started_on=on,
+            monthly_amount=rural.monthly_amount + Decimal(rng.randrange(100, 250, 10)),
+            converted_from=rural,
+            recorded_unit_id=civil,
+            recorded_at=_at(on),
+        )
+        for rural, on in converted
+    ]
+    _insert(Allowance, urban, sink)
+
+
+def _family_planning_and_land(rng, households, today, units, sink):
+    plans, holdings = [], []
+    for hid, members in households.items():
+        move_in = members[0].move_in or datetime.date(2019, 1, 1)
+        if rng.random() < 0.85:
+            status = rng.choices(list(FamilyPlanningRecord.Status), weights=[88, 8, 4])[0]
+            plans.append(
+                FamilyPlanningRecord(
+                    household_id=hid,
+                    kept_at=Place.QINJIANG if rng.random() < 0.6 else Place.ORIGIN,
+                    status=status,
+                    checked_on=move_in + datetime.timedelta(days=rng.randint(30, 400)),
+                    recorded_unit_id=units["health" if rng.random() < 0.7 else "townships"],
+                    recorded_at=_at(move_in),
+                )
+            )
+        for kind, share, unit in (
+            (LandHolding.Kind.FARMLAND, 0.8, "natural-resources"),
+            (LandHolding.Kind.FOREST, 0.45, "forestry"),
+        ):
+            if rng.random() < share:
+                holdings.append(
+                    LandHolding(
+                        household_id=hid,
+                        kind=kind,
+                        location=f"原籍{rng.choice(['山背', '河坑', '下垄', '岭头', '塘坑'])}组",
+                        area_mu=Decimal(rng.randrange(50, 800)) / 100
+                        if kind == LandHolding.Kind.FARMLAND
+                        else Decimal(rng.randrange(200, 4000)) / 100,
+                        contract_number=f"360735{rng.randrange(10**9):09d}J",
+                        recorded_unit_id=units[unit],
+                        recorded_at=_at(move_in),
+                    )
+                )
+    _insert(FamilyPlanningRecord, plans, sink)
+    _insert(LandHolding, holdings, sink)
+    events = []
+    for holding in holdings:
+        roll = rng.random()
+        if roll >= 0.12:
+            continue
+        day = min(today, datetime.date(2020, 3, 1) + datetime.timedelta(days=rng.randint(0, 1500)))
+        unit = holding.recorded_unit_id
+        if roll < 0.07:
+            kind, income, notice = (
+                LandRightEvent.Kind.LEASE,
+                Decimal(rng.randrange(300, 1500, 50)),
+                None,
+            )
+        elif roll < 0.09:
+            kind, income, notice = (
+                LandRightEvent.Kind.SHARES,
+                Decimal(rng.randrange(200, 800, 50)),
+                None,
+            )
+        elif roll < 0.1:
+            kind, income, notice = LandRightEvent.Kind.SWAP, None, None
+        elif roll < 0.11:
+            kind, income, notice = (
+                LandRightEvent.Kind.WITHDRAWAL,
+                Decimal(rng.randrange(3000, 12000, 100)),
+                months_before(day, 7),
+            )
+        else:
+            kind, income, notice = (
+                LandRightEvent.Kind.EXPROPRIATION,
+                Decimal(rng.randrange(8000, 30000, 500)),
+                None,
+            )
+        events.append(
+            LandRightEvent(
+                holding=holding,
+                kind=kind,
+                happened_on=day,
+                counterparty=rng.choice(
+                    ["石城县绿源农业合作社", "本组村民", "县城投公司", "原籍村集体经济组织"]
+                ),
+                income=income,
+                notice_given_on=notice,
+                recorded_unit_id=unit,
+                recorded_at=_at(day),
+            )
+        )
+    _insert(LandRightEvent, events, sink)
+
+
+def notify_demo_refusals(*, stdout=None):
+    """After the demo accounts exist: tell the education bureau and supervisors of each
+    escalated refusal (idempotent: a user is told once per refusal)."""
+    from core.models import Notification
+    from services.records.services import refusal_notifications, refusal_recipients, refusal_url
+
+    recipients = list(refusal_recipients().values_list("pk", flat=True))
+    new = []
+    refusals = SchoolEnrolment.objects.filter(
+        status=SchoolEnrolment.Status.REFUSED, escalated_at__isnull=False
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for enrolment in refusals.select_related("person"):
+            told = set(
+                Notification.objects.filter(url=refusal_url(enrolment)).values_list(
+                    "user_id", flat=True
+                )
+            )
+            new += refusal_notifications(enrolment, [pk for pk in recipients if pk not in told])
+    Notification.objects.bulk_create(new)
+    if stdout is not None and new:
+        stdout.write(f"  {len(new)} refusal notifications")

@@ -1,0 +1,68 @@
+"""Django finds an app's models in ``models``: services' models live in its sub-domain
+packages and are imported here only so that the app registry sees them. Domain code imports
+them from their own package (``services.requests.models``), never from here."""
+
+from services.obligations.models import RuleSnapshot
+from services.records.base import Place, ServiceRecord
+from services.records.models import (
+    Allowance,
+    Employment,
+    FamilyPlanningRecord,
+    HukouMigration,
+    LandHolding,
+    LandRightEvent,
+    MedicalInsurance,
+    PensionEnrolment,
+    ResidencePermit,
+    SchoolEnrolment,
+    Training,
+)
+from services.requests.models import (
+    OPEN_STATES,
+    TRANSITIONS,
+    Category,
+    RequestEvent,
+    RequestPhoto,
+    ResidentRequest,
+    Satisfaction,
+    State,
+    Urgency,
+)
+from services.worktasks.models import (
+    UNFINISHED_STATES,
+    Accountability,
+    TaskState,
+    WorkTask,
+    WorkTaskNote,
+)
+
+__all__ = [
+    "OPEN_STATES",
+    "TRANSITIONS",
+    "UNFINISHED_STATES",
+    "Accountability",
+    "Allowance",
+    "Category",
+    "Employment",
+    "FamilyPlanningRecord",
+    "HukouMigration",
+    "LandHolding",
+    "LandRightEvent",
+    "MedicalInsurance",
+    "PensionEnrolment",
+    "Place",
+    "RequestEvent",
+    "RequestPhoto",
+    "ResidencePermit",
+    "ResidentRequest",
+    "RuleSnapshot",
+    "Satisfaction",
+    "SchoolEnrolment",
+    "ServiceRecord",
+    "State",
+    "TaskState",
+    "Training",
+    "Urgency",
+    "WorkTask",
+    "WorkTaskNote",
+]

@@ -1,0 +1,234 @@
+"""Reads for the obligation dashboards, the supervisor's overview and work tasks, scoped
+to the user: staff, supervisors and administrators see every unit; a department user sees
+their own unit (every unit when the unit supervises others); building leaders see none."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from community.models import Department
+from community.roles import Role, has_role
+from community.selectors import department_of_user, departments_for_user, sees_every_unit
+from households.models import Person, Relationship
+from services.obligations import cache as obligation_cache
+from services.obligations.models import RuleSnapshot
+from services.obligations.rules import (
+    PERSON,
+    RULE_LIST,
+    RULES,
+    active_member_count,
+    rule_count_by_building,
+    rules_for_unit,
+)
+from services.requests.models import ResidentRequest, Satisfaction, State
+
+TREND_WEEKS = 12
+# Counting a rule over a county's million people takes a quarter to half a second: the
+# dashboards and the overview keep each rule's count for a few minutes (shared by every
+# user and page; the rule lists themselves are always live).
+COUNTS_CACHE_SECONDS = 300
+
+
+@dataclass
+class RuleFigures:
+    counts: dict[str, int]
+    by_building: dict[int | None, dict[str, int]] | None
+    counted_at: datetime.datetime  # when the oldest of the counts was made
+
+
+def _figures_key(code: str, today: datetime.date, generation: int) -> str:
+    return f"obligations:rule_figures:{generation}:{code}:{today.isoformat()}"
+
+
+def rule_figures(
+    *, rules, today: datetime.date, by_building: bool = False, recount: bool = False
+) -> RuleFigures:
+    """The failing counts of ``rules`` (and with ``by_building`` their breakdown by
+    building) from the cache, counting afresh (one query per rule, see
+    ``obligations.rule_counts``) those not counted in the past ``COUNTS_CACHE_SECONDS``
+    or since a person, household or record was written (``obligation_cache``), or every
+    one with ``recount``."""
+    rules = list(rules)
+    current = obligation_cache.generation()  # a write since makes the counts stale
+    keys = {rule.code: _figures_key(rule.code, today, current) for rule in rules}
+    cached = {} if recount else cache.get_many(list(keys.values()))
+    entries, counted = {}, {}
+    for rule in rules:  # one query per rule not in the cache: a fixed number per page
+        entry = cached.get(keys[rule.code])
+        if entry is None or (by_building and entry["by_building"] is None):
+            now = timezone.now()
+            if by_building:
+                table = rule_count_by_building(rule, today)
+                entry = {"count": sum(table.values()), "by_building": table, "at": now}
+            else:
+                entry = {"count": rule.failing(today).count(), "by_building": None, "at": now}
+            counted[keys[rule.code]] = entry
+        entries[rule.code] = entry
+    if counted:
+        cache.set_many(counted, COUNTS_CACHE_SECONDS)
+    table = None
+    if by_building:
+        table = {}
+        for code, entry in entries.items():
+            for building_id, n in entry["by_building"].items():
+                table.setdefault(building_id, {})[code] = n
+    return RuleFigures(
+        counts={code: entry["count"] for code, entry in entries.items()},
+        by_building=table,
+        counted_at=min((e["at"] for e in entries.values()), default=timezone.now()),
+    )
+
+
+def can_see_overview(user) -> bool:
+    return has_role(user, Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def rules_for_user(user) -> list:
+    """The rules whose lists the user may read."""
+    if sees_every_unit(user):
+        return list(RULE_LIST)
+    dept = department_of_user(user) if has_role(user, Role.DEPARTMENT) else None
+    return rules_for_unit(dept.code) if dept is not None else []
+
+
+def rule_get_for_user(*, user, code: str):
+    rule = RULES.get(code)
+    if rule is None or code not in {r.code for r in rules_for_user(user)}:
+        raise Http404
+    return rule
+
+
+def unit_get_for_user(*, user, code: str | None = None) -> Department:
+    """The user's own unit (``code`` None) or the unit ``code`` if the user may see it."""
+    if code is None:
+        dept = department_of_user(user)
+        if dept is None:
+            raise Http404
+        return dept
+    try:
+        return departments_for_user(user).get(code=code)
+    except Department.DoesNotExist:
+        raise Http404 from None
+
+
+def rule_failing_list(*, rule, today: datetime.date):
+    """The rows behind a rule's count, ready for a list page."""
+    qs = rule.failing(today)
+    if rule.subject == PERSON:
+        return qs.select_related("household__dwelling__building").order_by(
+            "household__number", "relationship", "pk"
+        )
+    heads = Person.objects.filter(relationship=Relationship.HEAD, is_active=True)
+    return (
+        qs.select_related("dwelling__building")
+        .annotate(member_count=active_member_count())
+        .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+        .order_by("number")
+    )
+
+
+def weekly_trend(
+    *, codes, today: datetime.date, weeks: int = TREND_WEEKS
+) -> dict[str, list[tuple]]:
+    """``{code: [(day, count, is_demo), …]}``: the last snapshot of each of the past
+    ``weeks`` weeks, oldest first (one query)."""
+    since = today - datetime.timedelta(weeks=weeks)
+    rows = RuleSnapshot.objects.filter(
+        rule_code__in=list(codes), day__gt=since, day__lte=today
+    ).order_by("rule_code", "day")
+    series: dict[str, dict[int, tuple]] = {code: {} for code in codes}
+    for code, day, count, is_demo in rows.values_list("rule_code", "day", "count", "is_demo"):
+        series[code][(today - day).days // 7] = (
+            day,
+            count,
+            is_demo,
+        )  # later days overwrite earlier
+    return {
+        code: [by_week[k] for k in sorted(by_week, reverse=True)]
+        for code, by_week in series.items()
+    }
+
+
+def request_figures_by_unit(*, now: datetime.datetime, unit_ids=None) -> dict[int, dict]:
+    """Per unit: residents' requests resolved, resolved by their deadline, open past their
+    deadline, and the verdicts given at closing (one grouped query)."""
+    qs = ResidentRequest.objects.filter(unit__isnull=False).order_by()
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    finished = Q(state__in=[State.RESOLVED, State.CLOSED], resolved_at__isnull=False)
+    rows = qs.values("unit_id").annotate(
+        resolved=Count("pk", filter=finished),
+        resolved_on_time=Count("pk", filter=finished & Q(resolved_at__lte=F("deadline"))),
+        open_overdue=Count(
+            "pk",
+            filter=Q(
+                state__in=[State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS], deadline__lt=now
+            ),
+        ),
+        closed=Count("pk", filter=Q(state=State.CLOSED) & ~Q(satisfaction="")),
+        satisfied=Count("pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.SATISFIED)),
+        fairly=Count("pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.FAIRLY)),
+        unsatisfied=Count(
+            "pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.UNSATISFIED)
+        ),
+    )
+    return {row.pop("unit_id"): row for row in rows}
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return None if not denominator else numerator / denominator
+
+
+def unit_rows(*, units, counts: dict[str, int], tasks: dict, requests: dict) -> list[dict]:
+    """One row per unit for the overview, with its rates computed from the grouped
+    figures. The on-time rate counts finished tasks and those still open past their
+    deadline; satisfaction scores satisfied 1, fairly 0.5, not satisfied 0."""
+    rows = []
+    for unit in units:
+        rules = rules_for_unit(unit.code)
+        t = tasks.get(unit.pk, {})
+        r = requests.get(unit.pk, {})
+        task_due = t.get("done", 0) + t.get("overdue", 0)
+        req_due = r.get("resolved", 0) + r.get("open_overdue", 0)
+        closed = r.get("closed", 0)
+        rows.append(
+            {
+                "unit": unit,
+                "rules": [(rule, counts[rule.code]) for rule in rules],
+                "failing": sum(counts[rule.code] for rule in rules),
+                "open_tasks": t.get("open", 0),
+                "overdue_tasks": t.get("overdue", 0),
+                "accountabilities": t.get("accountabilities", 0),
+                "task_on_time": _rate(t.get("on_time", 0), task_due),
+                "request_on_time": _rate(r.get("resolved_on_time", 0), req_due),
+                "open_overdue_requests": r.get("open_overdue", 0),
+                "satisfaction": _rate(r.get("satisfied", 0) + 0.5 * r.get("fairly", 0), closed),
+                "closed_requests": closed,
+                "unsatisfied": r.get("unsatisfied", 0),
+            }
+        )
+    return rows
+
+
+def rank_units(rows: list[dict], *, worst_first: bool = True) -> list[dict]:
+    """Worst first: most overdue tasks, then lowest on-time rates, then lowest
+    satisfaction, then most failing people and households. Units without a figure rank as
+    neither good nor bad on it (a missing rate counts as 1)."""
+
+    def badness(row):
+        return (
+            row["overdue_tasks"] + row["open_overdue_requests"],
+            -(row["task_on_time"] if row["task_on_time"] is not None else 1),
+            -(row["request_on_time"] if row["request_on_time"] is not None else 1),
+            -(row["satisfaction"] if row["satisfaction"] is not None else 1),
+            row["failing"],
+        )
+
+    ranked = sorted(rows, key=badness, reverse=worst_first)
+    for position, row in enumerate(ranked, start=1):
+        row["rank"] = position
+    return ranked

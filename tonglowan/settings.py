@@ -235,13 +235,13 @@ REQUEST_DEADLINE_DAYS = {
 }
 # Largest photo accepted with a request, in megabytes (before re-encoding).
 REQUEST_PHOTO_MAX_MB = env.int("REQUEST_PHOTO_MAX_MB", default=10)
-# Obligation records (services/record_*.py): demo records, refusal notices for the demo
+# Obligation records (services/records/): demo records, refusal notices for the demo
 # accounts, and the records sections of the staff person and household pages.
 DEMO_SEEDERS += ["services.demo.records.seed_records"]
 DEMO_ACCOUNT_SEEDERS += ["services.demo.records.notify_demo_refusals"]
 HOUSEHOLD_PAGE_SECTIONS += ["services.records.sections.household_records_section"]
 PERSON_PAGE_SECTIONS += ["services.records.sections.person_records_section"]
-# Obligation rules (services/obligations.py). Age bands and windows are local policy
+# Obligation rules (services/obligations/rules.py). Age bands and windows are local policy
 # (DOMAIN.md §8), so they are configuration read from the environment, not constants.
 OBLIGATIONS = {
     "WORKING_AGE_MEN": (

@@ -1,5 +1,5 @@
 """The building leaders' phone pages under /m/: one namespace, ``mobile``, made of the
-pages each app contributes (its ``mobile_urls.urlpatterns``)."""
+pages each app contributes (the ``urlpatterns`` of its mobile url module)."""
 
 from buildings.mobile import urls as buildings_mobile
 from households.mobile import urls as households_mobile

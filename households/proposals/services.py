@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.idnumbers import normalize_id_number, parse_id_number
-from core.models import Notification
+from core.notifications import notify
 from households import services
 from households.models import Household, LabourCapacity, LeftReason, Person, Relationship
 from households.proposals.models import MemberChangeProposal
@@ -232,12 +232,10 @@ def _notify_proposer(proposal: MemberChangeProposal) -> None:
         text = _("Your proposal (%(kind)s, %(name)s) was approved and applied.")
     else:
         text = _("Your proposal (%(kind)s, %(name)s) was rejected: %(reason)s")
-    Notification.objects.create(
-        user=proposal.proposed_by,
-        text=(
-            text
-            % {"kind": proposal.get_kind_display(), "name": subject, "reason": proposal.review_note}
-        )[:300],
+    notify(
+        users=[proposal.proposed_by],
+        text=text
+        % {"kind": proposal.get_kind_display(), "name": subject, "reason": proposal.review_note},
         url=reverse("mobile:household_detail", args=[proposal.household_id]),
     )
 

@@ -510,8 +510,8 @@ def _family_planning_and_land(rng, households, today, units, sink):
 def notify_demo_refusals(*, stdout=None):
     """After the demo accounts exist: tell the education bureau and supervisors of each
     escalated refusal (idempotent: a user is told once per refusal)."""
-    from core.models import Notification
-    from services.records.services import refusal_notifications, refusal_recipients, refusal_url
+    from core.notifications import already_told, notify_batch
+    from services.records.services import refusal_recipients, refusal_text, refusal_url
 
     recipients = list(refusal_recipients().values_list("pk", flat=True))
     new = []
@@ -520,12 +520,9 @@ def notify_demo_refusals(*, stdout=None):
     )
     with translation.override(settings.LANGUAGE_CODE):
         for enrolment in refusals.select_related("person"):
-            told = set(
-                Notification.objects.filter(url=refusal_url(enrolment)).values_list(
-                    "user_id", flat=True
-                )
-            )
-            new += refusal_notifications(enrolment, [pk for pk in recipients if pk not in told])
-    Notification.objects.bulk_create(new)
-    if stdout is not None and new:
-        stdout.write(f"  {len(new)} refusal notifications")
+            url = refusal_url(enrolment)
+            told = already_told(url=url)
+            new.append(([pk for pk in recipients if pk not in told], refusal_text(enrolment), url))
+    written = notify_batch(new)
+    if stdout is not None and written:
+        stdout.write(f"  {written} refusal notifications")

@@ -1,4 +1,4 @@
-"""The cache of the rules' counts (``obligation_selectors.rule_figures``) and what makes it
+"""The cache of the rules' counts (``services.obligations.selectors.rule_figures``) and what makes it
 stale: any saved or deleted person, household, dwelling or obligation record starts a new
 generation of the cached counts, so that a count falls as soon as a unit records what
 fixes it. Bulk writes that send no signals (imports) show within ``COUNTS_CACHE_SECONDS``."""

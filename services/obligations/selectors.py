@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,7 +24,6 @@ from services.obligations.rules import (
     rule_count_by_building,
     rules_for_unit,
 )
-from services.requests.models import ResidentRequest, Satisfaction, State
 
 TREND_WEEKS = 12
 # Counting a rule over a county's million people takes a quarter to half a second: the
@@ -153,48 +152,21 @@ def weekly_trend(
     }
 
 
-def request_figures_by_unit(*, now: datetime.datetime, unit_ids=None) -> dict[int, dict]:
-    """Per unit: residents' requests resolved, resolved by their deadline, open past their
-    deadline, and the verdicts given at closing (one grouped query)."""
-    qs = ResidentRequest.objects.filter(unit__isnull=False).order_by()
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids)
-    finished = Q(state__in=[State.RESOLVED, State.CLOSED], resolved_at__isnull=False)
-    rows = qs.values("unit_id").annotate(
-        resolved=Count("pk", filter=finished),
-        resolved_on_time=Count("pk", filter=finished & Q(resolved_at__lte=F("deadline"))),
-        open_overdue=Count(
-            "pk",
-            filter=Q(
-                state__in=[State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS], deadline__lt=now
-            ),
-        ),
-        closed=Count("pk", filter=Q(state=State.CLOSED) & ~Q(satisfaction="")),
-        satisfied=Count("pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.SATISFIED)),
-        fairly=Count("pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.FAIRLY)),
-        unsatisfied=Count(
-            "pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.UNSATISFIED)
-        ),
-    )
-    return {row.pop("unit_id"): row for row in rows}
-
-
 def _rate(numerator: int, denominator: int) -> float | None:
     return None if not denominator else numerator / denominator
 
 
-def unit_rows(*, units, counts: dict[str, int], tasks: dict, requests: dict) -> list[dict]:
-    """One row per unit for the overview, with its rates computed from the grouped
-    figures. The on-time rate counts finished tasks and those still open past their
-    deadline; satisfaction scores satisfied 1, fairly 0.5, not satisfied 0."""
+def unit_rows(*, units, counts: dict[str, int], tasks: dict, requests: list[dict]) -> list[dict]:
+    """One row per unit for the overview. Tasks' on-time rate counts finished tasks and
+    those still open past their deadline; the request figures are those of the request
+    figures page (``services.requests.selectors.request_figures_by_unit``), unchanged."""
+    requests = {row["unit_id"]: row for row in requests}
     rows = []
     for unit in units:
         rules = rules_for_unit(unit.code)
         t = tasks.get(unit.pk, {})
         r = requests.get(unit.pk, {})
         task_due = t.get("done", 0) + t.get("overdue", 0)
-        req_due = r.get("resolved", 0) + r.get("open_overdue", 0)
-        closed = r.get("closed", 0)
         rows.append(
             {
                 "unit": unit,
@@ -204,10 +176,12 @@ def unit_rows(*, units, counts: dict[str, int], tasks: dict, requests: dict) -> 
                 "overdue_tasks": t.get("overdue", 0),
                 "accountabilities": t.get("accountabilities", 0),
                 "task_on_time": _rate(t.get("on_time", 0), task_due),
-                "request_on_time": _rate(r.get("resolved_on_time", 0), req_due),
+                "request_on_time": r.get("on_time_rate"),
                 "open_overdue_requests": r.get("open_overdue", 0),
-                "satisfaction": _rate(r.get("satisfied", 0) + 0.5 * r.get("fairly", 0), closed),
-                "closed_requests": closed,
+                "overdue_requests": r.get("overdue", 0),
+                "satisfaction": r.get("satisfaction_score"),
+                "satisfaction_rate": r.get("satisfaction_rate"),
+                "closed_requests": r.get("verdicts", 0),
                 "unsatisfied": r.get("unsatisfied", 0),
             }
         )

@@ -11,6 +11,7 @@ from services.obligations import selectors
 from services.obligations.charts import sparkline
 from services.obligations.forms import RuleListFilter
 from services.obligations.rules import RULE_LIST, rules_for_unit
+from services.requests.selectors import request_figures_by_unit
 from services.worktasks import selectors as worktask_selectors
 
 PAGE_SIZE = 50
@@ -102,7 +103,7 @@ def supervisor_overview(request):
         units=units,
         counts=figures.counts,
         tasks=worktask_selectors.task_figures_by_unit(today=today),
-        requests=selectors.request_figures_by_unit(now=timezone.now()),
+        requests=request_figures_by_unit(now=timezone.now()),
     )
     return render(
         request,

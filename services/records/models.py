@@ -39,7 +39,7 @@ class HukouMigration(ServiceRecord):
         verbose_name = _("hukou migration")
         verbose_name_plural = _("hukou migrations")
         ordering = ["-recorded_at"]
-        # The rules look records up by subject and date (obligations.py).
+        # The rules look records up by subject and date (services.obligations.rules).
         indexes = [models.Index(fields=["person", "completed_on"], name="hukou_person_completed")]
         constraints = [
             models.CheckConstraint(
@@ -81,7 +81,7 @@ class ResidencePermit(ServiceRecord):
         verbose_name = _("residence permit")
         verbose_name_plural = _("residence permits")
         ordering = ["-issued_on"]
-        # The rules look records up by subject and date (obligations.py).
+        # The rules look records up by subject and date (services.obligations.rules).
         indexes = [models.Index(fields=["person", "valid_until"], name="permit_person_valid_until")]
         constraints = [
             models.CheckConstraint(
@@ -158,7 +158,7 @@ class FamilyPlanningRecord(ServiceRecord):
         verbose_name = _("family-planning record")
         verbose_name_plural = _("family-planning records")
         ordering = ["-checked_on"]
-        # The rules look records up by subject and date (obligations.py).
+        # The rules look records up by subject and date (services.obligations.rules).
         indexes = [models.Index(fields=["household", "checked_on"], name="fp_household_checked")]
 
     def __str__(self):
@@ -195,7 +195,7 @@ class SchoolEnrolment(ServiceRecord):
         verbose_name = _("school enrolment")
         verbose_name_plural = _("school enrolments")
         ordering = ["-started_on"]
-        # The rules look records up by subject and date (obligations.py).
+        # The rules look records up by subject and date (services.obligations.rules).
         indexes = [models.Index(fields=["person", "started_on"], name="enrolment_person_started")]
         constraints = [
             period_constraint("enrolment"),
@@ -236,7 +236,7 @@ class Training(ServiceRecord):
         verbose_name = _("vocational training")
         verbose_name_plural = _("vocational trainings")
         ordering = ["-started_on"]
-        # The rules look records up by subject and date (obligations.py).
+        # The rules look records up by subject and date (services.obligations.rules).
         indexes = [models.Index(fields=["person", "started_on"], name="training_person_started")]
         constraints = [period_constraint("training")]
 
@@ -277,7 +277,7 @@ class Employment(ServiceRecord):
         verbose_name = _("employment")
         verbose_name_plural = _("employment")
         ordering = ["-started_on"]
-        # The rules look records up by subject and date (obligations.py).
+        # The rules look records up by subject and date (services.obligations.rules).
         indexes = [models.Index(fields=["person", "started_on"], name="employment_person_started")]
         constraints = [period_constraint("employment")]
 
@@ -321,7 +321,7 @@ class PensionEnrolment(ServiceRecord):
         verbose_name = _("pension enrolment")
         verbose_name_plural = _("pension enrolments")
         ordering = ["-enrolled_on"]
-        # The rules look records up by subject and date (obligations.py).
+        # The rules look records up by subject and date (services.obligations.rules).
         indexes = [models.Index(fields=["person", "enrolled_on"], name="pension_person_enrolled")]
 
     def __str__(self):

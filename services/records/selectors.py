@@ -2,7 +2,7 @@
 
 - Community staff, administrators, supervisors and users of a supervising unit (the town
   government, the poverty-alleviation office) read every record.
-- A department user reads the kinds their unit owns (``record_kinds.KINDS``), limited to
+- A department user reads the kinds their unit owns (``services.records.kinds.KINDS``), limited to
   the sub-kinds the unit records (the women's federation reads women's assistance only),
   and changes only the records their own unit made.
 - A building leader reads the records of the people and households of their buildings.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from community.models import Department
 from community.roles import Role
 from community.selectors import unit_members
-from core.models import Notification
+from core.notifications import notify
 from core.versioning import save_versioned
 from households.models import HukouStatus, Person
 from households.services import person_update
@@ -103,7 +103,7 @@ def _allowed_fields(kind: RecordKind) -> set[str]:
 
 @transaction.atomic
 def record_create(*, user, record_kind: str, unit: Department | None = None, **fields):
-    """Record what a unit delivered. ``record_kind``: a key of ``record_kinds.KINDS``;
+    """Record what a unit delivered. ``record_kind``: a key of ``services.records.kinds.KINDS``;
     ``fields``: that kind's form fields plus its subject (``person`` or ``household``)."""
     spec = KINDS[record_kind]
     unknown = set(fields) - _allowed_fields(spec) - {spec.subject}
@@ -200,22 +200,19 @@ def refusal_url(enrolment: SchoolEnrolment) -> str:
     return reverse("services:record_detail", kwargs={"kind": "schoolenrolment", "pk": enrolment.pk})
 
 
-def refusal_notifications(enrolment: SchoolEnrolment, user_ids) -> list[Notification]:
-    text = _(
+def refusal_text(enrolment: SchoolEnrolment) -> str:
+    return _(
         "School refusal: %(school)s refused %(name)s (%(reason)s). The plan forbids refusals."
     ) % {
         "school": enrolment.school,
         "name": enrolment.person.name,
         "reason": enrolment.reason,
     }
-    return [
-        Notification(user_id=pk, text=text[:300], url=refusal_url(enrolment)) for pk in user_ids
-    ]
 
 
 def _notify_refusal(enrolment: SchoolEnrolment) -> None:
     recipients = refusal_recipients().values_list("pk", flat=True)
-    Notification.objects.bulk_create(refusal_notifications(enrolment, recipients))
+    notify(users=recipients, text=refusal_text(enrolment), url=refusal_url(enrolment))
 
 
 @transaction.atomic

@@ -134,13 +134,51 @@ def request_allowed_actions(*, user, resident_request: ResidentRequest) -> list[
     return [a for a in possible if a in actions]
 
 
+# The figures a unit is held to account by, defined once here and shown the same on the
+# request figures page, the supervisor's overview and the requests report:
+# - overdue (逾期): still open after the deadline, or resolved after it (``overdue_q``);
+#   "open past deadline" is the part still open;
+# - on-time rate (按时办结率): resolved (or closed) by the deadline, out of those resolved and
+#   those still open past the deadline (an open request not yet due counts for neither);
+# - satisfaction rate (满意率): 满意 or 基本满意 verdicts out of all verdicts, in %;
+# - satisfaction score (满意度得分): 满意 counts 1, 基本满意 ½, 不满意 0, averaged over verdicts.
+FIGURE_COUNTS = (
+    "received",
+    "open",
+    "resolved",
+    "resolved_on_time",
+    "closed",
+    "closed_on_time",
+    "open_overdue",
+    "overdue",
+    "verdicts",
+    "satisfied",
+    "fully_satisfied",
+    "fairly",
+    "unsatisfied",
+)
+
+
+def _with_rates(figures: dict) -> dict:
+    due = figures["resolved"] + figures["open_overdue"]
+    verdicts = figures["verdicts"]
+    figures["on_time_rate"] = figures["resolved_on_time"] / due if due else None
+    figures["satisfaction_rate"] = (
+        round(100 * figures["satisfied"] / verdicts, 1) if verdicts else None
+    )
+    figures["satisfaction_score"] = (
+        (figures["fully_satisfied"] + 0.5 * figures["fairly"]) / verdicts if verdicts else None
+    )
+    return figures
+
+
 def request_figures_by_unit(
     *, since=None, until=None, units=None, now: datetime.datetime | None = None
 ) -> list[dict]:
-    """Per responsible unit: requests received, closed on time, overdue, with a verdict,
-    satisfied (满意 or 基本满意) and the satisfaction rate (%), over the requests filed in
-    [since, until). One grouped query (``values().annotate()``); requests not yet assigned
-    are left out. ``units`` (a queryset or ids) narrows to some units."""
+    """Per responsible unit, the counts of ``FIGURE_COUNTS`` and the rates defined above,
+    over the requests filed in [since, until). One grouped query (``values().annotate()``);
+    requests not yet assigned are left out. ``units`` (a queryset or ids) narrows to some
+    units."""
     now = now or timezone.now()
     qs = ResidentRequest.objects.filter(unit__isnull=False)
     if since is not None:
@@ -149,55 +187,43 @@ def request_figures_by_unit(
         qs = qs.filter(filed_at__lt=until)
     if units is not None:
         qs = qs.filter(unit__in=units)
+    finished = Q(state__in=[State.RESOLVED, State.CLOSED], resolved_at__isnull=False)
+    closed = Q(state=State.CLOSED)
     rows = (
         qs.values("unit", "unit__name", "unit__code", "unit__sort_order")
         .annotate(
             received=Count("pk"),
             open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-            closed=Count("pk", filter=Q(state=State.CLOSED)),
-            closed_on_time=Count(
-                "pk", filter=Q(state=State.CLOSED, resolved_at__lte=F("deadline"))
-            ),
+            resolved=Count("pk", filter=finished),
+            resolved_on_time=Count("pk", filter=finished & Q(resolved_at__lte=F("deadline"))),
+            closed=Count("pk", filter=closed),
+            closed_on_time=Count("pk", filter=closed & Q(resolved_at__lte=F("deadline"))),
+            open_overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=now)),
             overdue=Count("pk", filter=overdue_q(now)),
-            verdicts=Count("pk", filter=Q(state=State.CLOSED) & ~Q(satisfaction="")),
+            verdicts=Count("pk", filter=closed & ~Q(satisfaction="")),
             satisfied=Count(
                 "pk",
-                filter=Q(
-                    state=State.CLOSED,
-                    satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.FAIRLY],
-                ),
+                filter=closed & Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.FAIRLY]),
             ),
-            unsatisfied=Count(
-                "pk", filter=Q(state=State.CLOSED, satisfaction=Satisfaction.UNSATISFIED)
-            ),
+            fully_satisfied=Count("pk", filter=closed & Q(satisfaction=Satisfaction.SATISFIED)),
+            fairly=Count("pk", filter=closed & Q(satisfaction=Satisfaction.FAIRLY)),
+            unsatisfied=Count("pk", filter=closed & Q(satisfaction=Satisfaction.UNSATISFIED)),
         )
         .order_by("unit__sort_order", "unit__code")
     )
-    figures = []
-    for row in rows:
-        verdicts = row["verdicts"]
-        figures.append(
+    return [
+        _with_rates(
             {
                 "unit_id": row["unit"],
                 "unit_name": row["unit__name"],
                 "unit_code": row["unit__code"],
-                "received": row["received"],
-                "open": row["open"],
-                "closed": row["closed"],
-                "closed_on_time": row["closed_on_time"],
-                "overdue": row["overdue"],
-                "verdicts": verdicts,
-                "satisfied": row["satisfied"],
-                "unsatisfied": row["unsatisfied"],
-                "satisfaction_rate": round(100 * row["satisfied"] / verdicts, 1)
-                if verdicts
-                else None,
+                **{key: row[key] for key in FIGURE_COUNTS},
             }
         )
-    return figures
+        for row in rows
+    ]
 
 
-def unread_notification_count(user) -> int:
-    from core.models import Notification
-
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+def request_figures_total(rows: list[dict]) -> dict:
+    """The figures of all ``rows`` together, rates computed the same way."""
+    return _with_rates({key: sum(r[key] for r in rows) for key in FIGURE_COUNTS})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from community.models import Department
 from community.roles import Role, has_role
 from community.selectors import departments_for_user
-from core.models import Notification
+from core.notifications import notifications_for, notifications_mark_read, unread_count
 from households.selectors import household_get_for_user
 from services.requests import services
 from services.requests.filters import RequestFilter
@@ -26,10 +26,10 @@ from services.requests.selectors import (
     is_request_staff,
     request_allowed_actions,
     request_figures_by_unit,
+    request_figures_total,
     request_get_for_user,
     request_list_for_user,
     request_photo_get_for_user,
-    unread_notification_count,
 )
 
 PAGE_SIZE = 50
@@ -214,22 +214,7 @@ def request_figures(request):
         if until
         else None,
     )
-    totals = {
-        key: sum(r[key] for r in rows)
-        for key in (
-            "received",
-            "open",
-            "closed",
-            "closed_on_time",
-            "overdue",
-            "verdicts",
-            "satisfied",
-            "unsatisfied",
-        )
-    }
-    totals["satisfaction_rate"] = (
-        round(100 * totals["satisfied"] / totals["verdicts"], 1) if totals["verdicts"] else None
-    )
+    totals = request_figures_total(rows)
     context = {"rows": rows, "totals": totals, "since": since, "until": until}
     return render(request, "services/requests/request_figures.html", context)
 
@@ -243,13 +228,13 @@ def _parse_date(value):
 
 def notification_list(request):
     """The user's notifications, newest first; opening the page marks them read."""
-    page = Paginator(
-        Notification.objects.filter(user=request.user).order_by("-created_at", "-pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(notifications_for(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     notes = list(page.object_list)
     unread_ids = [n.pk for n in notes if n.read_at is None]
     if unread_ids:
-        services.notifications_mark_read(user=request.user, ids=unread_ids)
+        notifications_mark_read(user=request.user, ids=unread_ids)
     return render(
         request,
         "services/requests/notification_list.html",
@@ -259,7 +244,7 @@ def notification_list(request):
 
 def notification_count(request):
     """The unread count for the badge in the navigation bar (fetched by the page)."""
-    return JsonResponse({"unread": unread_notification_count(request.user)})
+    return JsonResponse({"unread": unread_count(user=request.user)})
 
 
 def household_requests_section(*, request, household, full_ids=False):

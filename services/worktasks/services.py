@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from community.departments import MEASURE_UNITS
 from community.models import Department
 from community.selectors import unit_members
-from core.models import Notification
+from core.notifications import notify_batch
 from core.versioning import save_versioned
 from services.worktasks.models import (
     UNFINISHED_STATES,
@@ -181,10 +181,7 @@ def tasks_flag_overdue(*, today: datetime.date | None = None) -> int:
             "deadline": task.deadline.isoformat(),
             "title": task.title,
         }
-        notes += [
-            Notification(user_id=uid, text=text[:300], url=task.get_absolute_url())
-            for uid in by_unit.get(task.unit_id, [])
-        ]
+        notes.append((by_unit.get(task.unit_id, []), text, task.get_absolute_url()))
     WorkTask.objects.bulk_update(tasks, ["overdue_flagged_at"])
-    Notification.objects.bulk_create(notes)
+    notify_batch(notes)
     return len(tasks)

@@ -399,3 +399,29 @@ def test_scopes_of_each_role(
     assert list(requests_for_user(leader_a)) == [mine]
     assert list(requests_for_user(department_user)) == [mine]
     assert list(requests_for_user(outsider)) == []
+
+
+def test_bulk_accept_runs_in_a_fixed_number_of_queries(household_a, staff_user, department):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _user_with_role("unit_bulk", Role.DEPARTMENT, department)
+
+    def accept(n):
+        pks = [ResidentRequestFactory(household=household_a).pk for _ in range(n)]
+        with CaptureQueriesContext(connection) as ctx:
+            done = request_bulk_accept(pks=pks, actor=staff_user, unit=department, note="批量")
+        return pks, done, len(ctx.captured_queries)
+
+    accept(1)  # the actor's roles are read once, then cached on the user
+    _, _, one = accept(1)
+    pks, done, many = accept(12)
+    assert one == many
+    assert [r.pk for r in done] == sorted(pks)
+    assert RequestEvent.objects.filter(request_id__in=pks, to_state="accepted").count() == 12
+    history = ResidentRequest.history.filter(id__in=pks, state="accepted")
+    assert history.count() == 12 and {h.history_user for h in history} == {staff_user}
+    notes = Notification.objects.filter(user__username="unit_bulk")
+    assert notes.count() == 14 and {n.url for n in notes} >= {
+        f"/services/requests/{pk}/" for pk in pks
+    }

@@ -1,0 +1,56 @@
+"""The import-linter contracts of pyproject.toml hold on the code, and each fails when the
+layering it guards is broken (checked on a copy of the code with one import added)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ["core", "community", "buildings", "households", "services", "ownersassoc", "tonglowan"]
+CORE = "core is shared plumbing: it imports no app"
+REGISTRY = "The registry and community never import services or ownersassoc"
+LAYERS = "households above buildings above community above core"
+SERVICES = "services: obligations above requests, worktasks and records, which are independent"
+DEMO = "Domain code never imports demo code"
+LINT = str(Path(sys.executable).with_name("lint-imports"))
+
+
+def _lint(cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [LINT, "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_contracts_are_kept():
+    result = _lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("core/probe.py", "import community.roles", CORE),
+        ("households/probe.py", "import services.requests.models", REGISTRY),
+        ("buildings/probe.py", "import households.models", LAYERS),
+        ("services/records/probe.py", "import services.obligations.rules", SERVICES),
+        ("services/requests/probe.py", "import services.worktasks.models", SERVICES),
+        ("services/obligations/probe.py", "import services.demo.requests", DEMO),
+    ],
+)
+def test_a_broken_layer_fails_the_check(tmp_path, module, line, contract):
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / package,
+            tmp_path / package,
+            ignore=shutil.ignore_patterns("migrations", "__pycache__", "*.pyc"),
+        )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / module).write_text(line + "\n", encoding="utf-8")
+    result = _lint(tmp_path)
+    assert result.returncode == 1, result.stdout
+    report = " ".join(result.stdout.split())
+    assert f"{contract} BROKEN" in report

@@ -31,6 +31,9 @@ class Job(TimeStampedModel):
     done_rows = models.PositiveIntegerField(_("rows done"), default=0)
     message = models.TextField(_("message"), blank=True)
     result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
+    result_name = models.CharField(_("file name"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("file kept until"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -45,9 +48,20 @@ class Job(TimeStampedModel):
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["requested_by", "kind", "-created_at"], name="job_user_kind")
+        ]
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.result_file) and self.expired_at is None
 
 
 class DailyRun(models.Model):

@@ -177,6 +177,13 @@ DAILY_TASKS = {
     # Snapshot of every obligation rule's count and flagging of overdue work tasks.
     "check_obligations": "services.obligations.tasks.check_obligations",
 }
+DAILY_TASKS["expire_job_files"] = "core.tasks.expire_job_files"
+# Background jobs (core.jobs): {kind: dotted path of its core.jobs.JobKind}; each feature adds
+# its own. Result files are kept JOB_FILE_DAYS days unless the kind says otherwise; a job with
+# no progress for JOB_STALE_MINUTES (its worker died) is run again when its task comes back.
+JOB_KINDS: dict[str, str] = {}
+JOB_FILE_DAYS = env.int("JOB_FILE_DAYS", default=7)
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)}
     for name, task in DAILY_TASKS.items()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("services/", include("services.urls")),
     path("m/", include("tonglowan.urls_mobile")),
+    path("jobs/", include("core.urls")),
 ]

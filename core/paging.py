@@ -63,6 +63,18 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class KnownCountPaginator(Paginator):
+    """A list whose row count is known already (kept by the code that owns the list)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
 class RegistryPaginator(CappedPaginator, EstimatedCountPaginator):
     """The staff lists: capped pages, and the planner's estimate for an unfiltered list of
     a large table (the page then says "about N").

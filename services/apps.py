@@ -21,7 +21,7 @@ class ServicesConfig(AppConfig):
     role_permissions = merged(REQUESTS, RECORDS, WORKTASKS)
 
     def ready(self):
-        from services.obligations.cache import connect
+        from services.obligations.counts import connect
         from services.obligations.rules import RULE_LIST
         from services.worktasks.rules import register_rules
 

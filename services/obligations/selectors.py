@@ -5,80 +5,49 @@ their own unit (every unit when the unit supervises others); building leaders se
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from buildings.models import Building
 from community.models import Department
 from community.roles import Role, has_role
 from community.selectors import department_of_user, departments_for_user, sees_every_unit
 from households.models import Person, Relationship
-from services.obligations import cache as obligation_cache
+from services.obligations import counts
 from services.obligations.models import RuleSnapshot
 from services.obligations.rules import (
     PERSON,
     RULE_LIST,
     RULES,
     active_member_count,
-    rule_count_by_building,
     rules_for_unit,
 )
 
 TREND_WEEKS = 12
-# Counting a rule over a county's million people takes a quarter to half a second: the
-# dashboards and the overview keep each rule's count for a few minutes (shared by every
-# user and page; the rule lists themselves are always live).
-COUNTS_CACHE_SECONDS = 300
 
 
 @dataclass
 class RuleFigures:
     counts: dict[str, int]
     by_building: dict[int | None, dict[str, int]] | None
-    counted_at: datetime.datetime  # when the oldest of the counts was made
-
-
-def _figures_key(code: str, today: datetime.date, generation: int) -> str:
-    return f"obligations:rule_figures:{generation}:{code}:{today.isoformat()}"
+    counted_at: datetime.datetime  # when the oldest of the full counts was made
+    updated_at: datetime.datetime  # when they were last brought up to date
 
 
 def rule_figures(
     *, rules, today: datetime.date, by_building: bool = False, recount: bool = False
 ) -> RuleFigures:
     """The failing counts of ``rules`` (and with ``by_building`` their breakdown by
-    building) from the cache, counting afresh (one query per rule, see
-    ``obligations.rule_counts``) those not counted in the past ``COUNTS_CACHE_SECONDS``
-    or since a person, household or record was written (``obligation_cache``), or every
-    one with ``recount``."""
+    building), from the counts kept per building and brought up to date with every change
+    (``services.obligations.counts``); ``recount`` counts them afresh in full."""
     rules = list(rules)
-    current = obligation_cache.generation()  # a write since makes the counts stale
-    keys = {rule.code: _figures_key(rule.code, today, current) for rule in rules}
-    cached = {} if recount else cache.get_many(list(keys.values()))
-    entries, counted = {}, {}
-    for rule in rules:  # one query per rule not in the cache: a fixed number per page
-        entry = cached.get(keys[rule.code])
-        if entry is None or (by_building and entry["by_building"] is None):
-            now = timezone.now()
-            if by_building:
-                table = rule_count_by_building(rule, today)
-                entry = {"count": sum(table.values()), "by_building": table, "at": now}
-            else:
-                entry = {"count": rule.failing(today).count(), "by_building": None, "at": now}
-            counted[keys[rule.code]] = entry
-        entries[rule.code] = entry
-    if counted:
-        cache.set_many(counted, COUNTS_CACHE_SECONDS)
-    table = None
-    if by_building:
-        table = {}
-        for code, entry in entries.items():
-            for building_id, n in entry["by_building"].items():
-                table.setdefault(building_id, {})[code] = n
+    runs = counts.counts_bring_up_to_date(rules=rules, today=today, recount=recount)
     return RuleFigures(
-        counts={code: entry["count"] for code, entry in entries.items()},
-        by_building=table,
-        counted_at=min((e["at"] for e in entries.values()), default=timezone.now()),
+        counts=counts.counts_totals(rules=rules, today=today),
+        by_building=counts.counts_by_building(rules=rules, today=today) if by_building else None,
+        counted_at=min(runs.values(), default=timezone.now()),
+        updated_at=timezone.now(),
     )
 
 
@@ -112,6 +81,19 @@ def unit_get_for_user(*, user, code: str | None = None) -> Department:
         return departments_for_user(user).get(code=code)
     except Department.DoesNotExist:
         raise Http404 from None
+
+
+def rule_failing_count(*, rule, today: datetime.date, building_code: str | None = None) -> int:
+    """How many rows ``rule_failing_list`` has (in one building when ``building_code``),
+    from the kept counts brought up to date."""
+    counts.counts_bring_up_to_date(rules=[rule], today=today)
+    if building_code:
+        building = Building.objects.filter(code=building_code).values_list("pk", flat=True)
+        pk = building.first()
+        if pk is None:
+            return 0
+        return counts.counts_of_building(rule=rule, today=today, building_id=pk)
+    return counts.counts_totals(rules=[rule], today=today)[rule.code]
 
 
 def rule_failing_list(*, rule, today: datetime.date):

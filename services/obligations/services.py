@@ -5,16 +5,18 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from services.obligations.counts import counts_refresh
 from services.obligations.models import RuleSnapshot
-from services.obligations.rules import rule_counts
 from services.worktasks.services import tasks_flag_overdue
 
 
 @transaction.atomic
 def snapshot_take(*, day: datetime.date | None = None) -> int:
-    """Store today's count of every rule; running it twice on a day updates the same rows."""
+    """Count every rule in full (the kept counts by building of the day, see
+    ``services.obligations.counts``) and store the totals; running it twice on a day
+    updates the same rows."""
     day = day or timezone.localdate()
-    counts = rule_counts(today=day)
+    counts = counts_refresh(today=day)
     rows = [RuleSnapshot(rule_code=code, day=day, count=count) for code, count in counts.items()]
     RuleSnapshot.objects.bulk_create(
         rows,

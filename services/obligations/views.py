@@ -1,12 +1,12 @@
 """Unit dashboards, rule lists and the supervisor's overview."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from buildings.models import Building
 from community.models import Department
+from core.paging import KnownCountPaginator
 from services.obligations import selectors
 from services.obligations.charts import sparkline
 from services.obligations.forms import RuleListFilter
@@ -47,7 +47,7 @@ def _dashboard(request, unit):
             "building_rows": building_rows,
             "buildings_failing": len(ranked),
             "counted_at": figures.counted_at,
-            "cache_minutes": selectors.COUNTS_CACHE_SECONDS // 60,
+            "updated_at": figures.updated_at,
             "tasks": worktask_selectors.unit_open_tasks(unit=unit),
             "can_list": bool(selectors.rules_for_user(request.user)),
         },
@@ -76,7 +76,17 @@ def rule_list(request, code):
         queryset=selectors.rule_failing_list(rule=rule, today=today),
         subject=rule.subject,
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page count comes from the rule's kept counts (the same rows, counted by building
+    # and kept current), not from a COUNT over the whole registry on every page.
+    valid = filterset.is_bound and filterset.is_valid()
+    total = selectors.rule_failing_count(
+        rule=rule,
+        today=today,
+        building_code=filterset.form.cleaned_data.get("building") if valid else None,
+    )
+    page = KnownCountPaginator(filterset.qs, PAGE_SIZE, count=total).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -113,6 +123,6 @@ def supervisor_overview(request):
             "worst_first": worst_first,
             "today": today,
             "counted_at": figures.counted_at,
-            "cache_minutes": selectors.COUNTS_CACHE_SECONDS // 60,
+            "updated_at": figures.updated_at,
         },
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from community.models import Department
 from services.obligations import services as obligation_services
 from services.obligations.models import RuleSnapshot
-from services.obligations.rules import HOUSEHOLD, RULE_LIST, base_queryset, rule_counts
+from services.obligations.rules import HOUSEHOLD, RULE_LIST, base_queryset
 from services.worktasks import services as worktask_services
 from services.worktasks.models import WorkTask
 
@@ -23,7 +23,10 @@ DEMO_PREFIX = "【演示】"
 
 def seed_rule_snapshots(*, rng, stdout=None):
     today = timezone.localdate()
-    counts = rule_counts(today=today)
+    # Today's real snapshot first: it counts every rule in full, building by building (the
+    # dashboards' kept counts), and the demo curve starts from those counts.
+    obligation_services.snapshot_take(day=today)
+    counts = dict(RuleSnapshot.objects.filter(day=today).values_list("rule_code", "count"))
     totals = {subject: base_queryset(subject).count() for subject in ("person", HOUSEHOLD)}
     rows = []
     for rule in RULE_LIST:
@@ -41,7 +44,6 @@ def seed_rule_snapshots(*, rng, stdout=None):
                 )
             )
     RuleSnapshot.objects.bulk_create(rows, ignore_conflicts=True)
-    obligation_services.snapshot_take(day=today)
     if stdout is not None:
         stdout.write(
             f"  {len(rows)} demo rule snapshots over {DEMO_WEEKS} weeks, and today's real one."

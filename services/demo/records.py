@@ -7,7 +7,7 @@ Inserted with ``bulk_create`` (with a "created" history row each), so large demo
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from core.idnumbers import age_on
 from households.demo.registry import NUMBER_PREFIX
 from households.models import (
     Health,
+    Household,
     HukouStatus,
     LabourCapacity,
     Person,
@@ -79,6 +80,9 @@ def _at(day: datetime.date) -> datetime.datetime:
 class _Sink:
     stdout: object
     history: bool  # a "created" history row per record (skipped for very large demos)
+    first_chunk: bool = True  # the few special cases (waiting pupils, a refusal) go here
+    permits: int = 0  # residence permits numbered so far
+    written: dict = field(default_factory=dict)  # {model: rows}, reported at the end
 
 
 def _insert(model, objs, sink: _Sink):
@@ -88,33 +92,46 @@ def _insert(model, objs, sink: _Sink):
             bulk_create_with_history(batch, model, batch_size=BATCH, default_change_reason=REASON)
         else:
             model.objects.bulk_create(batch, batch_size=BATCH)
-    if sink.stdout is not None:
-        sink.stdout.write(f"  {len(objs)} {model._meta.verbose_name_plural}")
+    sink.written[model] = sink.written.get(model, 0) + len(objs)
     return objs
+
+
+# Households per pass: the records of a county-sized demo are made and written a chunk of
+# households at a time, so memory stays flat whatever the size of the registry.
+CHUNK = 5000
 
 
 def seed_records(*, rng, stdout=None):
     """Create every kind of record for the demo households (run once, by seed_demo)."""
     today = timezone.localdate()
     units = dict(Department.objects.values_list("code", "pk"))
-    people = list(
-        Person.objects.filter(household__number__startswith=NUMBER_PREFIX, is_active=True)
-        .annotate(move_in=F("household__move_in_date"), poverty=F("household__poverty_status"))
-        .order_by("household_id", "relationship", "pk")
+    ids = list(
+        Household.objects.filter(number__startswith=NUMBER_PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    households: dict[int, list[Person]] = {}
-    for p in people:
-        households.setdefault(p.household_id, []).append(p)
-
-    sink = _Sink(stdout=stdout, history=len(households) <= HISTORY_LIMIT)
-    _insurance(rng, people, today, units, sink)
-    _schools(rng, people, today, units, sink)
-    _trainings(rng, people, today, units, sink)
-    _employment(rng, households, today, units, sink)
-    _pensions(rng, people, today, units, sink)
-    _hukou_and_permits(rng, people, today, units, sink)
-    _allowances(rng, households, today, units, sink)
-    _family_planning_and_land(rng, households, today, units, sink)
+    sink = _Sink(stdout=stdout, history=len(ids) <= HISTORY_LIMIT)
+    for start in range(0, len(ids), CHUNK):
+        people = list(
+            Person.objects.filter(household_id__in=ids[start : start + CHUNK], is_active=True)
+            .annotate(move_in=F("household__move_in_date"), poverty=F("household__poverty_status"))
+            .order_by("household_id", "relationship", "pk")
+        )
+        households: dict[int, list[Person]] = {}
+        for p in people:
+            households.setdefault(p.household_id, []).append(p)
+        _insurance(rng, people, today, units, sink)
+        _schools(rng, people, today, units, sink)
+        _trainings(rng, people, today, units, sink)
+        _employment(rng, households, today, units, sink)
+        _pensions(rng, people, today, units, sink)
+        _hukou_and_permits(rng, people, today, units, sink)
+        _allowances(rng, households, today, units, sink)
+        _family_planning_and_land(rng, households, today, units, sink)
+        sink.first_chunk = False
+    if stdout is not None:
+        for model, rows in sink.written.items():
+            stdout.write(f"  {rows} {model._meta.verbose_name_plural}")
 
 
 def _insurance(rng, people, today, units, sink):
@@ -143,10 +160,14 @@ def _insurance(rng, people, today, units, sink):
 def _schools(rng, people, today, units, sink):
     rows = []
     pupils = [p for p in people if 6 <= age_on(p.birth_date, today) <= 15]
-    waiting = set(rng.sample(range(len(pupils)), k=min(2, len(pupils))))
-    refused = (
-        next((i for i in range(len(pupils)) if i not in waiting), None) if len(pupils) > 3 else None
-    )
+    waiting, refused = set(), None
+    if sink.first_chunk:
+        waiting = set(rng.sample(range(len(pupils)), k=min(2, len(pupils))))
+        refused = (
+            next((i for i in range(len(pupils)) if i not in waiting), None)
+            if len(pupils) > 3
+            else None
+        )
     term_start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     for i, p in enumerate(pupils):
         age = age_on(p.birth_date, today)
@@ -332,7 +353,7 @@ def _hukou_and_permits(rng, people, today, units, sink):
             permits.append(
                 ResidencePermit(
                     person=p,
-                    number=f"JZ360735{len(permits) + 1:08d}",
+                    number=f"JZ360735{sink.permits + len(permits) + 1:08d}",
                     issued_on=issued,
                     valid_until=due,
                     last_endorsed_on=last,
@@ -342,6 +363,7 @@ def _hukou_and_permits(rng, people, today, units, sink):
             )
     _insert(HukouMigration, migrations, sink)
     _insert(ResidencePermit, permits, sink)
+    sink.permits += len(permits)
 
 
 def _allowances(rng, households, today, units, sink):

@@ -30,9 +30,8 @@ from django.utils import timezone
 
 from households.signals import registry_bulk_changed
 from services.obligations.models import RuleCount, RuleCountDirty, RuleCountRun
-from services.obligations.rules import HOUSEHOLD, PERSON, RULE_LIST
+from services.obligations.rules import BUILDING_PATH, RULE_LIST
 
-BUILDING_PATH = {PERSON: "household__dwelling__building", HOUSEHOLD: "dwelling__building"}
 NO_BUILDING = 0
 LOCK_KEY = 7_270_735  # the advisory lock of the kept counts' writers
 
@@ -64,8 +63,8 @@ def _building_sql(model) -> tuple[str, str] | None:
     key = f"COALESCE(d.building_id, {NO_BUILDING})"
     table = model._meta.db_table
     fields = {f.name for f in model._meta.fields}
-    if model is Dwelling:
-        return "building_id", f"{dw} WHERE id = %s"
+    if model is Dwelling or "building" in fields:
+        return "building_id", f"{table} WHERE id = %s"
     if model is Household:
         return key, f"{hh} h {dwelling} WHERE h.id = %s"
     if model is Person:

@@ -64,7 +64,7 @@ def _building_sql(model) -> tuple[str, str] | None:
     table = model._meta.db_table
     fields = {f.name for f in model._meta.fields}
     if model is Dwelling or "building" in fields:
-        return "building_id", f"{table} WHERE id = %s"
+        return f"COALESCE(building_id, {NO_BUILDING})", f"{table} WHERE id = %s"
     if model is Household:
         return key, f"{hh} h {dwelling} WHERE h.id = %s"
     if model is Person:

@@ -30,7 +30,7 @@ def counts_changed(**kwargs):
 def connect():
     from buildings.models import Dwelling
     from households.models import Household, Person
-    from services import models
+    from services.records import models  # the records the rules read
 
     senders = [
         Person,

@@ -92,8 +92,8 @@ def registry(building_a, building_b, staff_user):
         household=a1, unit=unit("human-resources"), state="accepted", filed_by=staff_user
     )
     b1 = HouseholdFactory(number="B0001", dwelling=DwellingFactory(building=building_b))
-    PersonFactory(household=b1, relationship="01", name="刘大山", phone="13907970002")
-    return {"a1": a1, "head": head, "child": child, "b1": b1}
+    b1_head = PersonFactory(household=b1, relationship="01", name="刘大山", phone="13907970002")
+    return {"a1": a1, "head": head, "child": child, "b1": b1, "b1_head": b1_head}
 
 
 def unit(code):
@@ -147,6 +147,7 @@ KNOWN = {
     "rule:zero-employment": ("户编号", "B0001", {"户主": "刘大山", "联系电话": "13907970002"}),
     "rule:school-not-enrolled": None,
 }
+KNOWN.update({f"rule:{code}": None for code in RULES if f"rule:{code}" not in KNOWN})
 
 
 def expected_count(code, user, today):
@@ -478,3 +479,34 @@ def test_household_list_and_dashboard_have_export_buttons(
 def test_report_list_shows_the_users_reports_and_jobs(registry, department_user, client_for):
     html = client_for(department_user).get(reverse("reports:report_list")).content.decode()
     assert 'data-report="employment"' in html and 'data-report="roster"' not in html
+
+
+def test_every_demo_unit_user_has_its_own_workbook(db):
+    """Each bureau's demo account (seed_demo) runs at least one report of its unit."""
+    from community.roles import Role
+    from households.demo.registry import DEMO_ACCOUNTS
+    from services.reports.selectors import reports_for_user
+    from tests.services.record_factories import unit_user
+
+    units = [(name, code) for name, _d, role, code, _b in DEMO_ACCOUNTS if role == Role.DEPARTMENT]
+    assert len(units) >= 12
+    for username, code in units:
+        mine = [r.code for r in reports_for_user(unit_user(code, username)) if r.rule is None]
+        assert set(mine) - {"requests"}, username
+
+
+@pytest.mark.parametrize(
+    "code", ["hukou", "medical", "education", "welfare", "rule:pension-not-enrolled"]
+)
+def test_ids_are_full_for_staff_and_masked_for_a_supervisor(
+    code, registry, staff_user, supervisor_user, tmp_path
+):
+    person = {"education": registry["child"], "rule:pension-not-enrolled": registry["b1_head"]}
+    number = person.get(code, registry["head"]).id_number
+    masked = number[:6] + "********" + number[-4:]
+    for user, want in ((staff_user, number), (supervisor_user, masked)):
+        _rows, path = export(code, user, tmp_path)
+        _book, header, cells = sheet_rows(path)
+        ids = {row[header.index("身份证号")].value for row in cells}
+        assert want in ids, (code, user)
+        assert all(v is None or isinstance(v, str) for v in ids)

@@ -61,7 +61,7 @@ from services.reports.catalogue import (
     verbose,
     yes_no,
 )
-from services.reports.forms import PeriodReportForm, YearReportForm
+from services.reports.forms import PeriodReportForm, RosterReportForm, YearReportForm
 from services.requests.models import ResidentRequest
 from services.requests.selectors import (
     overdue_q,
@@ -77,17 +77,29 @@ NO_DWELLING = _("no dwelling")
 # --- shared querysets and columns ----------------------------------------------------------
 
 
+def household_q(ctx: ReportContext, prefix: str = "") -> Q:
+    """The registry filters of the report's form, on the household at ``prefix``: building
+    number (every report), poverty status and move-in year (the roster, as on the household
+    list)."""
+    q = Q()
+    if ctx.building:
+        q &= Q(**{f"{prefix}dwelling__building__code": ctx.building})
+    if ctx.params.get("poverty_status"):
+        q &= Q(**{f"{prefix}poverty_status": ctx.params["poverty_status"]})
+    if ctx.params.get("move_in_year"):
+        q &= Q(**{f"{prefix}move_in_date__year": int(ctx.params["move_in_year"])})
+    return q
+
+
 def people_qs(ctx: ReportContext):
     qs = people_for_user(ctx.user).filter(is_active=True, household__is_active=True)
-    if ctx.building:
-        qs = qs.filter(household__dwelling__building__code=ctx.building)
+    qs = qs.filter(household_q(ctx, "household__"))
     return qs.select_related("household__dwelling__building")
 
 
 def households_qs(ctx: ReportContext):
     qs = households_for_user(ctx.user).filter(is_active=True)
-    if ctx.building:
-        qs = qs.filter(dwelling__building__code=ctx.building)
+    qs = qs.filter(household_q(ctx))
     members = Person.objects.filter(is_active=True).order_by("relationship", "birth_date", "pk")
     return qs.select_related("dwelling__building").prefetch_related(
         Prefetch("members", queryset=members, to_attr="active_members")
@@ -209,9 +221,8 @@ def building_figures(ctx: ReportContext) -> tuple[list, dict]:
     buildings = list(buildings)
     people = people_for_user(ctx.user).filter(is_active=True, household__is_active=True)
     households = households_for_user(ctx.user).filter(is_active=True)
-    if ctx.building:
-        people = people.filter(household__dwelling__building__code=ctx.building)
-        households = households.filter(dwelling__building__code=ctx.building)
+    people = people.filter(household_q(ctx, "household__"))
+    households = households.filter(household_q(ctx))
     person_path, household_path = "household__dwelling__building", "dwelling__building"
     labourers = people.filter(labourer_q(today))
     labour_of_household = Person.objects.filter(household=OuterRef("pk"), is_active=True).filter(
@@ -484,8 +495,7 @@ def employment_sheets(ctx: ReportContext) -> list[Sheet]:
 
 def welfare_sheets(ctx: ReportContext) -> list[Sheet]:
     allowances = Allowance.objects.filter(household__in=households_for_user(ctx.user))
-    if ctx.building:
-        allowances = allowances.filter(household__dwelling__building__code=ctx.building)
+    allowances = allowances.filter(household_q(ctx, "household__"))
     allowances = allowances.select_related(
         "household__dwelling__building", "person", "converted_from"
     )
@@ -573,8 +583,7 @@ def welfare_sheets(ctx: ReportContext) -> list[Sheet]:
 
 def land_sheets(ctx: ReportContext) -> list[Sheet]:
     holdings = LandHolding.objects.filter(household__in=households_for_user(ctx.user))
-    if ctx.building:
-        holdings = holdings.filter(household__dwelling__building__code=ctx.building)
+    holdings = holdings.filter(household_q(ctx, "household__"))
     events = LandRightEvent.objects.filter(holding__in=holdings).select_related(
         "holding__household__dwelling__building"
     )
@@ -820,8 +829,7 @@ def rule_sheets(rule):
             )
         )
         if rule.subject == PERSON:
-            if ctx.building:
-                qs = qs.filter(household__dwelling__building__code=ctx.building)
+            qs = qs.filter(household_q(ctx, "household__"))
             qs = qs.select_related("household__dwelling__building")
             columns = [
                 *person_cols(ctx),
@@ -830,8 +838,7 @@ def rule_sheets(rule):
                 Col(verbose(Household, "move_in_date"), lambda p: p.household.move_in_date, DATE),
             ]
         else:
-            if ctx.building:
-                qs = qs.filter(dwelling__building__code=ctx.building)
+            qs = qs.filter(household_q(ctx))
             members = Person.objects.filter(is_active=True).order_by("relationship", "pk")
             qs = qs.select_related("dwelling__building").prefetch_related(
                 Prefetch("members", queryset=members, to_attr="active_members")
@@ -851,6 +858,8 @@ REPORT_LIST = [
         REGISTRY_UNITS,
         roster_sheets,
         _("One row per household, one per person, and the figures of every building."),
+        form_class=RosterReportForm,
+        params=("building", "poverty_status", "move_in_year"),
     ),
     Report(
         "hukou",

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from households.models import PovertyStatus
+
 
 class ReportForm(forms.Form):
     building = forms.CharField(
@@ -34,6 +36,19 @@ class ReportForm(forms.Form):
                 continue
             out[name] = value.isoformat() if isinstance(value, datetime.date) else value
         return out
+
+
+class RosterReportForm(ReportForm):
+    """The household list's filters that a roster can carry."""
+
+    poverty_status = forms.ChoiceField(
+        label=_("poverty status"),
+        required=False,
+        choices=[("", "---------"), *PovertyStatus.choices],
+    )
+    move_in_year = forms.IntegerField(
+        label=_("move-in year"), required=False, min_value=2000, max_value=2100
+    )
 
 
 def _this_year():

@@ -510,3 +510,17 @@ def test_ids_are_full_for_staff_and_masked_for_a_supervisor(
         ids = {row[header.index("身份证号")].value for row in cells}
         assert want in ids, (code, user)
         assert all(v is None or isinstance(v, str) for v in ids)
+
+
+def test_the_roster_carries_the_household_lists_filters(registry, staff_user, client_for, tmp_path):
+    Household.objects.filter(number="B0001").update(poverty_status="dibao")
+    html = (
+        client_for(staff_user)
+        .get(reverse("households:household_list"), {"poverty_status": "dibao", "building": "B"})
+        .content.decode()
+    )
+    assert 'name="poverty_status" value="dibao"' in html
+    rows, _path = export("roster", staff_user, tmp_path, poverty_status="dibao")
+    assert rows == Household.objects.filter(poverty_status="dibao").count() == 1
+    rows, _path = export("roster", staff_user, tmp_path, move_in_year="2019")
+    assert rows == 2

@@ -36,6 +36,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+	$(PY) -m bench.reports
 
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports

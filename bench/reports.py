@@ -106,13 +106,13 @@ def _samples(code: str):
     """Per sheet: (name, columns, sample values, row count), read from the report."""
     import itertools
 
+    user = _setup()
     from django.utils import timezone, translation
 
     from core.excel import Column
     from services.reports.catalogue import ReportContext
     from services.reports.definitions import REPORTS
 
-    user = _setup()
     with translation.override("zh-hans"):
         ctx = ReportContext(user=user, params={}, full_ids=False, today=timezone.localdate())
         out = []

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext
 
 from core.excel import TEXT
 from core.idnumbers import mask_id_number
@@ -91,12 +92,20 @@ def batched(queryset, *, size: int = BATCH_SIZE):
         last = batch[-1].pk
 
 
+_LABELS: dict = {}
+
+
 def label(obj, field_name: str) -> str:
-    """The display of a choice field (empty when blank)."""
+    """The display of a choice field (empty when blank), translated once per language and
+    value: a report asks for the same few labels hundreds of thousands of times."""
     value = getattr(obj, field_name)
     if value in (None, ""):
         return ""
-    return str(getattr(obj, f"get_{field_name}_display")())
+    key = (type(obj), field_name, value, get_language())
+    text = _LABELS.get(key)
+    if text is None:
+        text = _LABELS[key] = str(getattr(obj, f"get_{field_name}_display")())
+    return text
 
 
 def verbose(model, field_name: str):
@@ -105,8 +114,6 @@ def verbose(model, field_name: str):
 
 
 def yes_no(value) -> str:
-    from django.utils.translation import gettext
-
     if value is None:
         return ""
     return gettext("yes") if value else gettext("no")

@@ -3,6 +3,7 @@ starts a job and sends the user to its page), and the export log."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -17,8 +18,8 @@ LOG_PAGE_SIZE = 50
 
 def report_list(request):
     reports = selectors.reports_for_user(request.user)
-    if not reports:
-        raise PermissionDenied
+    if not reports:  # a building leader or a user without a role: nothing here to find
+        raise Http404
     return render(
         request,
         "reports/report_list.html",

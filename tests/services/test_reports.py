@@ -293,7 +293,7 @@ def test_a_leader_and_an_outsider_see_no_report(leader_a, outsider, client_for, 
     for user in (leader_a, outsider):
         client = client_for(user)
         assert client.get(reverse("reports:report_start", args=["roster"])).status_code == 404
-        assert client.get(reverse("reports:report_list")).status_code == 403
+        assert client.get(reverse("reports:report_list")).status_code == 404
 
 
 def test_a_job_from_the_page_writes_the_file_and_logs_the_export(

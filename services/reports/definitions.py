@@ -200,7 +200,10 @@ def _local(value):
 
 
 def _rate(part: int, whole: int):
-    return None if not whole else Decimal(100 * part) / Decimal(whole)
+    """A percentage with two decimals (None without a denominator)."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.01"))
 
 
 # --- per-building figures (the roster's summary and the follow-up indicators) ----------------

@@ -143,7 +143,11 @@ KNOWN = {
     "welfare": ("户编号", "A0001", {"月发放金额（元）": 560.0, "是否在发放": "是"}),
     "land": ("户编号", "A0001", {"面积（亩）": 2.5}),
     "requests": ("户编号", "A0001", {"责任单位": "县人社局", "是否按时": "是"}),
-    "followup-indicators": ("楼栋编号", "A", {"搬迁人口": 2, "劳动力": 1, "劳动力就业人数": 1}),
+    "followup-indicators": (
+        "楼栋编号",
+        "A",
+        {"搬迁人口": 2, "劳动力": 1, "劳动力就业人数": 1, "劳动力就业率（%）": 100.0},
+    ),
     "rule:zero-employment": ("户编号", "B0001", {"户主": "刘大山", "联系电话": "13907970002"}),
     "rule:school-not-enrolled": None,
 }
@@ -524,3 +528,18 @@ def test_the_roster_carries_the_household_lists_filters(registry, staff_user, cl
     assert rows == Household.objects.filter(poverty_status="dibao").count() == 1
     rows, _path = export("roster", staff_user, tmp_path, move_in_year="2019")
     assert rows == 2
+
+
+def test_followup_indicators_site_row_agrees_with_the_rules(registry, supervisor_user, tmp_path):
+    _rows, path = export("followup-indicators", supervisor_user, tmp_path)
+    _book, header, cells = sheet_rows(path)
+    site = row_of(cells, header, "楼栋编号", "全安置点")
+    today = timezone.localdate()
+    people = Person.objects.active().count()
+    insured = people - RULES["medical-insurance-missing"].failing(today).count()
+    zero = RULES["zero-employment"].failing(today).count()
+    assert (site["搬迁户数"].value, site["搬迁人口"].value) == (2, people)
+    assert site["本年度参加医保人数"].value == insured == 1
+    labour_households = site["有劳动力家庭户数"].value
+    assert labour_households - site["有劳动力家庭中至少一人就业户数"].value == zero == 1
+    assert site["有劳动力家庭至少一人就业占比（%）"].value == 50.0

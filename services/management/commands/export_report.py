@@ -26,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
 
     def handle(self, *args, code, output, user, format, param, **options):
+        report = REPORTS.get(code)
+        if report is None:
+            raise CommandError(f"报表不存在：{code}", returncode=2)
         User = get_user_model()
         full_ids = None
         if user:
@@ -42,9 +45,6 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError("没有可用的管理员账号：请用 --user 指定用户", returncode=2)
             full_ids = False  # an administrator's scope, ID numbers masked
-        report = REPORTS.get(code)
-        if report is None:
-            raise CommandError(f"报表不存在：{code}", returncode=2)
         if not may_run(account, code):
             raise CommandError(
                 f"报表“{code}”不在用户 {account.username} 的权限范围内", returncode=2

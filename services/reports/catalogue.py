@@ -7,7 +7,7 @@ The reports themselves are in ``services.reports.definitions``; who may run whic
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
@@ -70,11 +70,6 @@ class Report:
     description: Promise = ""
     form_class: object = None  # a form of its filters (None: the building filter)
     rule: object = None  # the obligation rule of a ``rule:<code>`` report
-    params: tuple[str, ...] = field(default=("building",))
-
-    @property
-    def slug(self) -> str:
-        return self.code
 
 
 def batched(queryset, *, size: int = BATCH_SIZE):

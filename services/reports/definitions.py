@@ -23,12 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buildings.models import Building, Dwelling
-from core.excel import DATE, DECIMAL, INTEGER, MONEY, TEXT
+from core.excel import DATE, DECIMAL, INTEGER, MONEY
 from core.idnumbers import birth_date_bounds_for_age
 from households.models import Household, HouseholdIncome, Person, Relationship
 from households.selectors import households_for_user, people_for_user
 from services.obligations.rules import (
-    HOUSEHOLD,
     PERSON,
     RULE_LIST,
     RULES,
@@ -862,7 +861,6 @@ REPORT_LIST = [
         roster_sheets,
         _("One row per household, one per person, and the figures of every building."),
         form_class=RosterReportForm,
-        params=("building", "poverty_status", "move_in_year"),
     ),
     Report(
         "hukou",
@@ -878,7 +876,6 @@ REPORT_LIST = [
         medical_sheets,
         _("Every person's enrolment for the year and the household's family-planning archive."),
         form_class=YearReportForm,
-        params=("building", "year"),
     ),
     Report(
         "education",
@@ -915,7 +912,6 @@ REPORT_LIST = [
         requests_sheets,
         _("Every request of the period, and the figures by unit."),
         form_class=PeriodReportForm,
-        params=("building", "since", "until"),
     ),
     Report(
         "followup-indicators",
@@ -939,5 +935,3 @@ REPORT_LIST = [
     for rule in RULE_LIST
 ]
 REPORTS = {report.code: report for report in REPORT_LIST}
-
-__all__ = ["HOUSEHOLD", "PERSON", "REPORTS", "REPORT_LIST", "TEXT"]

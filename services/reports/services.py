@@ -117,6 +117,7 @@ def report_export(
                 "full_ids": full,
                 "format": fmt,
                 "unit": unit.code if unit is not None else "",
+                "unit_name": unit.name if unit is not None else "",
                 "job": job.pk if job is not None else None,
             },
         )

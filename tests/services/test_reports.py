@@ -386,6 +386,7 @@ def test_the_export_log_page_is_for_supervisors_and_filters(
     with django_assert_num_queries(7):
         page = client.get(reverse("reports:export_log"), {"unit": "human-resources"})
     assert page.content.decode().count("<tr>") == 1 + 1
+    assert "县人社局" in page.content.decode()
     page = client.get(reverse("reports:export_log"), {"user": "staff"}).content.decode()
     assert page.count("<tr>") == 1 + 2
 

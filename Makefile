@@ -36,6 +36,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+	$(PY) -m bench.reports
 
 # The load benchmark: gunicorn (DEBUG=0, Redis cache) under 50 staff and 30 leader sessions
 # driven by locust, beside the admin under the same load (see bench/load.py).

@@ -17,6 +17,7 @@ from services.records.models import (
     SchoolEnrolment,
     Training,
 )
+from services.reports.models import ReportAccess
 from services.requests.models import (
     OPEN_STATES,
     TRANSITIONS,
@@ -52,6 +53,7 @@ __all__ = [
     "PensionEnrolment",
     "Place",
     "RequestEvent",
+    "ReportAccess",
     "RequestPhoto",
     "ResidencePermit",
     "ResidentRequest",

@@ -15,4 +15,5 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("m/", include("tonglowan.urls_mobile")),
     path("jobs/", include("core.urls")),
+    path("reports/", include("services.reports.urls")),
 ]

@@ -73,6 +73,17 @@ DEMO_ACCOUNTS = [
     ("jiaoyu", "县教科体局经办人", Role.DEPARTMENT, "education", None),
     ("minzheng", "县民政局经办人", Role.DEPARTMENT, "civil-affairs", None),
     ("fupin", "县扶贫办督导", Role.SUPERVISOR, "poverty-office", None),
+    # One user for each other unit that downloads a report (services/reports).
+    ("gongan", "县公安局经办人", Role.DEPARTMENT, "public-security", None),
+    ("paichusuo", "琴江镇派出所经办人", Role.DEPARTMENT, "qinjiang-police", None),
+    ("yibao", "县医保局经办人", Role.DEPARTMENT, "medical-insurance", None),
+    ("weijian", "县卫健委经办人", Role.DEPARTMENT, "health", None),
+    ("ziranziyuan", "县自然资源局经办人", Role.DEPARTMENT, "natural-resources", None),
+    ("linye", "县林业局经办人", Role.DEPARTMENT, "forestry", None),
+    ("zhixiao", "县职业学校经办人", Role.DEPARTMENT, "vocational-school", None),
+    ("fulian", "县妇联经办人", Role.DEPARTMENT, "womens-federation", None),
+    ("canlian", "县残联经办人", Role.DEPARTMENT, "disabled-federation", None),
+    ("qinjiang", "琴江镇人民政府经办人", Role.DEPARTMENT, "qinjiang-town", None),
 ]
 
 

@@ -143,13 +143,23 @@ def training_willingness_unknown(today):
     )
 
 
+def labourer_q(today: datetime.date, prefix: str = "") -> Q:
+    """A laborer: labour capacity and working age (the zero-employment rule's definition;
+    the reports' laborer counts use it too)."""
+    able = Q(**{f"{prefix}labour_capacity__in": LabourCapacity.able()})
+    return able & working_age_q(today, prefix)
+
+
+def employed_q(today: datetime.date) -> Q:
+    """A person (the outer row) with a job current on ``today``."""
+    return Q(Exists(Employment.objects.filter(_current(today), person=OuterRef("pk"))))
+
+
 def zero_employment(today):
     labourers = Person.objects.filter(household=OuterRef("pk"), is_active=True).filter(
-        _labourer_q() & working_age_q(today)
+        labourer_q(today)
     )
-    employed = labourers.filter(
-        Exists(Employment.objects.filter(_current(today), person=OuterRef("pk")))
-    )
+    employed = labourers.filter(employed_q(today))
     return Q(Exists(labourers)) & ~Q(Exists(employed))
 
 

@@ -30,7 +30,7 @@ def test_seed_demo_twice_creates_nothing_new(settings):
 
     assert _counts() == first
     assert first["households"] == 40
-    assert first["users"] == 8
+    assert first["users"] == 18  # one per role, and one for each unit that downloads a report
     assert first["terms"] == 2
     assert first["history"] == first["people"]
 

@@ -1,0 +1,80 @@
+"""Who may run which report, and the export log.
+
+Community staff, supervisors and administrators run every report. A department user runs
+the reports marked for their unit (``EVERY_UNIT`` reports for their own rows) and the
+``rule:`` reports of the rules their unit may read. Building leaders and anyone else run
+none. A report out of reach is a 404, the same as one that does not exist."""
+
+from django.http import Http404
+
+from community.models import Department
+from community.roles import Role, has_role
+from community.selectors import department_of_user
+from core.models import AuditLog
+from services.obligations.selectors import rules_for_user
+from services.reports.catalogue import EVERY_UNIT, Report
+from services.reports.definitions import REPORT_LIST, REPORTS
+
+FULL_ID_PERMISSION = "services.export_full_id_number"
+
+
+def runs_every_report(user) -> bool:
+    return has_role(user, Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def reports_for_user(user) -> list[Report]:
+    if not user.is_authenticated:
+        return []
+    if runs_every_report(user):
+        return list(REPORT_LIST)
+    if not has_role(user, Role.DEPARTMENT):
+        return []
+    dept = department_of_user(user)
+    if dept is None:
+        return []
+    rule_codes = {rule.code for rule in rules_for_user(user)}
+    return [
+        report
+        for report in REPORT_LIST
+        if (report.rule is not None and report.rule.code in rule_codes)
+        or (report.rule is None and (dept.code in report.units or EVERY_UNIT in report.units))
+    ]
+
+
+def report_get_for_user(*, user, code: str) -> Report:
+    report = REPORTS.get(code)
+    if report is None or report.code not in {r.code for r in reports_for_user(user)}:
+        raise Http404
+    return report
+
+
+def may_run(user, code: str) -> bool:
+    try:
+        report_get_for_user(user=user, code=code)
+    except Http404:
+        return False
+    return True
+
+
+def exports_full_ids(user) -> bool:
+    return user.has_perm(FULL_ID_PERMISSION)
+
+
+def can_read_export_log(user) -> bool:
+    return has_role(user, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def unit_names(codes) -> list[str]:
+    codes = [c for c in codes if c != EVERY_UNIT]
+    names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+    return [names[c] for c in codes if c in names]
+
+
+def export_log(*, unit: str = "", username: str = ""):
+    """Export entries, newest first, with their users (one query)."""
+    qs = AuditLog.objects.filter(action=AuditLog.Action.EXPORT).select_related("user")
+    if unit:
+        qs = qs.filter(detail__unit=unit)
+    if username:
+        qs = qs.filter(user__username=username)
+    return qs.order_by("-at", "-pk")

@@ -79,9 +79,7 @@ def _zero_employment_alerts(since, today):
 def _allowance_alerts(since, today):
     converted = Allowance.objects.filter(converted_from=OuterRef("pk"))
     rows = (
-        Allowance.objects.filter(
-            ended_on__gte=since, ended_on__lt=today, household__is_active=True
-        )
+        Allowance.objects.filter(ended_on__gte=since, ended_on__lt=today, household__is_active=True)
         .filter(~Exists(converted))
         .order_by("pk")
     )
@@ -99,7 +97,9 @@ def _income_alerts(today):
     """The latest year with a threshold: households (not already monitored) whose
     per-capita income is below it or within ``INCOME_MARGIN_PERCENT`` above it."""
     threshold = (
-        IncomeThreshold.objects.filter(province=settings.MONITORING["PROVINCE"], year__lte=today.year)
+        IncomeThreshold.objects.filter(
+            province=settings.MONITORING["PROVINCE"], year__lte=today.year
+        )
         .order_by("-year")
         .first()
     )

@@ -18,8 +18,8 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    DateField,
     Count,
+    DateField,
     Exists,
     IntegerField,
     Max,
@@ -74,15 +74,16 @@ def key_group_conditions(today: datetime.date) -> dict[str, Q]:
     )
     return {
         "monitored": ~Q(monitoring_category=""),
-        "elderly_alone": Q(Exists(members.filter(birth_date__lte=elder_latest)))
-        & Q(_members_n=1),
+        "elderly_alone": Q(Exists(members.filter(birth_date__lte=elder_latest))) & Q(_members_n=1),
         "severe_disability": Q(Exists(severe)),
         "left_behind": Q(Exists(children)) & Q(Exists(parents)) & ~Q(Exists(parent_at_home)),
     }, member_count
 
 
 def _bool(condition: Q):
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def with_visit_state(households, *, today: datetime.date):
@@ -115,13 +116,13 @@ def with_visit_state(households, *, today: datetime.date):
         households.annotate(_members_n=Coalesce(member_count, 0), last_visit=last_visit)
         .annotate(**{f"is_{name}": _bool(cond) for name, cond in groups.items()})
         .annotate(
-        key_group=_bool(key),
-        state=Case(
-            *[When(Q(key_group=True) & w.condition, then=w.result) for w in key_whens],
-            *[When(Q(key_group=False) & w.condition, then=w.result) for w in all_whens],
-            default=Value(OVERDUE),
-            output_field=CharField(),
-        ),
+            key_group=_bool(key),
+            state=Case(
+                *[When(Q(key_group=True) & w.condition, then=w.result) for w in key_whens],
+                *[When(Q(key_group=False) & w.condition, then=w.result) for w in all_whens],
+                default=Value(OVERDUE),
+                output_field=CharField(),
+            ),
         )
     )
 
@@ -161,4 +162,3 @@ def figures_by_building(households, *, today: datetime.date) -> list[dict]:
         .order_by("dwelling__building__code")
     )
     return list(rows)
-

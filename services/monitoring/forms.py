@@ -32,11 +32,16 @@ class LeadForm(forms.Form):
     household_number = forms.CharField(label=_("household number"), max_length=30)
     source = forms.ChoiceField(
         label=_("source of the lead"),
-        choices=[(Source.SELF_REPORT, Source.SELF_REPORT.label), (Source.VISIT, Source.VISIT.label)],
+        choices=[
+            (Source.SELF_REPORT, Source.SELF_REPORT.label),
+            (Source.VISIT, Source.VISIT.label),
+        ],
     )
     lead_on = forms.DateField(label=_("lead received on"), widget=DATE)
     fact = forms.CharField(
-        label=_("what was reported or found"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("what was reported or found"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -50,7 +55,9 @@ class HomeCheckForm(VersionedForm):
         max_digits=10,
         decimal_places=2,
     )
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ClearingHomeCheckForm(HomeCheckForm):
@@ -71,11 +78,15 @@ class DecisionForm(VersionedForm):
         coerce=lambda v: v == "1",
         initial="1",
     )
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CategoryDecisionForm(DecisionForm):
-    category = forms.ChoiceField(label=_("category"), choices=[("", "—"), *Category.choices], required=False)
+    category = forms.ChoiceField(
+        label=_("category"), choices=[("", "—"), *Category.choices], required=False
+    )
     risk_types = forms.MultipleChoiceField(
         label=_("risk types"),
         choices=RiskType.choices,
@@ -128,13 +139,18 @@ class VisitLeadForm(forms.Form):
     reason = forms.ChoiceField(label=_("reason for the visit"))
     seen = forms.CharField(label=_("who was seen"), max_length=100, required=False)
     note = forms.CharField(
-        label=_("what was found or agreed"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("what was found or agreed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     raise_lead = forms.BooleanField(
         label=_("Risk of falling back into poverty: raise a monitoring lead"), required=False
     )
     lead_fact = forms.CharField(
-        label=_("the risk found"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("the risk found"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, households, reasons, **kwargs):

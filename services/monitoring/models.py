@@ -139,9 +139,7 @@ class MonitoringCase(models.Model):
         related_name="clearings",
     )
     source = models.CharField(_("source of the lead"), max_length=12, choices=Source.choices)
-    alert_kind = models.CharField(
-        _("alert"), max_length=20, choices=AlertKind.choices, blank=True
-    )
+    alert_kind = models.CharField(_("alert"), max_length=20, choices=AlertKind.choices, blank=True)
     # The fact that raised an alert ("health:<person pk>"…): one fact, one lead.
     fact_key = models.CharField(_("fact key"), max_length=120, blank=True, editable=False)
     fact = models.CharField(_("what was reported or found"), max_length=300)

@@ -109,7 +109,9 @@ def overview_counts(*, today: datetime.date) -> dict[str, int]:
     since = today - datetime.timedelta(days=30)
     return MonitoringCase.objects.aggregate(
         new=Count("pk", filter=Q(purpose=Purpose.IDENTIFY, lead_on__gt=since)),
-        cleared=Count("pk", filter=Q(purpose=Purpose.CLEAR, status=CaseStatus.CLEARED, decided_on__gt=since)),
+        cleared=Count(
+            "pk", filter=Q(purpose=Purpose.CLEAR, status=CaseStatus.CLEARED, decided_on__gt=since)
+        ),
         open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
         overdue=Count("pk", filter=Q(status=CaseStatus.OPEN, lead_on__lte=overdue_before)),
         monitored=Count("pk", filter=Q(purpose=Purpose.IDENTIFY, status=CaseStatus.MONITORED)),

@@ -59,9 +59,7 @@ def threshold_save(
 
 
 def threshold_for(*, year: int, province: str | None = None) -> IncomeThreshold | None:
-    return IncomeThreshold.objects.filter(
-        province=province or _cfg("PROVINCE"), year=year
-    ).first()
+    return IncomeThreshold.objects.filter(province=province or _cfg("PROVINCE"), year=year).first()
 
 
 def _threshold_or_error(year: int, field: str) -> IncomeThreshold:
@@ -147,7 +145,9 @@ def lead_close(*, case: MonitoringCase, actor, reason: str, expected_version: in
     if not reason.strip():
         raise ValidationError({"closed_reason": _("Say why the lead is closed.")})
     case.status, case.closed_reason = CaseStatus.CLOSED, reason.strip()
-    save_versioned(case, expected_version=expected_version, update_fields=["status", "closed_reason"])
+    save_versioned(
+        case, expected_version=expected_version, update_fields=["status", "closed_reason"]
+    )
     return case
 
 
@@ -212,7 +212,9 @@ def _refuse(case: MonitoringCase, done_on: datetime.date, fields: list[str]):
         CaseStatus.NOT_INCLUDED if case.purpose == Purpose.IDENTIFY else CaseStatus.CLEARING_REFUSED
     )
     case.decided_on = done_on
-    save_versioned(case, expected_version=case.version, update_fields=[*fields, "status", "decided_on"])
+    save_versioned(
+        case, expected_version=case.version, update_fields=[*fields, "status", "decided_on"]
+    )
 
 
 def _clean_authorisation(upload):
@@ -235,6 +237,10 @@ def _clean_authorisation(upload):
         return reencode_image(upload, max_bytes=max_bytes)
     except ValidationError as exc:
         raise ValidationError({"authorisation": exc.messages}) from None
+
+
+def _suffix(name: str) -> str:
+    return ".pdf" if name.endswith(".pdf") else ".jpg"
 
 
 def _check_clearing_ready(case: MonitoringCase, day: datetime.date):
@@ -300,7 +306,8 @@ def home_check_record(
         raise ValidationError({"income_12m": _("The income cannot be negative.")})
     fields = ["income_12m"]
     if authorisation is not None:
-        case.authorisation.save("authorisation", _clean_authorisation(authorisation), save=False)
+        clean = _clean_authorisation(authorisation)
+        case.authorisation.save(f"authorisation-{case.pk}{_suffix(clean.name)}", clean, save=False)
         fields.append("authorisation")
     case.income_12m = income_12m
     if case.purpose == Purpose.CLEAR:
@@ -482,7 +489,9 @@ def county_decision_record(
     if not approved:
         if not note.strip():
             raise ValidationError({"note": _("Say why the county did not agree.")})
-        _save_step(case, step=Step.COUNTY_DECISION, done_on=done_on, actor=actor, note=note, approved=False)
+        _save_step(
+            case, step=Step.COUNTY_DECISION, done_on=done_on, actor=actor, note=note, approved=False
+        )
         _refuse(case, done_on, [])
         return case
     household = Household.objects.select_for_update().get(pk=case.household_id)

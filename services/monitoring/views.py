@@ -42,7 +42,12 @@ def case_list(request):
     return render(
         request,
         "services/monitoring/case_list.html",
-        {"page": page, "flagged": selectors.open_cases_flagged(today=today, queryset=selectors.cases_for_user(request.user))},
+        {
+            "page": page,
+            "flagged": selectors.open_cases_flagged(
+                today=today, queryset=selectors.cases_for_user(request.user)
+            ),
+        },
     )
 
 
@@ -64,7 +69,9 @@ def _step_forms(request, case):
         return step, f.DecisionForm(initial=initial)
     if step == Step.COUNTY_DECISION and access.records_county_step(user):
         cls = f.CategoryDecisionForm if case.purpose == Purpose.IDENTIFY else f.DecisionForm
-        return step, cls(initial={**initial, "category": case.category, "risk_types": case.risk_types})
+        return step, cls(
+            initial={**initial, "category": case.category, "risk_types": case.risk_types}
+        )
     return step, None
 
 
@@ -78,13 +85,22 @@ def case_detail(request, pk):
         {
             "case": case,
             "next_step": step,
+            "next_step_label": Step(step).label if step else "",
             "step_form": step_form,
             "overdue": selectors.is_overdue(case, timezone.localdate()),
             "can_run": can_run,
-            "risk_form": f.RiskLevelForm(initial={"version": case.version, "level": case.risk_level, "reason": case.risk_reason}),
+            "risk_form": f.RiskLevelForm(
+                initial={
+                    "version": case.version,
+                    "level": case.risk_level,
+                    "reason": case.risk_reason,
+                }
+            ),
             "clearing_form": f.ClearingStartForm(initial={"lead_on": timezone.localdate()}),
             "close_form": f.CloseLeadForm(initial={"version": case.version}),
-            "measure_form": f.MeasureForm() if can_run or access.records_county_step(request.user) else None,
+            "measure_form": f.MeasureForm()
+            if can_run or access.records_county_step(request.user)
+            else None,
         },
     )
 
@@ -120,7 +136,12 @@ def step_record(request, pk, step):
     return render(
         request,
         "services/monitoring/case_detail.html",
-        {"case": case, "next_step": step, "step_form": form, "can_run": access.runs_procedure(request.user)},
+        {
+            "case": case,
+            "next_step": step,
+            "step_form": form,
+            "can_run": access.runs_procedure(request.user),
+        },
     )
 
 
@@ -147,7 +168,13 @@ def risk_level_set(request, pk):
     return _post_form(
         request,
         f.RiskLevelForm,
-        lambda d: services.risk_level_set(case=case, actor=request.user, level=d["level"], reason=d["reason"], expected_version=d["version"]),
+        lambda d: services.risk_level_set(
+            case=case,
+            actor=request.user,
+            level=d["level"],
+            reason=d["reason"],
+            expected_version=d["version"],
+        ),
         case,
     )
 
@@ -158,7 +185,9 @@ def lead_close(request, pk):
     return _post_form(
         request,
         f.CloseLeadForm,
-        lambda d: services.lead_close(case=case, actor=request.user, reason=d["reason"], expected_version=d["version"]),
+        lambda d: services.lead_close(
+            case=case, actor=request.user, reason=d["reason"], expected_version=d["version"]
+        ),
         case,
     )
 
@@ -169,7 +198,9 @@ def clearing_start(request, pk):
     created = {}
 
     def start(d):
-        created["case"] = services.clearing_start(case=case, actor=request.user, lead_on=d["lead_on"], fact=d["fact"])
+        created["case"] = services.clearing_start(
+            case=case, actor=request.user, lead_on=d["lead_on"], fact=d["fact"]
+        )
 
     response = _post_form(request, f.ClearingStartForm, start, case)
     return redirect(created["case"]) if created else response
@@ -192,12 +223,18 @@ def measure_list(request):
     if request.GET.get("show") != "all":
         qs = qs.filter(done_on__isnull=True)
     page = Paginator(qs.order_by("deadline", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "services/monitoring/measure_list.html", {"page": page, "today": timezone.localdate()})
+    return render(
+        request,
+        "services/monitoring/measure_list.html",
+        {"page": page, "today": timezone.localdate()},
+    )
 
 
 def measure_done(request, pk):
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
-    form = f.MeasureDoneForm(request.POST or None, initial={"version": measure.version, "done_on": timezone.localdate()})
+    form = f.MeasureDoneForm(
+        request.POST or None, initial={"version": measure.version, "done_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_complete(
@@ -212,7 +249,9 @@ def measure_done(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect("monitoring:measure_list")
-    return render(request, "services/monitoring/measure_done.html", {"measure": measure, "form": form})
+    return render(
+        request, "services/monitoring/measure_done.html", {"measure": measure, "form": form}
+    )
 
 
 def lead_create(request):
@@ -220,12 +259,20 @@ def lead_create(request):
     form = f.LeadForm(request.POST or None, initial={"lead_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        household = households_for_user(request.user).filter(number=d["household_number"].strip()).first()
+        household = (
+            households_for_user(request.user).filter(number=d["household_number"].strip()).first()
+        )
         if household is None:
             form.add_error("household_number", _("No household has this number."))
         else:
             try:
-                case = services.lead_create(household=household, source=d["source"], fact=d["fact"], lead_on=d["lead_on"], reported_by=request.user)
+                case = services.lead_create(
+                    household=household,
+                    source=d["source"],
+                    fact=d["fact"],
+                    lead_on=d["lead_on"],
+                    reported_by=request.user,
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -239,7 +286,9 @@ def authorisation_file(request, pk):
     _require(access.sees_every_case(request.user))
     if not case.authorisation:
         raise Http404
-    return FileResponse(case.authorisation.open("rb"), filename=case.authorisation.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        case.authorisation.open("rb"), filename=case.authorisation.name.rsplit("/", 1)[-1]
+    )
 
 
 def notice(request, pk=None):
@@ -272,7 +321,11 @@ def threshold_list(request):
     return render(
         request,
         "services/monitoring/threshold_list.html",
-        {"thresholds": IncomeThreshold.objects.order_by("province", "-year"), "form": form, "can_edit": access.runs_procedure(request.user)},
+        {
+            "thresholds": IncomeThreshold.objects.order_by("province", "-year"),
+            "form": form,
+            "can_edit": access.runs_procedure(request.user),
+        },
     )
 
 
@@ -298,13 +351,25 @@ def visit_households(request):
     state = request.GET.get("state")
     if state not in (None, "", "pending", *cadence.STATES):
         raise Http404
-    qs = cadence.visit_list(households, today=today, state=state or None, key_only=request.GET.get("key") == "1")
+    qs = cadence.visit_list(
+        households, today=today, state=state or None, key_only=request.GET.get("key") == "1"
+    )
     if request.GET.get("month") == "1":
         qs = qs.filter(last_visit__gte=cadence.period_start(today, "month"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "services/monitoring/visit_households.html", {"page": page, "today": today, "query": query.urlencode(), "building": building, "state": state})
+    return render(
+        request,
+        "services/monitoring/visit_households.html",
+        {
+            "page": page,
+            "today": today,
+            "query": query.urlencode(),
+            "building": building,
+            "state": state,
+        },
+    )
 
 
 # --- the leaders' phone page -----------------------------------------------------------------
@@ -318,19 +383,47 @@ def mobile_visit(request):
     initial = {"visited_on": timezone.localdate()}
     pk = request.GET.get("household", "")
     if pk:
-        initial["household"] = leader_household_get(user=request.user, pk=int(pk) if pk.isdigit() else 0)
-    form = f.VisitLeadForm(request.POST or None, households=households, reasons=Visit.Reason.choices, initial=initial)
+        initial["household"] = leader_household_get(
+            user=request.user, pk=int(pk) if pk.isdigit() else 0
+        )
+    form = f.VisitLeadForm(
+        request.POST or None, households=households, reasons=Visit.Reason.choices, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        note = "\n".join(x for x in [_("Seen: %(who)s") % {"who": d["seen"]} if d["seen"] else "", d["note"]] if x)
+        note = "\n".join(
+            x
+            for x in [_("Seen: %(who)s") % {"who": d["seen"]} if d["seen"] else "", d["note"]]
+            if x
+        )
         try:
             with transaction.atomic():
-                visit = visit_create(household=d["household"], visited_by=request.user, visited_on=d["visited_on"], reason=d["reason"], note=note)
+                visit = visit_create(
+                    household=d["household"],
+                    visited_by=request.user,
+                    visited_on=d["visited_on"],
+                    reason=d["reason"],
+                    note=note,
+                )
                 if d["raise_lead"]:
-                    services.lead_create(household=d["household"], source=Source.VISIT, fact=d["lead_fact"], lead_on=d["visited_on"], reported_by=request.user, visit=visit)
+                    services.lead_create(
+                        household=d["household"],
+                        source=Source.VISIT,
+                        fact=d["lead_fact"],
+                        lead_on=d["visited_on"],
+                        reported_by=request.user,
+                        visit=visit,
+                    )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Visit recorded and monitoring lead raised.") if d["raise_lead"] else _("Visit recorded."))
+            messages.success(
+                request,
+                _("Visit recorded and monitoring lead raised.")
+                if d["raise_lead"]
+                else _("Visit recorded."),
+            )
             return redirect("mobile:home")
-    return render(request, "mobile/fieldlog_form.html", {"form": form, "title": _("Record a home visit")})
+    return render(
+        request, "mobile/fieldlog_form.html", {"form": form, "title": _("Record a home visit")}
+    )

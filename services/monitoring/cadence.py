@@ -37,6 +37,7 @@ from households.models import Person, Relationship
 from services.records.models import Employment
 
 VISITED, DUE, OVERDUE = "visited", "due", "overdue"
+STATES = (VISITED, DUE, OVERDUE)
 
 
 def period_start(day: datetime.date, period: str) -> datetime.date:

@@ -57,10 +57,12 @@ def lead(household, user, on=None, fact="生病住院"):
 def through(
     case, *, staff, town, county, upto, income="5000", category="marginal", risks=("illness",)
 ):
-    """Take ``case`` through the steps up to and including ``upto``."""
+    """Take ``case`` through the steps not yet done, up to and including ``upto``."""
     steps = ["home_check", "review", "notice", "town_review", "county_decision"]
     for step in steps[: steps.index(upto) + 1]:
         case.refresh_from_db()
+        if case.steps.filter(step=step).exists():
+            continue
         if step == "home_check":
             services.home_check_record(
                 case=case,

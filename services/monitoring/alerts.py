@@ -94,45 +94,43 @@ def _allowance_alerts(since, today):
 
 
 def _income_alerts(today):
-    """The latest year with a threshold: households (not already monitored) whose
-    per-capita income is below it or within ``INCOME_MARGIN_PERCENT`` above it."""
-    threshold = (
-        IncomeThreshold.objects.filter(
-            province=settings.MONITORING["PROVINCE"], year__lte=today.year
-        )
-        .order_by("-year")
-        .first()
+    """This year's and last year's per-capita incomes of households not already monitored,
+    each against its own year's threshold: below it, or within ``INCOME_MARGIN_PERCENT``
+    above it."""
+    margin = settings.MONITORING["INCOME_MARGIN_PERCENT"]
+    thresholds = IncomeThreshold.objects.filter(
+        province=settings.MONITORING["PROVINCE"], year__in=[today.year - 1, today.year]
     )
-    if threshold is None:
-        return
-    limit = threshold.amount * (100 + settings.MONITORING["INCOME_MARGIN_PERCENT"]) / 100
-    rows = HouseholdIncome.objects.filter(
-        year=threshold.year,
-        per_capita_net_income__lt=limit,
-        household__is_active=True,
-        household__monitoring_category="",
-    ).values_list("household_id", "per_capita_net_income")
-    for household_id, income in rows:
-        below = income < threshold.amount
-        text = (
-            _("Per-capita income %(income)s yuan in %(year)d is below the threshold of %(amount)s")
-            if below
-            else _(
-                "Per-capita income %(income)s yuan in %(year)d is within %(margin)d%% of the threshold of %(amount)s"
+    for threshold in thresholds:
+        limit = threshold.amount * (100 + margin) / 100
+        rows = HouseholdIncome.objects.filter(
+            year=threshold.year,
+            per_capita_net_income__lt=limit,
+            household__is_active=True,
+            household__monitoring_category="",
+        ).values_list("household_id", "per_capita_net_income")
+        for household_id, income in rows:
+            text = (
+                _(
+                    "Per-capita income %(income)s yuan in %(year)d is below the threshold of %(amount)s"
+                )
+                if income < threshold.amount
+                else _(
+                    "Per-capita income %(income)s yuan in %(year)d is within %(margin)d%% of the threshold of %(amount)s"
+                )
             )
-        )
-        yield Alert(
-            AlertKind.LOW_INCOME,
-            f"low_income:{household_id}:{threshold.year}",
-            household_id,
-            text
-            % {
-                "income": income,
-                "year": threshold.year,
-                "amount": threshold.amount,
-                "margin": settings.MONITORING["INCOME_MARGIN_PERCENT"],
-            },
-        )
+            yield Alert(
+                AlertKind.LOW_INCOME,
+                f"low_income:{household_id}:{threshold.year}",
+                household_id,
+                text
+                % {
+                    "income": income,
+                    "year": threshold.year,
+                    "amount": threshold.amount,
+                    "margin": margin,
+                },
+            )
 
 
 def _school_alerts():

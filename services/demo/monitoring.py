@@ -162,6 +162,13 @@ def seed_monitoring(*, stdout=None):
     others = [h for h in pool if h.dwelling.building_id not in leader_buildings]
     rng.shuffle(in_leader)
     rng.shuffle(others)
+    if len(pool) < 10 or not in_leader:
+        return  # a community too small for the demo cases
+
+    def take(leader=False):
+        """A household of the leaders' buildings (or, when they run out, any)."""
+        first, second = (in_leader, others) if leader else (others, in_leader)
+        return (first or second).pop()
 
     def lead(h, days_ago, fact, source=Source.SELF_REPORT, by=None):
         return m.lead_create(
@@ -169,7 +176,7 @@ def seed_monitoring(*, stdout=None):
         )
 
     # A leader's visit raises a lead (yesterday): waiting for the home check.
-    h = in_leader.pop()
+    h = take(leader=True)
     term = leader_buildings[h.dwelling.building_id]
     visit = visit_create(
         household=h,
@@ -187,16 +194,16 @@ def seed_monitoring(*, stdout=None):
         visit=visit,
     )
     # Home check done, waiting for the review.
-    run.steps(lead(others.pop(), 3, "农户申报：子女上大学费用高"), upto="home_check", start=2)
+    run.steps(lead(take(), 3, "农户申报：子女上大学费用高"), upto="home_check", start=2)
     # Reviewed, waiting for the notice.
     run.steps(
-        lead(in_leader.pop(), 6, "走访发现：家中老人患病住院", Source.VISIT),
+        lead(take(leader=True), 6, "走访发现：家中老人患病住院", Source.VISIT),
         upto="review",
         start=5,
         category="marginal",
     )
     # The notice hangs now.
-    c = lead(others.pop(), 5, "农户申报：大病医疗自付费用高")
+    c = lead(take(), 5, "农户申报：大病医疗自付费用高")
     c = run.steps(c, upto="review", start=4)
     m.notice_record(
         case=c,
@@ -208,7 +215,7 @@ def seed_monitoring(*, stdout=None):
     )
     # Town reviewed, waiting for the county: near the 15-day limit.
     run.steps(
-        lead(others.pop(), 13, "农户申报：房屋漏水维修支出大"),
+        lead(take(), 13, "农户申报：房屋漏水维修支出大"),
         upto="town_review",
         start=12,
         category="shock",
@@ -216,10 +223,10 @@ def seed_monitoring(*, stdout=None):
         income="9800",
     )
     # Past the limit: home checked 19 days ago, nothing since.
-    run.steps(lead(others.pop(), 20, "农户申报：务工收入下降"), upto="home_check", start=19)
+    run.steps(lead(take(), 20, "农户申报：务工收入下降"), upto="home_check", start=19)
     # Not included: the review found income stable.
     c = run.steps(
-        lead(others.pop(), 40, "农户申报：收入不稳"), upto="home_check", start=39, income="11800"
+        lead(take(), 40, "农户申报：收入不稳"), upto="home_check", start=39, income="11800"
     )
     m.review_record(
         case=c,
@@ -231,7 +238,7 @@ def seed_monitoring(*, stdout=None):
     )
     # Under monitoring since five months, with help measures and a red risk level.
     monitored = run.steps(
-        lead(in_leader.pop(), 160, "部门预警后核实：户主患大病", Source.VISIT),
+        lead(take(leader=True), 160, "部门预警后核实：户主患大病", Source.VISIT),
         upto="county_decision",
         start=159,
         risks=("illness", "schooling"),
@@ -278,7 +285,7 @@ def seed_monitoring(*, stdout=None):
     )
     # Identified eleven months ago for unstable work, then cleared last month.
     cleared = run.steps(
-        lead(others.pop(), 330, "部门预警：家庭成员务工中断"),
+        lead(take(), 330, "部门预警：家庭成员务工中断"),
         upto="county_decision",
         start=329,
         category="marginal",
@@ -328,7 +335,7 @@ def seed_monitoring(*, stdout=None):
         water_secure=True,
     )
     run.steps(clearing, upto="county_decision", start=38)
-    _facts_for_alerts(staff=staff, rng=rng, today=today, pool=others)
+    _facts_for_alerts(staff=staff, rng=rng, today=today, pool=others + in_leader)
     raised = alerts_raise(today=today)
     if stdout:
         stdout.write(f"Monitoring: 9 cases at every step and {raised} department data alerts.")

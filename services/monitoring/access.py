@@ -33,3 +33,8 @@ def sees_every_case(user) -> bool:
 
 def records_leads(user) -> bool:
     return runs_procedure(user) or has_role(user, Role.BUILDING_LEADER)
+
+
+def sees_visit_figures(user) -> bool:
+    """Staff and supervisors follow the visits of every building."""
+    return runs_procedure(user) or has_role(user, Role.SUPERVISOR)

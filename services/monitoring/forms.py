@@ -146,6 +146,15 @@ class VisitLeadForm(forms.Form):
     raise_lead = forms.BooleanField(
         label=_("Risk of falling back into poverty: raise a monitoring lead"), required=False
     )
+    lead_source = forms.ChoiceField(
+        label=_("source of the lead"),
+        choices=[
+            (Source.VISIT, Source.VISIT.label),
+            (Source.SELF_REPORT, Source.SELF_REPORT.label),
+        ],
+        initial=Source.VISIT,
+        required=False,
+    )
     lead_fact = forms.CharField(
         label=_("the risk found"),
         max_length=300,

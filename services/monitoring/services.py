@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buildings.selectors import leader_building_ids
 from core.images import reencode_image
 from core.versioning import EditConflict, save_versioned
 from households import services as household_services
@@ -109,6 +110,13 @@ def lead_create(
     key of the fact that raised them, which raises a lead only once."""
     if reported_by is not None and not access.records_leads(reported_by):
         raise PermissionDenied
+    if (
+        reported_by is not None
+        and not access.runs_procedure(reported_by)
+        and household.dwelling is not None
+        and household.dwelling.building_id not in leader_building_ids(reported_by)
+    ):
+        raise PermissionDenied  # a leader records leads for their own buildings only
     if source == Source.ALERT and not (alert_kind and fact_key):
         raise ValidationError(_("An alert names the fact that raised it."))
     if not household.is_active:

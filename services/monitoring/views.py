@@ -75,9 +75,7 @@ def _step_forms(request, case):
     return step, None
 
 
-def case_detail(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
-    step, step_form = _step_forms(request, case)
+def _detail(request, case, step, step_form):
     can_run = access.runs_procedure(request.user)
     return render(
         request,
@@ -103,6 +101,12 @@ def case_detail(request, pk):
             else None,
         },
     )
+
+
+def case_detail(request, pk):
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    step, step_form = _step_forms(request, case)
+    return _detail(request, case, step, step_form)
 
 
 STEP_SERVICES = {
@@ -133,16 +137,7 @@ def step_record(request, pk, step):
         else:
             messages.success(request, _("%(step)s recorded.") % {"step": Step(step).label})
             return redirect(case)
-    return render(
-        request,
-        "services/monitoring/case_detail.html",
-        {
-            "case": case,
-            "next_step": step,
-            "step_form": form,
-            "can_run": access.runs_procedure(request.user),
-        },
-    )
+    return _detail(request, case, step, form)
 
 
 def _post_form(request, form_cls, action, case, **form_kwargs):
@@ -331,7 +326,7 @@ def threshold_list(request):
 
 def visit_figures(request):
     """Per building: due, overdue, visited this month, key-group coverage (one query)."""
-    _require(access.sees_every_case(request.user) or access.unit_code(request.user) is not None)
+    _require(access.sees_visit_figures(request.user))
     today = timezone.localdate()
     rows = cadence.figures_by_building(households_for_user(request.user), today=today)
     return render(request, "services/monitoring/visit_figures.html", {"rows": rows, "today": today})
@@ -339,7 +334,7 @@ def visit_figures(request):
 
 def visit_households(request):
     """The live list behind a count of ``visit_figures``."""
-    _require(access.sees_every_case(request.user) or access.unit_code(request.user) is not None)
+    _require(access.sees_visit_figures(request.user))
     today = timezone.localdate()
     households = households_for_user(request.user)
     building = request.GET.get("building")
@@ -408,7 +403,7 @@ def mobile_visit(request):
                 if d["raise_lead"]:
                     services.lead_create(
                         household=d["household"],
-                        source=Source.VISIT,
+                        source=d["lead_source"] or Source.VISIT,
                         fact=d["lead_fact"],
                         lead_on=d["visited_on"],
                         reported_by=request.user,

@@ -69,7 +69,7 @@ def test_home_check_needs_the_signed_authorisation(household, staff_user):
 
 def test_review_is_refused_before_the_authorised_home_check(household, staff_user):
     case = lead(household, staff_user)
-    with pytest.raises(ValidationError, match="not waiting for the Community review"):
+    with pytest.raises(ValidationError, match="当前不在“民主评议”环节"):
         services.review_record(
             case=case,
             actor=staff_user,
@@ -130,7 +130,7 @@ def test_unstable_work_needs_a_member_with_labour_capacity(staff_user, building_
             category="marginal",
             risk_types=["unstable_work"],
         )
-    assert "labour capacity" in exc.value.message_dict["risk_types"][0]
+    assert "有劳动能力" in exc.value.message_dict["risk_types"][0]
     # With a member able to work the same review passes.
     PersonFactory(household=household, relationship="20", labour_capacity=LabourCapacity.WEAK)
     services.review_record(
@@ -177,7 +177,7 @@ def test_a_missing_threshold_is_named(staff_user, household_a):
     case = through(
         lead(household_a, staff_user), staff=staff_user, town=None, county=None, upto="home_check"
     )
-    with pytest.raises(ValidationError, match=f"no monitoring threshold for 江西省 in {BASE.year}"):
+    with pytest.raises(ValidationError, match=f"江西省 {BASE.year} 年尚无监测标准"):
         services.review_record(
             case=case,
             actor=staff_user,
@@ -219,7 +219,7 @@ def test_the_town_reviews_after_the_notice_came_down(household, staff_user, town
     if ok:
         call()
     else:
-        with pytest.raises(ValidationError, match="up until"):
+        with pytest.raises(ValidationError, match="公示截至"):
             call()
 
 
@@ -362,7 +362,7 @@ def test_clearing_needs_the_three_guarantees_and_water(household, staff_user, to
     _case, clearing = _clearing(household, staff_user, town, county)
     with pytest.raises(ValidationError) as exc:
         _clearing_home_check(clearing, staff_user, day(-400), secure=False)
-    assert "schooling secure" in exc.value.message_dict["schooling_secure"][0]
+    assert "义务教育有保障" in exc.value.message_dict["schooling_secure"][0]
 
 
 def test_clearing_through_the_county_keeps_the_record(household, staff_user, town, county):
@@ -476,3 +476,33 @@ def test_a_lead_is_closed_with_a_reason_and_kept(household, staff_user):
     )
     case.refresh_from_db()
     assert (case.status, case.closed_reason) == (CaseStatus.CLOSED, "重复线索")
+
+
+def test_a_leader_records_leads_for_their_own_building_only(household_a, household_b, leader_a):
+    services.lead_create(
+        household=household_a, source="self_report", fact="申报", lead_on=BASE, reported_by=leader_a
+    )
+    with pytest.raises(PermissionDenied):
+        services.lead_create(
+            household=household_b,
+            source="self_report",
+            fact="申报",
+            lead_on=BASE,
+            reported_by=leader_a,
+        )
+    assert MonitoringCase.objects.count() == 1
+
+
+def test_the_same_fact_key_never_raises_two_leads(household_a):
+    kwargs = dict(
+        household=household_a,
+        source="alert",
+        alert_kind="school_refusal",
+        fact="拒收",
+        lead_on=BASE,
+        fact_key="school_refusal:1",
+    )
+    services.lead_create(**kwargs)
+    with pytest.raises(ValidationError, match="已经产生过线索"):
+        services.lead_create(**kwargs)
+    assert MonitoringCase.objects.count() == 1

@@ -46,7 +46,7 @@ def test_a_leader_cannot_see_another_buildings_case(
         ("supervisor_user", 200),
         ("leader_a", 404),
         ("department_user", 404),
-        ("outsider", 403),
+        ("outsider", 404),
     ],
 )
 def test_case_page_by_persona(request, client_for, household_b, staff_user, persona, status):
@@ -54,7 +54,7 @@ def test_case_page_by_persona(request, client_for, household_b, staff_user, pers
     response = client_for(request.getfixturevalue(persona)).get(
         reverse("monitoring:case_detail", args=[case.pk])
     )
-    assert response.status_code == (404 if status == 403 else status)
+    assert response.status_code == status
 
 
 def test_steps_through_the_pages(client_for, household_a, staff_user, town, county):
@@ -308,3 +308,46 @@ def test_dashboards_show_measures_and_flags(
         "推荐就业岗位"
         in client_for(department_user).get(reverse("monitoring:measure_list")).content.decode()
     )
+
+
+def test_the_leader_records_a_self_report_from_the_visit_form(client_for, leader_a, household_a):
+    data = {
+        "household": household_a.pk,
+        "visited_on": day(0),
+        "reason": "hardship",
+        "raise_lead": "on",
+        "lead_source": "self_report",
+        "lead_fact": "农户申报：子女上学费用高",
+    }
+    assert client_for(leader_a).post(reverse("mobile:monitoring_visit"), data).status_code == 302
+    assert MonitoringCase.objects.get(household=household_a).source == "self_report"
+
+
+def test_a_lead_without_its_fact_is_refused_and_nothing_is_written(
+    client_for, leader_a, household_a
+):
+    data = {
+        "household": household_a.pk,
+        "visited_on": day(0),
+        "reason": "hardship",
+        "raise_lead": "on",
+    }
+    response = client_for(leader_a).post(reverse("mobile:monitoring_visit"), data)
+    assert response.status_code == 200 and "请写明发现的风险" in response.content.decode()
+    assert not Visit.objects.exists() and not MonitoringCase.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("staff_user", 200),
+        ("supervisor_user", 200),
+        ("department_user", 403),
+        ("leader_a", 403),
+        ("outsider", 403),
+    ],
+)
+def test_visit_figures_by_persona(request, client_for, household_a, persona, status):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("monitoring:visit_figures")).status_code == status
+    assert client.get(reverse("monitoring:visit_households")).status_code == status

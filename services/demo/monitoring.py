@@ -317,14 +317,14 @@ def seed_monitoring(*, stdout=None):
     clearing = m.clearing_start(
         case=run.case(cleared),
         actor=staff,
-        lead_on=run.d(40),
+        lead_on=run.d(35),
         fact="稳定就业超过6个月，收入稳定高于监测范围",
     )
     clearing = run.case(clearing)
     m.home_check_record(
         case=clearing,
         actor=staff,
-        done_on=run.d(39),
+        done_on=run.d(34),
         expected_version=clearing.version,
         authorisation=_scan(),
         income_12m=Decimal("10800"),
@@ -334,7 +334,7 @@ def seed_monitoring(*, stdout=None):
         housing_secure=True,
         water_secure=True,
     )
-    run.steps(clearing, upto="county_decision", start=38)
+    run.steps(clearing, upto="county_decision", start=33)
     _facts_for_alerts(staff=staff, rng=rng, today=today, pool=others + in_leader)
     raised = alerts_raise(today=today)
     if stdout:

@@ -9,7 +9,7 @@ from households.demo.fieldwork import seed_field_work
 from services.demo.monitoring import seed_monitoring
 from services.demo.records import seed_records
 from services.monitoring.models import AlertKind, CaseStatus, MonitoringCase, Step
-from services.monitoring.selectors import open_cases_flagged
+from services.monitoring.selectors import open_cases_flagged, overview_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,8 @@ def test_demo_monitoring_has_every_step_and_alert_kind():
     assert Step.COUNTY_DECISION in MonitoringCase.objects.get(purpose="clear").steps.values_list(
         "step", flat=True
     )
+    counts = overview_counts(today=timezone.localdate())
+    assert (counts["overdue"], counts["monitored"], counts["cleared"]) == (1, 1, 1)
     before = MonitoringCase.objects.count()
     seed_monitoring()
     assert MonitoringCase.objects.count() == before

@@ -112,16 +112,16 @@ def test_unit_dashboard_query_count_is_independent_of_households(
     rules = len(rules_for_unit("human-resources"))
     # session, user, roles, the user's unit; one grouped count by building per rule of the
     # unit (its total is their sum); the buildings named; the snapshots of the trend; the
-    # unit's open tasks; the nav's profile; permissions of the user and of their groups
-    # (the "new task" buttons).
-    with django_assert_num_queries(10 + rules):
+    # unit's open tasks; the unit's open monitoring help measures; the nav's profile;
+    # permissions of the user and of their groups (the "new task" buttons).
+    with django_assert_num_queries(11 + rules):
         response = client.get("/services/obligations/")
     assert response.status_code == 200
     # Counted again within minutes: the rules' figures come from the cache.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/services/obligations/").status_code == 200
     # "Recount now" counts afresh.
-    with django_assert_num_queries(10 + rules):
+    with django_assert_num_queries(11 + rules):
         assert client.get("/services/obligations/?recount=1").status_code == 200
 
 
@@ -141,13 +141,14 @@ def test_supervisor_overview_query_count_is_independent_of_households(
     )
     client = client_for(supervisor_user)
     # session, user, roles, units; one count per rule; work tasks by unit; requests by
-    # unit; the nav's profile.
-    with django_assert_num_queries(7 + len(RULE_LIST)):
+    # unit; monitoring's counts (one aggregate) and its flagged cases; the nav's profile.
+    with django_assert_num_queries(9 + len(RULE_LIST)):
         response = client.get("/services/obligations/overview/")
     assert response.status_code == 200
     assert len(response.context["rows"]) == 19
-    # Within minutes the rules' counts come from the cache; tasks and requests are live.
-    with django_assert_num_queries(7):
+    # Within minutes the rules' counts come from the cache; tasks, requests and monitoring
+    # are live.
+    with django_assert_num_queries(9):
         assert client.get("/services/obligations/overview/").status_code == 200
 
 

@@ -132,3 +132,20 @@ def _count_registry(user) -> dict:
         "school_age_count": people["school_age"],
         "labour": {c.value: people[c.value] for c in LabourCapacity},
     }
+
+
+def people_newly_recorded(*, field: str, values, since):
+    """Active people whose ``field`` is now one of ``values`` and was changed to it on or
+    after ``since``: their history has an update since then showing it, and an earlier
+    state without it (a person registered with it from the start is not "new")."""
+    values = list(values)
+    history = Person.history.model.objects.filter(id=OuterRef("pk"))
+    changed = history.filter(
+        history_type="~", history_date__date__gte=since, **{f"{field}__in": values}
+    )
+    before = history.exclude(**{f"{field}__in": values})
+    return (
+        Person.objects.active()
+        .filter(**{f"{field}__in": values})
+        .filter(Exists(changed), Exists(before))
+    )

@@ -146,3 +146,17 @@ def person_leave(
         update_fields=["is_active", "left_on", "left_reason"],
     )
     return person
+
+
+@transaction.atomic
+def household_income_set(*, household: Household, year: int, per_capita_net_income):
+    """Record (or correct) a household's per-capita net income for a year."""
+    from .models import HouseholdIncome
+
+    income = HouseholdIncome.objects.filter(household=household, year=year).first() or (
+        HouseholdIncome(household=household, year=year)
+    )
+    income.per_capita_net_income = per_capita_net_income
+    income.full_clean()
+    income.save()
+    return income

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from services.monitoring.permissions import ROLE_PERMISSIONS as MONITORING
 from services.records.permissions import ROLE_PERMISSIONS as RECORDS
 from services.reports.permissions import ROLE_PERMISSIONS as REPORTS
 from services.requests.permissions import ROLE_PERMISSIONS as REQUESTS
@@ -19,7 +20,7 @@ class ServicesConfig(AppConfig):
     name = "services"
     verbose_name = _("Services and obligations")
     # Each sub-domain declares its roles' permissions in its own ``permissions`` module.
-    role_permissions = merged(REQUESTS, RECORDS, WORKTASKS, REPORTS)
+    role_permissions = merged(REQUESTS, RECORDS, WORKTASKS, REPORTS, MONITORING)
 
     def ready(self):
         from services.obligations.counts import connect

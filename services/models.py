@@ -2,6 +2,12 @@
 packages and are imported here only so that the app registry sees them. Domain code imports
 them from their own package (``services.requests.models``), never from here."""
 
+from services.monitoring.models import (
+    CaseStep,
+    HelpMeasure,
+    IncomeThreshold,
+    MonitoringCase,
+)
 from services.obligations.models import RuleSnapshot
 from services.records.base import Place, ServiceRecord
 from services.records.models import (
@@ -43,6 +49,10 @@ __all__ = [
     "UNFINISHED_STATES",
     "Accountability",
     "Allowance",
+    "CaseStep",
+    "HelpMeasure",
+    "IncomeThreshold",
+    "MonitoringCase",
     "Category",
     "Employment",
     "FamilyPlanningRecord",

@@ -279,3 +279,34 @@ DEMO_ACCOUNT_SEEDERS += ["households.demo.fieldwork.seed_field_work"]
 # many days a produced file is kept before the daily expiry removes it.
 REPORT_FILE_DAYS = env.int("REPORT_FILE_DAYS", default=7)
 JOB_KINDS["report"] = "services.reports.jobs.REPORT_JOB"
+# Monitoring against falling back into poverty (services/monitoring/, DOMAIN.md §3). The
+# income thresholds themselves are data (监测标准, kept by staff per province and year).
+MONITORING = {
+    "PROVINCE": env("MONITORING_PROVINCE", default="江西省"),
+    "DECISION_DAYS": env.int("MONITORING_DECISION_DAYS", default=15),  # lead → county decision
+    "WARN_DAYS": env.int("MONITORING_WARN_DAYS", default=3),  # flagged this many days before
+    "NOTICE_MIN_DAYS": env.int("MONITORING_NOTICE_MIN_DAYS", default=5),
+    "CLEARING_STABLE_MONTHS": env.int("MONITORING_CLEARING_STABLE_MONTHS", default=6),
+    "INCOME_MARGIN_PERCENT": env.int("MONITORING_INCOME_MARGIN_PERCENT", default=10),
+    "ALERT_LOOKBACK_DAYS": env.int("MONITORING_ALERT_LOOKBACK_DAYS", default=30),
+    "AUTHORISATION_MAX_MB": env.int("MONITORING_AUTHORISATION_MAX_MB", default=10),
+}
+# Visit cadence (户户见, DOMAIN.md §11): periods are "week" (Monday–Sunday) or "month".
+VISITS = {
+    "ALL_PERIOD": env("VISIT_ALL_PERIOD", default="month"),
+    "KEY_GROUP_PERIOD": env("VISIT_KEY_GROUP_PERIOD", default="week"),
+    "ELDERLY_ALONE_AGE": env.int("VISIT_ELDERLY_ALONE_AGE", default=70),
+    "LEFT_BEHIND_CHILD_AGE": env.int("VISIT_LEFT_BEHIND_CHILD_AGE", default=16),
+    "SEVERE_DISABILITY_GRADES": env("VISIT_SEVERE_DISABILITY_GRADES", default="12"),
+}
+DAILY_TASKS["raise_monitoring_alerts"] = "services.monitoring.tasks.raise_monitoring_alerts"
+CELERY_BEAT_SCHEDULE["raise_monitoring_alerts"] = {
+    "task": DAILY_TASKS["raise_monitoring_alerts"],
+    "schedule": crontab(hour=1, minute=30),
+}
+HOUSEHOLD_PAGE_SECTIONS.append("services.monitoring.sections.household_monitoring_section")
+# Sections that apps above the registry add to the leaders' phone home page
+# (functions (request=) -> {"template", "context"} | None).
+MOBILE_HOME_SECTIONS: list[str] = ["services.monitoring.sections.mobile_visits_due_section"]
+# After the field work: the demo cases are raised by the leaders' visits and run by the accounts.
+DEMO_ACCOUNT_SEEDERS.append("services.demo.monitoring.seed_monitoring")

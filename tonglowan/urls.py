@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("buildings/", include("buildings.urls")),
     path("households/", include("households.urls")),
+    path("services/monitoring/", include("services.monitoring.urls")),
     path("services/", include("services.urls")),
     path("m/", include("tonglowan.urls_mobile")),
     path("jobs/", include("core.urls")),

@@ -83,7 +83,7 @@ DEMO_ACCOUNTS = [
     ("zhixiao", "县职业学校经办人", Role.DEPARTMENT, "vocational-school", None),
     ("fulian", "县妇联经办人", Role.DEPARTMENT, "womens-federation", None),
     ("canlian", "县残联经办人", Role.DEPARTMENT, "disabled-federation", None),
-    ("qinjiang", "琴江镇人民政府经办人", Role.DEPARTMENT, "qinjiang-town", None),
+    ("qinjiang", "琴江镇人民政府经办人", Role.SUPERVISOR, "qinjiang-town", None),
 ]
 
 

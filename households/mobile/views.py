@@ -1,10 +1,12 @@
 """The building leaders' phone pages (households side): home, household list and check,
 proposals of identity changes, home visits and policy publicity."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -30,6 +32,18 @@ def _require(user, perm):
         raise PermissionDenied
 
 
+def home_sections(request) -> list[dict]:
+    """Sections that apps above the registry add to the phone home page (setting
+    ``MOBILE_HOME_SECTIONS``: functions ``(*, request)`` returning ``{"template",
+    "context"}`` or None). The registry never imports those apps."""
+    sections = []
+    for path in settings.MOBILE_HOME_SECTIONS:
+        section = import_string(path)(request=request)
+        if section:
+            sections.append(section)
+    return sections
+
+
 def home(request):
     buildings = list(ms.leader_buildings(request.user))
     households = ms.with_attention(ms.leader_household_list(request.user))
@@ -45,6 +59,7 @@ def home(request):
             "open_problems": open_problem_count(building_ids=[b.pk for b in buildings])
             if buildings
             else 0,
+            "extra_sections": home_sections(request),
         },
     )
 

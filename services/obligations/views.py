@@ -7,6 +7,8 @@ from django.utils import timezone
 from buildings.models import Building
 from community.models import Department
 from core.paging import KnownCountPaginator
+from services.monitoring import selectors as monitoring
+from services.monitoring.access import COUNTY_UNIT, TOWN_UNIT
 from services.obligations import selectors
 from services.obligations.charts import sparkline
 from services.obligations.forms import RuleListFilter
@@ -50,6 +52,12 @@ def _dashboard(request, unit):
             "updated_at": figures.updated_at,
             "tasks": worktask_selectors.unit_open_tasks(unit=unit),
             "can_list": bool(selectors.rules_for_user(request.user)),
+            # Monitoring: the help measures the unit owns; the town and the county, who
+            # record the last two steps, see the cases nearing or past the 15-day limit.
+            "monitoring_measures": monitoring.unit_open_measures(unit=unit),
+            "monitoring_flagged": monitoring.open_cases_flagged(today=today)
+            if unit.code in (TOWN_UNIT, COUNTY_UNIT)
+            else [],
         },
     )
 
@@ -124,5 +132,7 @@ def supervisor_overview(request):
             "today": today,
             "counted_at": figures.counted_at,
             "updated_at": figures.updated_at,
+            "monitoring": monitoring.overview_counts(today=today),
+            "monitoring_flagged": monitoring.open_cases_flagged(today=today),
         },
     )

@@ -14,9 +14,10 @@ CORE = "core is shared plumbing: it imports no app"
 REGISTRY = "The registry and community never import services or ownersassoc"
 LAYERS = "households above buildings above community above core"
 SERVICES = (
-    "services: reports above obligations above requests, worktasks and records, which are "
-    "independent"
+    "services: reports above obligations above monitoring above records; requests, worktasks "
+    "and records independent"
 )
+MONITORING = "services.monitoring reads records, never requests or worktasks"
 DEMO = "Domain code never imports demo code"
 LINT = str(Path(sys.executable).with_name("lint-imports"))
 
@@ -42,6 +43,9 @@ def test_the_contracts_are_kept():
         ("services/records/probe.py", "import services.obligations.rules", SERVICES),
         ("services/requests/probe.py", "import services.worktasks.models", SERVICES),
         ("services/obligations/probe.py", "import services.reports.definitions", SERVICES),
+        ("services/records/probe.py", "import services.monitoring.models", SERVICES),
+        ("services/monitoring/probe.py", "import services.obligations.rules", SERVICES),
+        ("services/monitoring/probe.py", "import services.worktasks.models", MONITORING),
         ("services/obligations/probe.py", "import services.demo.requests", DEMO),
     ],
 )

@@ -1,0 +1,147 @@
+"""Reads of monitoring, scoped to the user: staff, the town government and the
+poverty-alleviation office see every case; a building leader the cases of the households
+of their current buildings; every other unit only the help measures it owns. Out of scope
+is a 404, the same as missing."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from community.roles import Role, has_role
+from households.models import Person, Relationship
+from households.selectors import households_for_user
+from services.monitoring import access
+from services.monitoring.models import (
+    CaseStatus,
+    CaseStep,
+    HelpMeasure,
+    MonitoringCase,
+    Purpose,
+)
+
+
+def cases_for_user(user):
+    qs = MonitoringCase.objects.all()
+    if access.sees_every_case(user):
+        return qs
+    if has_role(user, Role.BUILDING_LEADER):
+        return qs.filter(household__in=households_for_user(user))
+    return qs.none()
+
+
+def case_list_for_user(user):
+    """Cases for a list: household, building and head joined or prefetched (2 queries)."""
+    heads = Person.objects.filter(relationship=Relationship.HEAD, is_active=True)
+    return (
+        cases_for_user(user)
+        .select_related("household__dwelling__building")
+        .prefetch_related(Prefetch("household__members", queryset=heads, to_attr="heads"))
+        .order_by("-lead_on", "-pk")
+    )
+
+
+def case_get_for_user(*, user, pk: int) -> MonitoringCase:
+    case = (
+        cases_for_user(user)
+        .select_related("household__dwelling__building", "reported_by__profile", "clears")
+        .prefetch_related(
+            Prefetch("steps", queryset=CaseStep.objects.select_related("actor__profile")),
+            Prefetch("measures", queryset=HelpMeasure.objects.select_related("unit")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def measures_for_user(user):
+    qs = HelpMeasure.objects.select_related("case__household__dwelling__building", "unit")
+    if access.sees_every_case(user):
+        return qs
+    dept = access.unit_code(user)
+    if dept is not None:
+        return qs.filter(unit__code=dept)
+    return qs.none()
+
+
+def measure_get_for_user(*, user, pk: int) -> HelpMeasure:
+    measure = measures_for_user(user).filter(pk=pk).first()
+    if measure is None:
+        raise Http404
+    return measure
+
+
+def _deadline_bounds(today: datetime.date):
+    """Leads on or before ``overdue_before`` are past the limit today; those on or before
+    ``near_before`` are within ``WARN_DAYS`` of it."""
+    cfg = settings.MONITORING
+    overdue_before = today - datetime.timedelta(days=cfg["DECISION_DAYS"] + 1)
+    near_before = today - datetime.timedelta(days=cfg["DECISION_DAYS"] - cfg["WARN_DAYS"])
+    return overdue_before, near_before
+
+
+def open_cases_flagged(*, today: datetime.date, queryset=None):
+    """Open cases nearing (``near``) or past (``overdue``) the limit from lead to county
+    decision, most urgent first, each with ``flag`` and ``days_open``."""
+    overdue_before, near_before = _deadline_bounds(today)
+    qs = (queryset if queryset is not None else MonitoringCase.objects.all()).filter(
+        status=CaseStatus.OPEN, lead_on__lte=near_before
+    )
+    cases = list(qs.select_related("household__dwelling__building").order_by("lead_on", "pk"))
+    for case in cases:
+        case.flag = "overdue" if case.lead_on <= overdue_before else "near"
+        case.days_open = (today - case.lead_on).days
+    return cases
+
+
+def is_overdue(case: MonitoringCase, today: datetime.date) -> bool:
+    return case.status == CaseStatus.OPEN and today > case.deadline()
+
+
+def overview_counts(*, today: datetime.date) -> dict[str, int]:
+    """The supervisors' figures in one query: leads received and risks cleared in the past
+    30 days, cases open, open past the limit, households under monitoring."""
+    overdue_before, _near = _deadline_bounds(today)
+    since = today - datetime.timedelta(days=30)
+    return MonitoringCase.objects.aggregate(
+        new=Count("pk", filter=Q(purpose=Purpose.IDENTIFY, lead_on__gt=since)),
+        cleared=Count(
+            "pk", filter=Q(purpose=Purpose.CLEAR, status=CaseStatus.CLEARED, decided_on__gt=since)
+        ),
+        open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
+        overdue=Count("pk", filter=Q(status=CaseStatus.OPEN, lead_on__lte=overdue_before)),
+        monitored=Count("pk", filter=Q(purpose=Purpose.IDENTIFY, status=CaseStatus.MONITORED)),
+    )
+
+
+def unit_open_measures(*, unit):
+    return (
+        HelpMeasure.objects.filter(unit=unit, done_on__isnull=True)
+        .select_related("case__household")
+        .order_by("deadline", "pk")
+    )
+
+
+def household_cases(*, household):
+    """The household's monitoring timeline: every case with its steps and measures."""
+    return (
+        MonitoringCase.objects.filter(household=household)
+        .prefetch_related(
+            Prefetch("steps", queryset=CaseStep.objects.select_related("actor__profile")),
+            Prefetch("measures", queryset=HelpMeasure.objects.select_related("unit")),
+        )
+        .order_by("lead_on", "pk")
+    )
+
+
+def notice_rows(*, user, on: datetime.date):
+    """The cases whose public notice hangs on ``on``: only what a notice may show."""
+    return (
+        case_list_for_user(user)
+        .filter(steps__step="notice", steps__done_on__lte=on, steps__notice_until__gte=on)
+        .order_by("household__number")
+    )

@@ -267,3 +267,20 @@ HOUSEHOLD_PAGE_SECTIONS.append("services.obligations.sections.household_section"
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
 MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.requests.mobile_hooks.open_requests_by_household"]
 DEMO_ACCOUNT_SEEDERS += ["households.demo.fieldwork.seed_field_work"]
+
+# The community's organisation (community/organisation). Member counts and term lengths per
+# organisation kind, as the law in force sets them (DOMAIN.md §6: the 2018 居民委员会组织法,
+# 5–9 members, a 5-year term); a kind not listed is not checked.
+ORGANISATION_RULES = {
+    "committee": {
+        "MEMBERS": (
+            env.int("COMMITTEE_MEMBERS_MIN", default=5),
+            env.int("COMMITTEE_MEMBERS_MAX", default=9),
+        ),
+        "TERM_YEARS": env.int("COMMITTEE_TERM_YEARS", default=5),
+    },
+}
+# The plan's "年龄40周岁以下" for openly recruited cadres (以下 includes the number).
+CADRE_RECRUITMENT_AGE_LIMIT = env.int("CADRE_RECRUITMENT_AGE_LIMIT", default=40)
+# Fire-safety rectifications: days given when an inspection does not set a deadline.
+FIRE_RECTIFICATION_DEFAULT_DAYS = env.int("FIRE_RECTIFICATION_DEFAULT_DAYS", default=30)

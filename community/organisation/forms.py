@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Post
+
+
+class ApplicantForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=30,
+        help_text=_("A resident's number links the application to the registry."),
+    )
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    education = forms.CharField(label=_("education"), max_length=50, required=False)
+
+
+class ApplicantDecisionForm(forms.Form):
+    hired = forms.TypedChoiceField(
+        label=_("result"),
+        choices=[("1", _("Hired")), ("0", _("Not hired"))],
+        coerce=lambda v: v == "1",
+    )
+    post = forms.ModelChoiceField(
+        label=_("post taken"), queryset=Post.objects.none(), required=False
+    )
+    decided_on = forms.DateField(
+        label=_("decided on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    started_on = forms.DateField(
+        label=_("holds the post from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = round.posts.all()

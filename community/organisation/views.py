@@ -1,0 +1,102 @@
+"""The organisation at a glance (and its printable version), recruitment rounds, resident
+groups, mass organisations and party members."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.forms import add_service_errors
+from core.idnumbers import mask_id_number
+
+from . import selectors, services
+from .forms import ApplicantDecisionForm, ApplicantForm
+from .models import Applicant
+
+
+def organisation_chart(request):
+    today = timezone.localdate()
+    context = {
+        "organisations": selectors.organisation_chart_for_user(request.user, today=today),
+        "cadres": selectors.cadres_for_user(request.user),
+        "today": today,
+    }
+    printable = request.GET.get("print") == "1"
+    template = "community/organisation_print.html" if printable else "community/organisation.html"
+    return render(request, template, context)
+
+
+def recruitment_list(request):
+    rounds = selectors.recruitments_for_user(request.user)
+    return render(request, "community/recruitment_list.html", {"rounds": rounds})
+
+
+def recruitment_detail(request, pk):
+    rnd = selectors.recruitment_get_for_user(user=request.user, pk=pk)
+    manages = selectors.manages_organisation(request.user)
+    form = ApplicantForm(request.POST or None) if manages else None
+    if request.method == "POST":
+        if not manages:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.applicant_add(round=rnd, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Applicant added."))
+                return redirect(rnd.get_absolute_url())
+    for applicant in rnd.applicant_list:
+        applicant.masked_id = mask_id_number(applicant.id_number or "")
+    return render(
+        request,
+        "community/recruitment_detail.html",
+        {"round": rnd, "form": form, "manages": manages, "today": timezone.localdate()},
+    )
+
+
+def applicant_decide(request, pk):
+    if not selectors.manages_organisation(request.user):
+        raise Http404
+    applicant = Applicant.objects.select_related("round").filter(pk=pk).first()
+    if applicant is None:
+        raise Http404
+    form = ApplicantDecisionForm(request.POST or None, round=applicant.round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.applicant_decide(applicant=applicant, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Result recorded."))
+            return redirect(applicant.round.get_absolute_url())
+    return render(
+        request, "community/applicant_decide.html", {"applicant": applicant, "form": form}
+    )
+
+
+def resident_group_list(request):
+    number = request.GET.get("household", "").strip()
+    groups = selectors.resident_groups_for_user(request.user, household_number=number)
+    return render(
+        request, "community/resident_group_list.html", {"groups": groups, "household": number}
+    )
+
+
+def resident_group_detail(request, pk):
+    group = selectors.resident_group_get_for_user(user=request.user, pk=pk)
+    return render(request, "community/resident_group_detail.html", {"group": group})
+
+
+def people_registers(request):
+    """Mass organisations with their member counts, and the party members."""
+    return render(
+        request,
+        "community/people_registers.html",
+        {
+            "organisations": selectors.mass_organisations_for_user(request.user),
+            "party_members": selectors.party_members_for_user(request.user),
+        },
+    )

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from services.facilities.permissions import ROLE_PERMISSIONS as FACILITIES
+from services.firesafety.permissions import ROLE_PERMISSIONS as FIRESAFETY
+from services.policelog.permissions import ROLE_PERMISSIONS as POLICELOG
 from services.records.permissions import ROLE_PERMISSIONS as RECORDS
 from services.requests.permissions import ROLE_PERMISSIONS as REQUESTS
 from services.worktasks.permissions import ROLE_PERMISSIONS as WORKTASKS
@@ -18,7 +21,7 @@ class ServicesConfig(AppConfig):
     name = "services"
     verbose_name = _("Services and obligations")
     # Each sub-domain declares its roles' permissions in its own ``permissions`` module.
-    role_permissions = merged(REQUESTS, RECORDS, WORKTASKS)
+    role_permissions = merged(REQUESTS, RECORDS, WORKTASKS, FACILITIES, FIRESAFETY, POLICELOG)
 
     def ready(self):
         from services.obligations.cache import connect

@@ -2,7 +2,10 @@
 packages and are imported here only so that the app registry sees them. Domain code imports
 them from their own package (``services.requests.models``), never from here."""
 
+from services.facilities.models import ClinicStaff, Facility, FacilityUpkeep
+from services.firesafety.models import FireInspection
 from services.obligations.models import RuleSnapshot
+from services.policelog.models import PoliceIncident
 from services.records.base import Place, ServiceRecord
 from services.records.models import (
     Allowance,
@@ -43,14 +46,19 @@ __all__ = [
     "Accountability",
     "Allowance",
     "Category",
+    "ClinicStaff",
     "Employment",
+    "Facility",
+    "FacilityUpkeep",
     "FamilyPlanningRecord",
+    "FireInspection",
     "HukouMigration",
     "LandHolding",
     "LandRightEvent",
     "MedicalInsurance",
     "PensionEnrolment",
     "Place",
+    "PoliceIncident",
     "RequestEvent",
     "RequestPhoto",
     "ResidencePermit",

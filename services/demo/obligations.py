@@ -13,7 +13,7 @@ from django.utils import timezone
 from community.models import Department
 from services.obligations import services as obligation_services
 from services.obligations.models import RuleSnapshot
-from services.obligations.rules import HOUSEHOLD, RULE_LIST, base_queryset, rule_counts
+from services.obligations.rules import RULE_LIST, base_queryset, rule_counts
 from services.worktasks import services as worktask_services
 from services.worktasks.models import WorkTask
 
@@ -24,7 +24,7 @@ DEMO_PREFIX = "【演示】"
 def seed_rule_snapshots(*, rng, stdout=None):
     today = timezone.localdate()
     counts = rule_counts(today=today)
-    totals = {subject: base_queryset(subject).count() for subject in ("person", HOUSEHOLD)}
+    totals = {subject: base_queryset(subject).count() for subject in {r.subject for r in RULE_LIST}}
     rows = []
     for rule in RULE_LIST:
         now_count, cap = counts[rule.code], totals[rule.subject]

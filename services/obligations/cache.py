@@ -1,5 +1,6 @@
 """The cache of the rules' counts (``services.obligations.selectors.rule_figures``) and what makes it
-stale: any saved or deleted person, household, dwelling or obligation record starts a new
+stale: any saved or deleted person, household, dwelling, obligation record or fire-safety
+inspection starts a new
 generation of the cached counts, so that a count falls as soon as a unit records what
 fixes it. Bulk writes that send no signals (imports) show within ``COUNTS_CACHE_SECONDS``."""
 
@@ -46,6 +47,7 @@ def connect():
         models.PensionEnrolment,
         models.Allowance,
         models.LandHolding,
+        models.FireInspection,
     ]
     for sender in senders:
         post_save.connect(counts_changed, sender=sender, dispatch_uid=f"obligations-{sender}")

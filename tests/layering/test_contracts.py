@@ -38,6 +38,11 @@ def test_the_contracts_are_kept():
         ("buildings/probe.py", "import households.models", LAYERS),
         ("services/records/probe.py", "import services.obligations.rules", SERVICES),
         ("services/requests/probe.py", "import services.worktasks.models", SERVICES),
+        ("services/requests/probe.py", "import services.facilities.models", SERVICES),
+        ("services/facilities/probe.py", "import services.policelog.models", SERVICES),
+        ("services/firesafety/probe.py", "import services.obligations.rules", SERVICES),
+        ("community/organisation/probe.py", "import households.models", LAYERS),
+        ("community/probe.py", "import community.demo.organisation", DEMO),
         ("services/obligations/probe.py", "import services.demo.requests", DEMO),
     ],
 )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from services.facilities import views
+
+urlpatterns = [
+    path("facilities/", views.facility_list, name="facility_list"),
+    path("facilities/<int:pk>/", views.facility_detail, name="facility_detail"),
+    path("facilities/<int:pk>/report/", views.facility_report, name="facility_report"),
+]

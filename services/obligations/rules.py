@@ -511,9 +511,9 @@ def rule_count_by_building(rule: Rule, today: datetime.date) -> dict[int | None,
     rows = (
         rule.failing(today)
         .order_by()
-        .values(building_id=F(BUILDING_PATH[rule.subject]))
+        .values(building_key=F(BUILDING_PATH[rule.subject]))
         .annotate(n=Count("pk"))
-        .values_list("building_id", "n")
+        .values_list("building_key", "n")
     )
     return dict(rows)
 

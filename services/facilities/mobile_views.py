@@ -1,6 +1,6 @@
 """The building leader's phone pages for public facilities (/m/facilities/)."""
 
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 
 from services.facilities import selectors
@@ -9,7 +9,7 @@ from services.facilities.views import facility_report as _facility_report
 
 def facility_list(request):
     if not request.user.has_perm("services.add_residentrequest"):
-        raise PermissionDenied
+        raise Http404
     facilities = selectors.facilities_to_report(request.user).select_related("owner_unit")
     return render(request, "mobile/facilities/facility_list.html", {"facilities": facilities})
 

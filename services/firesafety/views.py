@@ -53,6 +53,8 @@ def _recording_units(user):
 
 
 def inspection_create(request):
+    if not selectors.sees_inspections(request.user):
+        raise Http404
     units = _recording_units(request.user)
     if units is None:
         raise PermissionDenied

@@ -4,6 +4,7 @@ resident's request)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,8 @@ def incident_list(request):
 
 
 def incident_create(request):
+    if not selectors.sees_incidents(request.user):
+        raise Http404
     units = selectors.recording_units_for(request.user)
     if not units:
         raise PermissionDenied

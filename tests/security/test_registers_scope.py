@@ -20,7 +20,14 @@ from services.facilities.models import Facility
 from services.firesafety.models import FireInspection
 from services.policelog.models import PoliceIncident
 
-PERSONAS = ["admin_user", "staff_user", "leader_a", "department_user", "supervisor_user", "outsider"]
+PERSONAS = [
+    "admin_user",
+    "staff_user",
+    "leader_a",
+    "department_user",
+    "supervisor_user",
+    "outsider",
+]
 ALL = {p: 200 for p in PERSONAS} | {"outsider": 404}
 REGISTRY_READERS = {p: 200 for p in PERSONAS} | {"leader_a": 404, "outsider": 404}
 STAFF_ONLY = {p: 404 for p in PERSONAS} | {"admin_user": 200, "staff_user": 200}

@@ -284,3 +284,5 @@ ORGANISATION_RULES = {
 CADRE_RECRUITMENT_AGE_LIMIT = env.int("CADRE_RECRUITMENT_AGE_LIMIT", default=40)
 # Fire-safety rectifications: days given when an inspection does not set a deadline.
 FIRE_RECTIFICATION_DEFAULT_DAYS = env.int("FIRE_RECTIFICATION_DEFAULT_DAYS", default=30)
+DEMO_SEEDERS.append("households.demo.organisation.seed_organisation")
+DEMO_ACCOUNT_SEEDERS.append("services.demo.registers.seed_registers")

@@ -30,7 +30,7 @@ def test_seed_demo_twice_creates_nothing_new(settings):
 
     assert _counts() == first
     assert first["households"] == 40
-    assert first["users"] == 8
+    assert first["users"] == 12  # eight role accounts and four units of the registers
     assert first["terms"] == 2
     assert first["history"] == first["people"]
 

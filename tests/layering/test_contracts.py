@@ -42,7 +42,6 @@ def test_the_contracts_are_kept():
         ("services/facilities/probe.py", "import services.policelog.models", SERVICES),
         ("services/firesafety/probe.py", "import services.obligations.rules", SERVICES),
         ("community/organisation/probe.py", "import households.models", LAYERS),
-        ("community/probe.py", "import community.demo.organisation", DEMO),
         ("services/obligations/probe.py", "import services.demo.requests", DEMO),
     ],
 )

@@ -36,3 +36,18 @@ class ApplicantDecisionForm(forms.Form):
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = round.posts.all()
+
+
+class GroupHouseholdForm(forms.Form):
+    number = forms.CharField(label=_("household number"), max_length=30)
+
+
+class HoldingForm(forms.Form):
+    post = forms.ModelChoiceField(
+        label=_("post"), queryset=Post.objects.select_related("organisation")
+    )
+    name = forms.CharField(label=_("name"), max_length=50)
+    phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
+    started_on = forms.DateField(
+        label=_("holds the post from"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -309,6 +309,21 @@ def resident_group_add_household(
     return membership
 
 
+def resident_group_add_household_by_number(
+    *, group: ResidentGroup, number: str, joined_on: datetime.date | None = None
+) -> ResidentGroupMembership:
+    """The same, naming the household by its number (户编号) as staff type it."""
+    household_model = ResidentGroupMembership._meta.get_field("household").related_model
+    household = household_model.objects.filter(
+        number=(number or "").strip(), is_active=True
+    ).first()
+    if household is None:
+        raise ValidationError(
+            {"household": _("No household numbered %(numbers)s.") % {"numbers": number}}
+        )
+    return resident_group_add_household(group=group, household=household, joined_on=joined_on)
+
+
 def organisation_member_add(
     *, organisation: Organisation, person, joined_on: datetime.date, role: str = ""
 ) -> OrganisationMember:

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("organisation/", views.organisation_chart, name="organisation"),
+    path("organisation/holders/new/", views.holding_start, name="holding_start"),
     path("recruitment/", views.recruitment_list, name="recruitment_list"),
     path("recruitment/<int:pk>/", views.recruitment_detail, name="recruitment_detail"),
     path("applicants/<int:pk>/decide/", views.applicant_decide, name="applicant_decide"),

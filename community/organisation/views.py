@@ -2,7 +2,7 @@
 groups, mass organisations and party members."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +12,7 @@ from core.forms import add_service_errors
 from core.idnumbers import mask_id_number
 
 from . import selectors, services
-from .forms import ApplicantDecisionForm, ApplicantForm
+from .forms import ApplicantDecisionForm, ApplicantForm, GroupHouseholdForm, HoldingForm
 from .models import Applicant
 
 
@@ -87,7 +87,38 @@ def resident_group_list(request):
 
 def resident_group_detail(request, pk):
     group = selectors.resident_group_get_for_user(user=request.user, pk=pk)
-    return render(request, "community/resident_group_detail.html", {"group": group})
+    manages = selectors.manages_organisation(request.user)
+    form = GroupHouseholdForm(request.POST or None) if manages else None
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.resident_group_add_household_by_number(
+                    group=group, number=form.cleaned_data["number"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Household added to the group."))
+                return redirect("community:resident_group_detail", pk=group.pk)
+    return render(request, "community/resident_group_detail.html", {"group": group, "form": form})
+
+
+def holding_start(request):
+    """Staff record who takes a post from when (a single-holder post refuses a second)."""
+    if not selectors.manages_organisation(request.user):
+        raise Http404
+    form = HoldingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_holding_start(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Post holder recorded."))
+            return redirect("community:organisation")
+    return render(request, "community/holding_form.html", {"form": form})
 
 
 def people_registers(request):

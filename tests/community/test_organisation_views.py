@@ -180,3 +180,48 @@ def test_hiring_through_the_page_records_when_the_cadre_was_recruited(client_for
     assert response.status_code == 302
     page = client.get("/community/organisation/").content.decode()
     assert "王五" in page and "2019年招聘" in page and "2019-08-01" in page
+
+
+def test_staff_add_a_household_to_a_group_by_number(client_for, staff_user, db):
+    one = ResidentGroup.objects.create(number=1, name="第一居民小组")
+    two = ResidentGroup.objects.create(number=2, name="第二居民小组")
+    HouseholdFactory(number="H0000777")
+    client = client_for(staff_user)
+    response = client.post(f"/community/groups/{one.pk}/", {"number": "H0000777"})
+    assert response.status_code == 302
+    response = client.post(f"/community/groups/{two.pk}/", {"number": "H0000777"})
+    assert response.status_code == 200
+    assert "第一居民小组" in str(response.context["form"].non_field_errors())
+    response = client.post(f"/community/groups/{two.pk}/", {"number": "H9999999"})
+    assert response.status_code == 200
+    assert not two.memberships.exists()
+
+
+def test_a_leader_cannot_add_a_household_to_a_group(client_for, leader_a, department_user, db):
+    group = ResidentGroup.objects.create(number=1, name="一组")
+    HouseholdFactory(number="H0000778")
+    assert (
+        client_for(leader_a)
+        .post(f"/community/groups/{group.pk}/", {"number": "H0000778"})
+        .status_code
+        == 404
+    )
+    response = client_for(department_user).post(
+        f"/community/groups/{group.pk}/", {"number": "H0000778"}
+    )
+    assert response.status_code == 403
+    assert not group.memberships.exists()
+
+
+def test_staff_record_a_holder_and_a_second_one_is_refused(client_for, staff_user, db):
+    committee = Organisation.objects.create(name="居委会", kind="committee")
+    director = Post.objects.create(organisation=committee, kind="director", title="社区主任")
+    client = client_for(staff_user)
+    data = {"post": director.pk, "name": "张三", "phone": "13900000000", "started_on": "2019-07-01"}
+    assert client.post("/community/organisation/holders/new/", data).status_code == 302
+    response = client.post(
+        "/community/organisation/holders/new/", data | {"name": "李四", "started_on": "2020-01-01"}
+    )
+    assert response.status_code == 200
+    assert "张三" in response.context["form"].errors["started_on"][0]
+    assert director.holdings.count() == 1

@@ -85,6 +85,7 @@ def objects(db, staff_user):
 PAGES = [
     ("/community/organisation/", ALL),
     ("/community/organisation/?print=1", ALL),
+    ("/community/organisation/holders/new/", STAFF_ONLY),
     ("/community/recruitment/", REGISTRY_READERS),
     ("/community/recruitment/{round}/", REGISTRY_READERS),
     ("/community/applicants/{applicant}/decide/", STAFF_ONLY),

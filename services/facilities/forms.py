@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from services.facilities.models import UpkeepKind
+from services.facilities.models import ClinicStaff, Facility, UpkeepKind
 from services.requests.models import Urgency
 
 
@@ -17,3 +17,27 @@ class ProblemReportForm(forms.Form):
         label=_("what is wrong"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+
+
+class FacilityForm(forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = [
+            "kind",
+            "name",
+            "location",
+            "owner_unit",
+            "description",
+            "opening_hours",
+            "services_offered",
+        ]
+
+
+class ClinicStaffForm(forms.ModelForm):
+    class Meta:
+        model = ClinicStaff
+        fields = ["name", "qualification", "post", "phone", "started_on", "ended_on"]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+        }

@@ -14,6 +14,10 @@ def sees_facilities(user) -> bool:
     return sees_every_unit(user) or has_role(user, Role.DEPARTMENT)
 
 
+def manages_facilities(user) -> bool:
+    return has_role(user, Role.STAFF, Role.ADMINISTRATOR)
+
+
 def facilities_for_user(user):
     qs = Facility.objects.select_related("owner_unit")
     if sees_every_unit(user):

@@ -7,7 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.facilities.models import Facility, FacilityState, FacilityUpkeep, UpkeepKind
+from community.roles import Role, has_role
+from services.facilities.models import (
+    ClinicStaff,
+    Facility,
+    FacilityKind,
+    FacilityState,
+    FacilityUpkeep,
+    UpkeepKind,
+)
 from services.facilities.selectors import can_keep_facility
 from services.requests.models import Category, ResidentRequest, Urgency
 from services.requests.services import request_file
@@ -26,6 +34,28 @@ def _set_state(facility: Facility, state: str | None, at) -> None:
     if state is not None and facility.state != state:
         facility.state, facility.state_since = state, at
         facility.save(update_fields=["state", "state_since"])
+
+
+def facility_create(*, user, **fields) -> Facility:
+    """A new facility (staff and administrators)."""
+    if not has_role(user, Role.STAFF, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    facility = Facility(**fields)
+    facility.full_clean()
+    facility.save()
+    return facility
+
+
+def clinic_staff_add(*, facility: Facility, user, **fields) -> ClinicStaff:
+    """A member of the clinic's staff register, by a user who keeps the clinic."""
+    if not can_keep_facility(user=user, facility=facility):
+        raise PermissionDenied
+    if facility.kind != FacilityKind.CLINIC:
+        raise ValidationError(_("Only the clinic has a staff register."))
+    member = ClinicStaff(facility=facility, **fields)
+    member.full_clean()
+    member.save()
+    return member
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.forms import add_service_errors
 from services.facilities import selectors, services
-from services.facilities.forms import ProblemReportForm, UpkeepForm
+from services.facilities.forms import ClinicStaffForm, FacilityForm, ProblemReportForm, UpkeepForm
 from services.facilities.models import FacilityKind, FacilityState
 
 
@@ -81,3 +81,38 @@ def facility_report(request, pk, *, template="services/facilities/facility_repor
                 return redirect("mobile:request_detail", pk=req.pk)
             return redirect("services:request_detail", pk=req.pk)
     return render(request, template, {"facility": facility, "form": form})
+
+
+def facility_create(request):
+    if not selectors.sees_facilities(request.user):
+        raise Http404
+    if not selectors.manages_facilities(request.user):
+        raise PermissionDenied
+    form = FacilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            facility = services.facility_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Facility added."))
+            return redirect(facility.get_absolute_url())
+    return render(request, "services/facilities/facility_form.html", {"form": form})
+
+
+def clinic_staff_add(request, pk):
+    facility = selectors.facility_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_keep_facility(user=request.user, facility=facility):
+        raise PermissionDenied
+    form = ClinicStaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clinic_staff_add(facility=facility, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Staff member added."))
+            return redirect(facility.get_absolute_url())
+    return render(
+        request, "services/facilities/facility_form.html", {"form": form, "facility": facility}
+    )

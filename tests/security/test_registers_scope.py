@@ -95,6 +95,8 @@ PAGES = [
     ("/services/facilities/", REGISTRY_READERS),
     ("/services/facilities/{facility}/", OTHER_UNITS),
     ("/services/facilities/{facility}/report/", FILERS),
+    ("/services/facilities/new/", RECORDERS),
+    ("/services/facilities/{facility}/staff/new/", OTHER_UNITS | {"supervisor_user": 403}),
     ("/m/facilities/", FILERS),
     ("/m/facilities/{facility}/report/", FILERS),
     ("/services/fire-safety/", REGISTRY_READERS),

@@ -322,3 +322,47 @@ def test_a_unit_sees_the_incidents_handed_to_it(
     assert (
         client_for(department_user).get(f"/services/police-log/{incident.pk}/").status_code == 200
     )
+
+
+def test_staff_add_a_clinic_and_its_staff(client_for, staff_user, department_user):
+    client = client_for(staff_user)
+    health = unit("health")
+    response = client.post(
+        "/services/facilities/new/",
+        {
+            "kind": "clinic",
+            "name": "社区卫生服务站",
+            "owner_unit": health.pk,
+            "opening_hours": "8:00–17:30",
+        },
+    )
+    assert response.status_code == 302
+    clinic = Facility.objects.get(kind="clinic")
+    response = client.post(
+        f"/services/facilities/{clinic.pk}/staff/new/",
+        {
+            "name": "赖秀英",
+            "qualification": "乡村医生执业证书",
+            "post": "站长",
+            "started_on": "2019-09-01",
+        },
+    )
+    assert response.status_code == 302
+    assert [s.name for s in clinic.staff.all()] == ["赖秀英"]
+    response = client_for(department_user).post(
+        "/services/facilities/new/", {"kind": "sports", "name": "x", "owner_unit": health.pk}
+    )
+    assert response.status_code == 403
+    assert Facility.objects.count() == 1
+
+
+def test_only_the_clinic_has_a_staff_register(staff_user, bus_stop):
+    with pytest.raises(ValidationError):
+        facility_services.clinic_staff_add(
+            facility=bus_stop,
+            user=staff_user,
+            name="x",
+            qualification="y",
+            post="z",
+            started_on=datetime.date(2020, 1, 1),
+        )

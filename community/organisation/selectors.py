@@ -13,6 +13,7 @@ from .models import (
     Organisation,
     OrganisationKind,
     Post,
+    PostBudget,
     PostHolding,
     RecruitmentRound,
     ResidentGroup,
@@ -33,8 +34,8 @@ def _require(allowed: bool):
 
 
 def organisation_chart_for_user(user, *, today=None):
-    """Every organisation with its posts and their current holders (three queries:
-    organisations, posts, holdings with the resident)."""
+    """Every organisation with its posts, their current holders and this year's budget
+    line (four queries: organisations, posts, holdings, budget lines)."""
     _require(sees_organisation(user))
     today = today or timezone.localdate()
     current = (
@@ -43,8 +44,10 @@ def organisation_chart_for_user(user, *, today=None):
         .select_related("recruited_as__round")
         .order_by("started_on", "pk")
     )
+    budgets = PostBudget.objects.filter(year=today.year)
     posts = Post.objects.prefetch_related(
-        Prefetch("holdings", queryset=current, to_attr="current_holdings")
+        Prefetch("holdings", queryset=current, to_attr="current_holdings"),
+        Prefetch("budgets", queryset=budgets, to_attr="year_budget"),
     ).order_by("sort_order", "pk")
     return Organisation.objects.prefetch_related(
         Prefetch("posts", queryset=posts, to_attr="post_list")

@@ -14,6 +14,7 @@ from community.organisation.models import (
     OrganisationMember,
     PartyMember,
     Post,
+    PostBudget,
     RecruitmentRound,
     ResidentGroup,
 )
@@ -40,6 +41,7 @@ def make_rows(n, user):
     for _i in range(n):
         k = next(_seq)
         post = Post.objects.create(organisation=committee, kind="cadre", title=f"干部{k}")
+        PostBudget.objects.create(post=post, year=timezone.localdate().year, amount=36000)
         person = PersonFactory()
         services.post_holding_start(post=post, person=person, started_on=D(2019, 7, 1))
         rnd = RecruitmentRound.objects.create(
@@ -78,11 +80,12 @@ def make_rows(n, user):
 # (url, persona, queries). Every desk page starts with four: session, user, roles
 # (groups), the nav's profile; then the page's own.
 PAGES = [
-    # + organisations, their posts, the posts' current holdings; the recruited cadres
-    ("/community/organisation/", "staff_user", 8),
-    ("/community/organisation/", "leader_a", 8),
+    # + organisations, their posts, the posts' current holdings and this year's budget
+    # lines; the recruited cadres
+    ("/community/organisation/", "staff_user", 9),
+    ("/community/organisation/", "leader_a", 9),
     # the printable page has no nav: no profile
-    ("/community/organisation/?print=1", "staff_user", 7),
+    ("/community/organisation/?print=1", "staff_user", 8),
     # + the rounds with their counts
     ("/community/recruitment/", "staff_user", 5),
     # + the groups with their leader and household count
@@ -130,6 +133,9 @@ def test_the_organisation_page_shows_who_holds_which_post_since_when(client_for,
     assert "13907970001" in page
     assert "2019-07-01" in page
     assert "前任" not in page  # ended: not a current holder
+    assert "36000.00" not in page
+    PostBudget.objects.create(post=director, year=timezone.localdate().year, amount=36000)
+    assert "36000.00" in client_for(leader_a).get("/community/organisation/").content.decode()
     printable = client_for(leader_a).get("/community/organisation/?print=1").content.decode()
     assert "刘建华" in printable and "navbar" not in printable
 

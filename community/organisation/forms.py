@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Post
+from .models import GOVERNING_KINDS, Organisation, Post
 
 
 class ApplicantForm(forms.Form):
@@ -50,4 +50,21 @@ class HoldingForm(forms.Form):
     phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
     started_on = forms.DateField(
         label=_("holds the post from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class TermForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organisation.objects.filter(kind__in=GOVERNING_KINDS)
+    )
+    number = forms.IntegerField(label=_("term number"), min_value=1)
+    member_count = forms.IntegerField(label=_("members elected"), min_value=1)
+    starts_on = forms.DateField(
+        label=_("term starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("term ends"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the configured term length."),
     )

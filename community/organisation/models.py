@@ -5,7 +5,10 @@ cadres; resident groups; party members among residents.
 ``community`` sits below ``households``: residents are named with lazy references
 (``"households.Person"``, ``"households.Household"``), never imported."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -46,6 +49,13 @@ class Organisation(models.Model):
         return self.kind not in GOVERNING_KINDS
 
 
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 class OrganisationTerm(models.Model):
     """One term (届) of an organisation, with the number of members elected."""
 
@@ -73,6 +83,34 @@ class OrganisationTerm(models.Model):
 
     def __str__(self):
         return _("%(org)s, term %(n)s") % {"org": self.organisation, "n": self.number}
+
+    def clean(self):
+        """The member count and term length that ``settings.ORGANISATION_RULES`` allows for
+        the organisation's kind (nothing is checked for a kind not listed)."""
+        if self.organisation_id is None:
+            return
+        kind = self.organisation.kind
+        rules = settings.ORGANISATION_RULES.get(kind)
+        if not rules:
+            return
+        label = OrganisationKind(kind).label
+        errors = {}
+        low, high = rules["MEMBERS"]
+        if self.member_count is not None and not low <= self.member_count <= high:
+            errors["member_count"] = _(
+                "A %(kind)s has %(low)d to %(high)d members by law; %(n)d is outside that range."
+            ) % {"kind": label, "low": low, "high": high, "n": self.member_count}
+        years = rules["TERM_YEARS"]
+        if self.starts_on and self.ends_on and self.ends_on > add_years(self.starts_on, years):
+            errors["ends_on"] = _(
+                "A term of a %(kind)s lasts at most %(years)d years: it must end by %(last)s."
+            ) % {
+                "kind": label,
+                "years": years,
+                "last": add_years(self.starts_on, years).isoformat(),
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class PostKind(models.TextChoices):

@@ -23,39 +23,8 @@ from .models import (
     RecruitmentRound,
     ResidentGroup,
     ResidentGroupMembership,
+    add_years,
 )
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def check_term_rules(*, organisation: Organisation, member_count: int, starts_on, ends_on):
-    """The member count and term length that ``settings.ORGANISATION_RULES`` allows for
-    the organisation's kind (nothing is checked for a kind not listed)."""
-    rules = settings.ORGANISATION_RULES.get(organisation.kind)
-    if not rules:
-        return
-    errors = {}
-    low, high = rules["MEMBERS"]
-    if not low <= member_count <= high:
-        errors["member_count"] = _(
-            "A %(kind)s has %(low)d to %(high)d members by law; %(n)d is outside that range."
-        ) % {"kind": organisation.get_kind_display(), "low": low, "high": high, "n": member_count}
-    years = rules["TERM_YEARS"]
-    if starts_on and ends_on and ends_on > _add_years(starts_on, years):
-        errors["ends_on"] = _(
-            "A term of a %(kind)s lasts at most %(years)d years: it must end by %(last)s."
-        ) % {
-            "kind": organisation.get_kind_display(),
-            "years": years,
-            "last": _add_years(starts_on, years).isoformat(),
-        }
-    if errors:
-        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -71,10 +40,7 @@ def organisation_term_create(
     rules = settings.ORGANISATION_RULES.get(organisation.kind)
     if ends_on is None:
         years = rules["TERM_YEARS"] if rules else 5
-        ends_on = _add_years(starts_on, years) - datetime.timedelta(days=1)
-    check_term_rules(
-        organisation=organisation, member_count=member_count, starts_on=starts_on, ends_on=ends_on
-    )
+        ends_on = add_years(starts_on, years) - datetime.timedelta(days=1)
     term = OrganisationTerm(
         organisation=organisation,
         number=number,

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("organisation/", views.organisation_chart, name="organisation"),
+    path("organisation/terms/new/", views.term_create, name="term_create"),
     path("organisation/holders/new/", views.holding_start, name="holding_start"),
     path("recruitment/", views.recruitment_list, name="recruitment_list"),
     path("recruitment/<int:pk>/", views.recruitment_detail, name="recruitment_detail"),

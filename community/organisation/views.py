@@ -12,7 +12,7 @@ from core.forms import add_service_errors
 from core.idnumbers import mask_id_number
 
 from . import selectors, services
-from .forms import ApplicantDecisionForm, ApplicantForm, GroupHouseholdForm, HoldingForm
+from .forms import ApplicantDecisionForm, ApplicantForm, GroupHouseholdForm, HoldingForm, TermForm
 from .models import Applicant
 
 
@@ -131,3 +131,19 @@ def people_registers(request):
             "party_members": selectors.party_members_for_user(request.user),
         },
     )
+
+
+def term_create(request):
+    """Staff record a new term; member count and length are checked against the law."""
+    if not selectors.manages_organisation(request.user):
+        raise Http404
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_term_create(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Term recorded."))
+            return redirect("community:organisation")
+    return render(request, "community/holding_form.html", {"form": form, "title": _("New term")})

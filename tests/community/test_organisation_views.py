@@ -231,3 +231,37 @@ def test_staff_record_a_holder_and_a_second_one_is_refused(client_for, staff_use
     assert response.status_code == 200
     assert "张三" in response.context["form"].errors["started_on"][0]
     assert director.holdings.count() == 1
+
+
+def test_a_term_with_too_few_members_is_refused_on_the_page(client_for, staff_user, db):
+    committee = Organisation.objects.create(name="居委会", kind="committee")
+    client = client_for(staff_user)
+    data = {"organisation": committee.pk, "number": 1, "member_count": 4, "starts_on": "2019-06-01"}
+    response = client.post(
+        "/community/organisation/terms/new/", data, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 200
+    assert "5" in response.context["form"].errors["member_count"][0]
+    assert not committee.terms.exists()
+    response = client.post("/community/organisation/terms/new/", data | {"member_count": 7})
+    assert response.status_code == 302
+    assert committee.terms.get().ends_on == D(2024, 5, 31)
+
+
+def test_the_admin_checks_the_member_count_too(db):
+    """The check is the model's: the admin's form refuses the same count."""
+    from django.core.exceptions import ValidationError
+
+    from community.organisation.models import OrganisationTerm
+
+    committee = Organisation.objects.create(name="居委会", kind="committee")
+    term = OrganisationTerm(
+        organisation=committee,
+        number=1,
+        member_count=10,
+        starts_on=D(2019, 6, 1),
+        ends_on=D(2024, 5, 31),
+    )
+    with pytest.raises(ValidationError) as exc:
+        term.full_clean()
+    assert "member_count" in exc.value.message_dict

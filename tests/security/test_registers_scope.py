@@ -86,6 +86,7 @@ PAGES = [
     ("/community/organisation/", ALL),
     ("/community/organisation/?print=1", ALL),
     ("/community/organisation/holders/new/", STAFF_ONLY),
+    ("/community/organisation/terms/new/", STAFF_ONLY),
     ("/community/recruitment/", REGISTRY_READERS),
     ("/community/recruitment/{round}/", REGISTRY_READERS),
     ("/community/applicants/{applicant}/decide/", STAFF_ONLY),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import GOVERNING_KINDS, Organisation, Post
+from .models import GOVERNING_KINDS, Organisation, Post, RecruitmentRound
 
 
 class ApplicantForm(forms.Form):
@@ -68,3 +68,41 @@ class TermForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: the configured term length."),
     )
+
+
+class PartyMemberForm(forms.Form):
+    id_number = forms.CharField(label=_("ID number"), max_length=30)
+    joined_on = forms.DateField(
+        label=_("joined the party on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    branch = forms.ModelChoiceField(
+        label=_("party branch"), queryset=Organisation.objects.filter(kind="party"), required=False
+    )
+    transferred_in = forms.BooleanField(
+        label=_("organisation relationship transferred in"), required=False
+    )
+    transferred_on = forms.DateField(
+        label=_("transferred on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class OrganisationMemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organisation.objects.exclude(kind__in=GOVERNING_KINDS)
+    )
+    id_number = forms.CharField(label=_("ID number"), max_length=30)
+    role = forms.CharField(label=_("role"), max_length=50, required=False)
+    joined_on = forms.DateField(
+        label=_("joined on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RecruitmentRoundForm(forms.ModelForm):
+    class Meta:
+        model = RecruitmentRound
+        fields = ["title", "announced_on", "recruitment_date", "posts", "places", "age_limit"]
+        widgets = {
+            "announced_on": forms.DateInput(attrs={"type": "date"}),
+            "recruitment_date": forms.DateInput(attrs={"type": "date"}),
+            "posts": forms.CheckboxSelectMultiple,
+        }

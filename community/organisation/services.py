@@ -134,6 +134,30 @@ def post_holding_end(*, holding: PostHolding, ended_on: datetime.date) -> PostHo
 # --- recruitment --------------------------------------------------------------------------
 
 
+@transaction.atomic
+def recruitment_round_create(
+    *,
+    title: str,
+    announced_on: datetime.date,
+    recruitment_date: datetime.date,
+    posts,
+    places: int,
+    age_limit: int | None = None,
+) -> RecruitmentRound:
+    rnd = RecruitmentRound(
+        title=title.strip(),
+        announced_on=announced_on,
+        recruitment_date=recruitment_date,
+        places=places,
+    )
+    if age_limit is not None:
+        rnd.age_limit = age_limit
+    rnd.full_clean()
+    rnd.save()
+    rnd.posts.set(posts)
+    return rnd
+
+
 def applicant_is_eligible(*, birth_date: datetime.date, on: datetime.date, age_limit: int) -> bool:
     """ "年龄40周岁以下": 以下 includes the number (Civil Code Art. 1259), so an applicant
     aged ``age_limit`` in whole years on the recruitment date is eligible, up to the day
@@ -327,3 +351,16 @@ def party_member_register(
     member.full_clean()
     member.save()
     return member
+
+
+def resident_by_id_number(id_number: str):
+    """The active resident with this ID number (a lazy reference to the registry)."""
+    try:
+        number = parse_id_number(id_number).number
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    person_model = PartyMember._meta.get_field("person").related_model
+    person = person_model.objects.filter(id_number=number, is_active=True).first()
+    if person is None:
+        raise ValidationError({"id_number": _("No resident has this ID number.")})
+    return person

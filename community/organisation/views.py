@@ -12,7 +12,16 @@ from core.forms import add_service_errors
 from core.idnumbers import mask_id_number
 
 from . import selectors, services
-from .forms import ApplicantDecisionForm, ApplicantForm, GroupHouseholdForm, HoldingForm, TermForm
+from .forms import (
+    ApplicantDecisionForm,
+    ApplicantForm,
+    GroupHouseholdForm,
+    HoldingForm,
+    OrganisationMemberForm,
+    PartyMemberForm,
+    RecruitmentRoundForm,
+    TermForm,
+)
 from .models import Applicant
 
 
@@ -122,13 +131,39 @@ def holding_start(request):
 
 
 def people_registers(request):
-    """Mass organisations with their member counts, and the party members."""
+    """Mass organisations with their member counts, and the party members; staff register
+    a member or a party member by the resident's ID number."""
+    organisations = selectors.mass_organisations_for_user(request.user)
+    manages = selectors.manages_organisation(request.user)
+    which = request.POST.get("form") if request.method == "POST" else None
+    if which and not manages:
+        raise PermissionDenied
+    party_form = PartyMemberForm(request.POST if which == "party" else None, prefix="party")
+    member_form = OrganisationMemberForm(
+        request.POST if which == "member" else None, prefix="member"
+    )
+    form = {"party": party_form, "member": member_form}.get(which)
+    if form is not None and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            person = services.resident_by_id_number(data.pop("id_number"))
+            if which == "party":
+                services.party_member_register(person=person, **data)
+            else:
+                services.organisation_member_add(person=person, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Member registered."))
+            return redirect("community:people_registers")
     return render(
         request,
         "community/people_registers.html",
         {
-            "organisations": selectors.mass_organisations_for_user(request.user),
+            "organisations": organisations,
             "party_members": selectors.party_members_for_user(request.user),
+            "party_form": party_form if manages else None,
+            "member_form": member_form if manages else None,
         },
     )
 
@@ -147,3 +182,19 @@ def term_create(request):
             messages.success(request, _("Term recorded."))
             return redirect("community:organisation")
     return render(request, "community/holding_form.html", {"form": form, "title": _("New term")})
+
+
+def recruitment_create(request):
+    if not selectors.manages_organisation(request.user):
+        raise Http404
+    form = RecruitmentRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rnd = services.recruitment_round_create(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(rnd.get_absolute_url())
+    return render(
+        request, "community/holding_form.html", {"form": form, "title": _("New recruitment round")}
+    )

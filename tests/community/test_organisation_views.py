@@ -90,8 +90,9 @@ PAGES = [
     ("/community/recruitment/", "staff_user", 5),
     # + the groups with their leader and household count
     ("/community/groups/", "staff_user", 5),
-    # + mass organisations with member counts; party members with household and branch
-    ("/community/members/", "staff_user", 6),
+    # + mass organisations with member counts; party members with household and branch;
+    # the choices of the two registration forms (party branches, mass organisations)
+    ("/community/members/", "staff_user", 8),
     # + the facilities with their owner unit
     ("/services/facilities/", "staff_user", 5),
     # + count and page of inspections
@@ -265,3 +266,67 @@ def test_the_admin_checks_the_member_count_too(db):
     with pytest.raises(ValidationError) as exc:
         term.full_clean()
     assert "member_count" in exc.value.message_dict
+
+
+def test_staff_register_a_party_member_by_id_number(client_for, staff_user, supervisor_user, db):
+    from community.organisation.models import PartyMember
+
+    party = Organisation.objects.create(name="党支部", kind="party")
+    person = PersonFactory()
+    data = {
+        "form": "party",
+        "party-id_number": person.id_number,
+        "party-joined_on": "2005-07-01",
+        "party-branch": party.pk,
+        "party-transferred_in": "on",
+        "party-transferred_on": "2019-08-01",
+    }
+    assert client_for(supervisor_user).post("/community/members/", data).status_code == 403
+    assert not PartyMember.objects.exists()
+    response = client_for(staff_user).post("/community/members/", data)
+    assert response.status_code == 302
+    assert PartyMember.objects.get().person == person
+    response = client_for(staff_user).post(
+        "/community/members/",
+        data | {"party-id_number": make_id_number("360735", D(1980, 1, 1), 999)},
+    )
+    assert response.status_code == 200
+    assert response.context["party_form"].errors["id_number"]
+
+
+def test_staff_register_a_youth_league_member(client_for, staff_user, db):
+    youth = Organisation.objects.create(name="团支部", kind="youth")
+    person = PersonFactory()
+    response = client_for(staff_user).post(
+        "/community/members/",
+        {
+            "form": "member",
+            "member-organisation": youth.pk,
+            "member-id_number": person.id_number,
+            "member-joined_on": "2020-05-04",
+        },
+    )
+    assert response.status_code == 302
+    assert youth.members.get().person == person
+
+
+def test_staff_open_a_recruitment_round(client_for, staff_user, db):
+    committee = Organisation.objects.create(name="居委会", kind="committee")
+    post = Post.objects.create(
+        organisation=committee, kind="cadre", title="社区干部", single_holder=False
+    )
+    data = {
+        "title": "2019年招聘",
+        "announced_on": "2019-07-02",
+        "recruitment_date": "2019-07-01",
+        "posts": [post.pk],
+        "places": 5,
+        "age_limit": 40,
+    }
+    client = client_for(staff_user)
+    response = client.post("/community/recruitment/new/", data)
+    assert response.status_code == 200  # the recruitment date precedes the announcement
+    assert not RecruitmentRound.objects.exists()
+    response = client.post("/community/recruitment/new/", data | {"announced_on": "2019-05-28"})
+    assert response.status_code == 302
+    assert list(RecruitmentRound.objects.get().posts.all()) == [post]

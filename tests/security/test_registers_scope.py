@@ -88,6 +88,7 @@ PAGES = [
     ("/community/organisation/holders/new/", STAFF_ONLY),
     ("/community/organisation/terms/new/", STAFF_ONLY),
     ("/community/recruitment/", REGISTRY_READERS),
+    ("/community/recruitment/new/", STAFF_ONLY),
     ("/community/recruitment/{round}/", REGISTRY_READERS),
     ("/community/applicants/{applicant}/decide/", STAFF_ONLY),
     ("/community/groups/", REGISTRY_READERS),

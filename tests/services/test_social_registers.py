@@ -366,3 +366,14 @@ def test_only_the_clinic_has_a_staff_register(staff_user, bus_stop):
             post="z",
             started_on=datetime.date(2020, 1, 1),
         )
+
+
+def test_the_leader_finds_the_facility_problem_in_the_list(
+    client_for, leader_a, bus_stop, household_a
+):
+    req = facility_services.facility_report_problem(
+        facility=bus_stop, user=leader_a, description="站牌倒了"
+    )
+    page = client_for(leader_a).get("/m/requests/")
+    assert req.pk in [r.pk for r in page.context["page"]]
+    assert "铜锣湾社区公交站" in page.content.decode()

@@ -17,3 +17,6 @@ class UserProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user", "department"]
     search_fields = ["user__username", "display_name"]
     autocomplete_fields = ["user"]
+
+
+from community.organisation import admin as organisation_admin  # noqa: E402,F401

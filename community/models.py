@@ -66,3 +66,20 @@ class UserProfile(models.Model):
 
     def __str__(self):
         return self.display_name or self.user.get_username()
+
+
+# The organisation of the community lives in its own package; imported here so that Django
+# finds its models.
+from community.organisation.models import (  # noqa: E402,F401
+    Applicant,
+    Organisation,
+    OrganisationMember,
+    OrganisationTerm,
+    PartyMember,
+    Post,
+    PostBudget,
+    PostHolding,
+    RecruitmentRound,
+    ResidentGroup,
+    ResidentGroupMembership,
+)

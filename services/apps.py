@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from services.facilities.permissions import ROLE_PERMISSIONS as FACILITIES
+from services.firesafety.permissions import ROLE_PERMISSIONS as FIRESAFETY
 from services.monitoring.permissions import ROLE_PERMISSIONS as MONITORING
+from services.policelog.permissions import ROLE_PERMISSIONS as POLICELOG
 from services.records.permissions import ROLE_PERMISSIONS as RECORDS
 from services.reports.permissions import ROLE_PERMISSIONS as REPORTS
 from services.requests.permissions import ROLE_PERMISSIONS as REQUESTS
@@ -20,7 +23,9 @@ class ServicesConfig(AppConfig):
     name = "services"
     verbose_name = _("Services and obligations")
     # Each sub-domain declares its roles' permissions in its own ``permissions`` module.
-    role_permissions = merged(REQUESTS, RECORDS, WORKTASKS, REPORTS, MONITORING)
+    role_permissions = merged(
+        REQUESTS, RECORDS, WORKTASKS, REPORTS, MONITORING, FACILITIES, FIRESAFETY, POLICELOG
+    )
 
     def ready(self):
         from services.obligations.counts import connect

@@ -2,6 +2,8 @@
 packages and are imported here only so that the app registry sees them. Domain code imports
 them from their own package (``services.requests.models``), never from here."""
 
+from services.facilities.models import ClinicStaff, Facility, FacilityUpkeep
+from services.firesafety.models import FireInspection
 from services.monitoring.models import (
     CaseStep,
     HelpMeasure,
@@ -9,6 +11,7 @@ from services.monitoring.models import (
     MonitoringCase,
 )
 from services.obligations.models import RuleSnapshot
+from services.policelog.models import PoliceIncident
 from services.records.base import Place, ServiceRecord
 from services.records.models import (
     Allowance,
@@ -54,14 +57,19 @@ __all__ = [
     "IncomeThreshold",
     "MonitoringCase",
     "Category",
+    "ClinicStaff",
     "Employment",
+    "Facility",
+    "FacilityUpkeep",
     "FamilyPlanningRecord",
+    "FireInspection",
     "HukouMigration",
     "LandHolding",
     "LandRightEvent",
     "MedicalInsurance",
     "PensionEnrolment",
     "Place",
+    "PoliceIncident",
     "RequestEvent",
     "ReportAccess",
     "RequestPhoto",

@@ -310,3 +310,22 @@ HOUSEHOLD_PAGE_SECTIONS.append("services.monitoring.sections.household_monitorin
 MOBILE_HOME_SECTIONS: list[str] = ["services.monitoring.sections.mobile_visits_due_section"]
 # After the field work: the demo cases are raised by the leaders' visits and run by the accounts.
 DEMO_ACCOUNT_SEEDERS.append("services.demo.monitoring.seed_monitoring")
+
+# The community's organisation (community/organisation). Member counts and term lengths per
+# organisation kind, as the law in force sets them (DOMAIN.md §6: the 2018 居民委员会组织法,
+# 5–9 members, a 5-year term); a kind not listed is not checked.
+ORGANISATION_RULES = {
+    "committee": {
+        "MEMBERS": (
+            env.int("COMMITTEE_MEMBERS_MIN", default=5),
+            env.int("COMMITTEE_MEMBERS_MAX", default=9),
+        ),
+        "TERM_YEARS": env.int("COMMITTEE_TERM_YEARS", default=5),
+    },
+}
+# The plan's "年龄40周岁以下" for openly recruited cadres (以下 includes the number).
+CADRE_RECRUITMENT_AGE_LIMIT = env.int("CADRE_RECRUITMENT_AGE_LIMIT", default=40)
+# Fire-safety rectifications: days given when an inspection does not set a deadline.
+FIRE_RECTIFICATION_DEFAULT_DAYS = env.int("FIRE_RECTIFICATION_DEFAULT_DAYS", default=30)
+DEMO_SEEDERS.append("households.demo.organisation.seed_organisation")
+DEMO_ACCOUNT_SEEDERS.append("services.demo.registers.seed_registers")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("community/", include("community.urls")),
     path("buildings/", include("buildings.urls")),
     path("households/", include("households.urls")),
     path("services/monitoring/", include("services.monitoring.urls")),

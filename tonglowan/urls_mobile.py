@@ -3,6 +3,7 @@ pages each app contributes (the ``urlpatterns`` of its mobile url module)."""
 
 from buildings.mobile import urls as buildings_mobile
 from households.mobile import urls as households_mobile
+from services.facilities import mobile_urls as facilities_mobile
 from services.monitoring import mobile_urls as monitoring_mobile
 from services.requests import mobile_urls as services_mobile
 
@@ -12,4 +13,5 @@ urlpatterns = [
     *buildings_mobile.urlpatterns,
     *services_mobile.urlpatterns,
     *monitoring_mobile.urlpatterns,
+    *facilities_mobile.urlpatterns,
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from community.models import Department
 from services.obligations import services as obligation_services
 from services.obligations.models import RuleSnapshot
-from services.obligations.rules import HOUSEHOLD, RULE_LIST, base_queryset
+from services.obligations.rules import RULE_LIST, base_queryset
 from services.worktasks import services as worktask_services
 from services.worktasks.models import WorkTask
 
@@ -27,7 +27,7 @@ def seed_rule_snapshots(*, rng, stdout=None):
     # dashboards' kept counts), and the demo curve starts from those counts.
     obligation_services.snapshot_take(day=today)
     counts = dict(RuleSnapshot.objects.filter(day=today).values_list("rule_code", "count"))
-    totals = {subject: base_queryset(subject).count() for subject in ("person", HOUSEHOLD)}
+    totals = {subject: base_queryset(subject).count() for subject in {r.subject for r in RULE_LIST}}
     rows = []
     for rule in RULE_LIST:
         now_count, cap = counts[rule.code], totals[rule.subject]

@@ -114,6 +114,7 @@ def connect():
     """Mark buildings on every write of the facts the rules read (``ServicesConfig.ready``)."""
     from buildings.models import Dwelling
     from households.models import Household, Person
+    from services.firesafety.models import FireInspection
     from services.records import models as records
 
     senders = [
@@ -130,6 +131,7 @@ def connect():
         records.PensionEnrolment,
         records.Allowance,
         records.LandHolding,
+        FireInspection,
     ]
     registry_bulk_changed.connect(_after_bulk_write, dispatch_uid="rule-counts-bulk")
     for sender in senders:
@@ -154,7 +156,7 @@ def _grouped(rule, today: datetime.date, building_keys=None) -> dict[int, int]:
         if NO_BUILDING in building_keys:
             where |= Q(**{f"{path}__isnull": True})
         qs = qs.filter(where)
-    rows = qs.values(building_id=F(path)).annotate(n=Count("pk")).values_list("building_id", "n")
+    rows = qs.values(building_key=F(path)).annotate(n=Count("pk")).values_list("building_key", "n")
     return {NO_BUILDING if b is None else b: n for b, n in rows}
 
 

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from services.obligations.rules import PERSON
+from services.obligations.rules import BUILDING_PATH
 
 
 class RuleListFilter(django_filters.FilterSet):
@@ -12,8 +12,4 @@ class RuleListFilter(django_filters.FilterSet):
 
     def __init__(self, *args, subject: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["building"].field_name = (
-            "household__dwelling__building__code"
-            if subject == PERSON
-            else "dwelling__building__code"
-        )
+        self.filters["building"].field_name = f"{BUILDING_PATH[subject]}__code"

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.idnumbers import birth_date_bounds_for_age
 from households.models import Household, LabourCapacity, Person, SchoolStatus, TrainingWillingness
+from services.firesafety.models import FireInspection, overdue_rectification_q
 from services.records.models import (
     Allowance,
     Employment,
@@ -44,6 +45,7 @@ from services.records.models import (
 
 PERSON = "person"
 HOUSEHOLD = "household"
+INSPECTION = "inspection"  # a fire-safety inspection whose rectification is open
 OLDEST = 150  # upper end of an open age band
 
 
@@ -78,6 +80,8 @@ MEASURE_LABELS = {"goal": _("Goal: move out, stay stable")}
 def base_queryset(subject: str):
     if subject == PERSON:
         return Person.objects.filter(is_active=True, household__is_active=True)
+    if subject == INSPECTION:
+        return FireInspection.objects.all()
     return Household.objects.filter(is_active=True)
 
 
@@ -287,6 +291,10 @@ def land_holding_missing(today):
     return ~Q(Exists(LandHolding.objects.filter(household=OuterRef("pk"))))
 
 
+def fire_rectification_overdue(today):
+    return overdue_rectification_q(today)
+
+
 RULE_LIST = [
     Rule(
         "training-due",
@@ -463,6 +471,18 @@ RULE_LIST = [
         _("Relocated households keep their land at the origin: none is recorded for this one."),
         "landholding",
     ),
+    Rule(
+        "fire-rectification-overdue",
+        _("Fire-safety rectification overdue"),
+        "5.1",
+        ("fire-brigade", "qinjiang-police"),
+        INSPECTION,
+        fire_rectification_overdue,
+        _(
+            "An inspection of a building or premises required a rectification, its deadline "
+            "has passed and its completion is not recorded."
+        ),
+    ),
 ]
 RULES = {rule.code: rule for rule in RULE_LIST}
 
@@ -488,7 +508,11 @@ def rule_counts(rules=None, today: datetime.date | None = None) -> dict[str, int
     return {r.code: r.failing(today).count() for r in rules}
 
 
-BUILDING_PATH = {PERSON: "household__dwelling__building", HOUSEHOLD: "dwelling__building"}
+BUILDING_PATH = {
+    PERSON: "household__dwelling__building",
+    HOUSEHOLD: "dwelling__building",
+    INSPECTION: "building",
+}
 
 
 def rule_count_by_building(rule: Rule, today: datetime.date) -> dict[int | None, int]:
@@ -497,9 +521,9 @@ def rule_count_by_building(rule: Rule, today: datetime.date) -> dict[int | None,
     rows = (
         rule.failing(today)
         .order_by()
-        .values(building_id=F(BUILDING_PATH[rule.subject]))
+        .values(building_key=F(BUILDING_PATH[rule.subject]))
         .annotate(n=Count("pk"))
-        .values_list("building_id", "n")
+        .values_list("building_key", "n")
     )
     return dict(rows)
 

@@ -17,6 +17,7 @@ from households.models import Person, Relationship
 from services.obligations import counts
 from services.obligations.models import RuleSnapshot
 from services.obligations.rules import (
+    INSPECTION,
     PERSON,
     RULE_LIST,
     RULES,
@@ -99,6 +100,8 @@ def rule_failing_count(*, rule, today: datetime.date, building_code: str | None 
 def rule_failing_list(*, rule, today: datetime.date):
     """The rows behind a rule's count, ready for a list page."""
     qs = rule.failing(today)
+    if rule.subject == INSPECTION:
+        return qs.select_related("building", "unit").order_by("rectification_deadline", "pk")
     if rule.subject == PERSON:
         return qs.select_related("household__dwelling__building").order_by(
             "household__number", "relationship", "pk"

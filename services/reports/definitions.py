@@ -27,7 +27,9 @@ from core.excel import DATE, DECIMAL, INTEGER, MONEY
 from core.idnumbers import birth_date_bounds_for_age
 from households.models import Household, HouseholdIncome, Person, Relationship
 from households.selectors import households_for_user, people_for_user
+from services.firesafety.models import FireInspection
 from services.obligations.rules import (
+    INSPECTION,
     PERSON,
     RULE_LIST,
     RULES,
@@ -821,8 +823,40 @@ def followup_sheets(ctx: ReportContext) -> list[Sheet]:
     ]
 
 
+def _inspection_sheets(rule, ctx: ReportContext) -> list[Sheet]:
+    """An inspection rule's failing list (the rectifications overdue), as its rule page
+    shows it: every unit's inspections, to the units the rule names."""
+    qs = (
+        rule.failing(ctx.today)
+        .select_related("building", "unit")
+        .order_by("rectification_deadline", "pk")
+    )
+    if ctx.building:
+        qs = qs.filter(building__code=ctx.building)
+    columns = [
+        Col(verbose(FireInspection, "building"), lambda i: i.building.code if i.building else ""),
+        Col(verbose(FireInspection, "premises"), lambda i: i.premises),
+        Col(verbose(FireInspection, "unit"), lambda i: i.unit.name),
+        Col(verbose(FireInspection, "inspected_on"), lambda i: i.inspected_on, DATE),
+        Col(verbose(FireInspection, "findings"), lambda i: i.findings),
+        Col(
+            verbose(FireInspection, "rectification_deadline"),
+            lambda i: i.rectification_deadline,
+            DATE,
+        ),
+        Col(
+            _("days overdue"),
+            lambda i: (ctx.today - i.rectification_deadline).days,
+            INTEGER,
+        ),
+    ]
+    return [Sheet(rule.title, columns, lambda: batched(qs), qs.count)]
+
+
 def rule_sheets(rule):
     def sheets(ctx: ReportContext) -> list[Sheet]:
+        if rule.subject == INSPECTION:
+            return _inspection_sheets(rule, ctx)
         qs = rule.failing(ctx.today).filter(
             **(
                 {"household__in": households_for_user(ctx.user)}

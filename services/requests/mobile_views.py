@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -74,7 +75,10 @@ def request_list(request):
     qs = request_list_for_user(request.user)
     buildings = leader_building_ids(request.user)
     if buildings:
-        qs = qs.filter(building_id__in=buildings)
+        # and the facility problems the leader reported, which name no building
+        qs = qs.filter(
+            Q(building_id__in=buildings) | Q(building__isnull=True, filed_by=request.user)
+        )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "mobile/requests/request_list.html", {"page": page, "query": ""})
 

@@ -21,6 +21,7 @@ class Category(models.TextChoices):
     HUKOU = "hukou", _("Hukou and permits")
     LAND = "land", _("Land and forest")
     PROPERTY = "property", _("Property service")
+    FACILITY = "facility", _("Public facility")
     OTHER = "other", _("Other")
 
 
@@ -65,6 +66,19 @@ class ResidentRequest(models.Model):
         "buildings.Building",
         verbose_name=_("building"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        help_text=_("Empty only for a request about a public facility."),
+    )
+    # A lazy reference: facilities sit above requests (they file requests), so requests
+    # never import them.
+    facility = models.ForeignKey(
+        "services.Facility",
+        verbose_name=_("public facility"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="requests",
     )
     household = models.ForeignKey(
@@ -116,6 +130,13 @@ class ResidentRequest(models.Model):
         verbose_name_plural = _("residents' requests")
         ordering = ["-filed_at"]
         indexes = [models.Index(fields=["unit", "state"], name="request_unit_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(building__isnull=False) | models.Q(facility__isnull=False),
+                name="request_names_building_or_facility",
+                violation_error_message=_("A request names a building or a public facility."),
+            )
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.get_category_display()}"
@@ -126,6 +147,13 @@ class ResidentRequest(models.Model):
     @property
     def is_open(self):
         return self.state in OPEN_STATES
+
+    @property
+    def place_name(self) -> str:
+        """The building, or the facility a building-less request is about."""
+        if self.building_id is not None:
+            return self.building.name
+        return self.facility.name if self.facility_id is not None else ""
 
     def is_overdue_at(self, moment) -> bool:
         """Overdue: still open (or resolved after) the deadline. At the deadline itself it

@@ -81,7 +81,7 @@ def _assigned_text(req: ResidentRequest) -> str:
         return _("Request #%(pk)s (%(category)s, %(building)s) was assigned to your unit.") % {
             "pk": req.pk,
             "category": req.get_category_display(),
-            "building": req.building.name,
+            "building": req.place_name,
         }
 
 
@@ -147,20 +147,25 @@ def request_file(
     building: Building | None = None,
     photos: list[ContentFile] = (),
     filed_at: datetime.datetime | None = None,
+    facility=None,
 ) -> ResidentRequest:
     """File a request for a household (or a building as a whole) in the user's scope:
-    Http404 for one out of scope, as if it did not exist."""
+    Http404 for one out of scope, as if it did not exist.
+
+    A request about a public ``facility`` (``services.facilities``) may name no building;
+    it goes straight to the facility's owner unit: accepted for that unit, whose users are
+    notified (the routing is the plan's: each facility has its owner)."""
     if not user.has_perm("services.add_residentrequest"):
         raise PermissionDenied
     if household is not None:
         if not households_for_user(user).filter(pk=household.pk).exists():
             raise Http404
         building = household.dwelling.building
-    if building is None:
+    if building is None and facility is None:
         raise ValidationError(
             {"household": _("Choose a household or the building the request is about.")}
         )
-    if not buildings_for_user(user).filter(pk=building.pk).exists():
+    if building is not None and not buildings_for_user(user).filter(pk=building.pk).exists():
         raise Http404
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(
@@ -176,7 +181,10 @@ def request_file(
         filed_by=user,
         filed_at=filed_at,
         deadline=request_deadline(filed_at=filed_at, urgency=urgency),
+        facility=facility,
     )
+    if facility is not None:
+        req.state, req.unit = State.ACCEPTED, facility.owner_unit
     req.full_clean()
     req.save()
     for photo in photos:
@@ -186,6 +194,23 @@ def request_file(
     RequestEvent.objects.create(
         request=req, from_state="", to_state=State.SUBMITTED, actor=user, at=filed_at
     )
+    if facility is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("Routed to the owner unit of %(facility)s.") % {"facility": facility.name}
+        RequestEvent.objects.create(
+            request=req,
+            from_state=State.SUBMITTED,
+            to_state=State.ACCEPTED,
+            actor=None,
+            at=filed_at,
+            note=note,
+            unit=req.unit,
+        )
+        _notify_unit(
+            unit=req.unit,
+            text=_assigned_text(req),
+            url=reverse("services:request_detail", args=[req.pk]),
+        )
     return req
 
 
@@ -398,7 +423,7 @@ def requests_flag_overdue(*, now: datetime.datetime | None = None) -> int:
             ) % {
                 "pk": req.pk,
                 "category": req.get_category_display(),
-                "building": req.building.name,
+                "building": req.place_name,
                 "deadline": timezone.localtime(req.deadline).strftime("%Y-%m-%d %H:%M"),
             }
             url = reverse("services:request_detail", args=[req.pk])

@@ -8,6 +8,7 @@ import pytest
 
 from services.obligations.rules import (
     HOUSEHOLD,
+    INSPECTION,
     PERSON,
     RULE_LIST,
     RULES,
@@ -351,7 +352,7 @@ def test_every_rule_names_units_of_the_plan_and_a_subject():
     codes = {d[0] for d in DEPARTMENTS}
     for rule in RULE_LIST:
         assert rule.units and set(rule.units) <= codes, rule.code
-        assert rule.subject in (PERSON, HOUSEHOLD)
+        assert rule.subject in (PERSON, HOUSEHOLD, INSPECTION)
     assert len(RULES) == len(RULE_LIST)
 
 

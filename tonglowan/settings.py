@@ -274,3 +274,10 @@ HOUSEHOLD_PAGE_SECTIONS.append("services.obligations.sections.household_section"
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
 MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.requests.mobile_hooks.open_requests_by_household"]
 DEMO_ACCOUNT_SEEDERS += ["households.demo.fieldwork.seed_field_work"]
+# Roster import (households/imports/): the two background jobs, and the limits of a file.
+JOB_KINDS["household_import_check"] = "households.imports.jobs.CHECK_JOB"
+JOB_KINDS["household_import_write"] = "households.imports.jobs.WRITE_JOB"
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=20)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# The declared uncompressed size of a workbook above which it is refused as a zip bomb.
+IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=1000)

@@ -1,7 +1,8 @@
 """The cache of the rules' counts (``services.obligations.selectors.rule_figures``) and what makes it
 stale: any saved or deleted person, household, dwelling or obligation record starts a new
 generation of the cached counts, so that a count falls as soon as a unit records what
-fixes it. Bulk writes that send no signals (imports) show within ``COUNTS_CACHE_SECONDS``."""
+fixes it. Bulk writes of the registry (the roster import) send one
+``households.signals.registry_changed`` instead, which starts a new generation too."""
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
@@ -30,7 +31,10 @@ def counts_changed(**kwargs):
 def connect():
     from buildings.models import Dwelling
     from households.models import Household, Person
+    from households.signals import registry_changed
     from services import models
+
+    registry_changed.connect(counts_changed, dispatch_uid="obligations-registry-changed")
 
     senders = [
         Person,

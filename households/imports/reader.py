@@ -87,7 +87,13 @@ def read_table(path: str, name: str | None = None) -> Table:
         raise ImportFileError(
             _("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file.")
         )
-    return _find_header(rows)
+    table = _find_header(rows)
+    if len(table.rows) > max_rows:
+        raise ImportFileError(
+            _("The file has %(n)d rows; at most %(max)d rows can be imported at once.")
+            % {"n": len(table.rows), "max": max_rows}
+        )
+    return table
 
 
 def _check_zip(path: str, max_unzipped_mb: int) -> None:
@@ -139,8 +145,8 @@ def _read_xlsx(path: str, *, max_rows: int, max_unzipped_mb: int) -> list:
         ) from None
     if sheet.height > max_rows + HEADER_SCAN_ROWS:
         raise ImportFileError(
-            _("The file has %(n)d rows; at most %(max)d rows can be imported at once.")
-            % {"n": sheet.height, "max": max_rows}
+            _("The file has more than %(max)d rows; at most %(max)d rows can be imported at once.")
+            % {"max": max_rows}
         )
     first_row = sheet.start[0] if sheet.start else 0
     first_col = sheet.start[1] if sheet.start else 0

@@ -178,20 +178,28 @@ def registry_bulk_errors(*, households=(), people=()) -> list[tuple[object, Vali
     return errors
 
 
-def registry_bulk_write(*, change: RegistryBulkChange, user=None, reason: str) -> dict:
+def registry_bulk_write(
+    *, change: RegistryBulkChange, user=None, reason: str, checked: bool = False
+) -> dict:
     """The one bulk path into the registry: validates every new and changed object as the
     per-row services do, then writes everything and its django-simple-history rows (with
     ``reason`` as the change reason) in one transaction, and tells the apps above the
-    registry that it changed (``households.signals.registry_changed``)."""
+    registry that it changed (``households.signals.registry_changed``). ``checked``: the
+    caller has just run ``registry_bulk_errors`` on these very objects and found none (the
+    roster import's check), so it is not run twice."""
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
     from buildings.services import dwellings_bulk_create
 
     from .signals import registry_changed
 
-    errors = registry_bulk_errors(
-        households=change.new_households + [h for h, _f in change.changed_households],
-        people=change.new_people + [p for p, _f in change.changed_people],
+    errors = (
+        []
+        if checked
+        else registry_bulk_errors(
+            households=change.new_households + [h for h, _f in change.changed_households],
+            people=change.new_people + [p for p, _f in change.changed_people],
+        )
     )
     if errors:
         raise errors[0][1]

@@ -126,7 +126,7 @@ def batch_write(
             )
         try:
             written = registry_bulk_write(
-                change=check.change, user=user, reason=batch.change_reason
+                change=check.change, user=user, reason=batch.change_reason, checked=True
             )
         except ValidationError as exc:
             raise ImportConflict("；".join(exc.messages)) from None

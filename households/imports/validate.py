@@ -134,11 +134,11 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def parse_date(value) -> datetime.date:
+def parse_date(value, text: str | None = None) -> datetime.date:
     day = excel_date(value)
     if day is not None:
         return day
-    text = _text(value).translate(_FULLWIDTH).replace(" ", "")
+    text = (_text(value) if text is None else text).translate(_FULLWIDTH).replace(" ", "")
     try:
         if re.fullmatch(r"\d{8}", text):
             return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -155,7 +155,7 @@ def parse_date(value) -> datetime.date:
     )
 
 
-def _parse_cell(column: Column, value):
+def _parse_cell(column: Column, value, text: str):
     if column.kind == "id":
         if isinstance(value, float | int) and not isinstance(value, bool):
             raise CellError(
@@ -165,14 +165,16 @@ def _parse_cell(column: Column, value):
                 )
             )
         try:
-            return parse_id_number(_text(value))
+            return parse_id_number(text)
         except ValidationError as exc:
             raise CellError(exc.messages[0]) from None
     if column.kind == "date":
-        return parse_date(value)
+        return parse_date(value, text)
     if column.kind == "enum":
-        text = _text(value).replace(" ", "").replace("\u3000", "")
         found = _ENUMS[column.key].get(text)
+        if found is None:
+            text = text.replace(" ", "").replace("\u3000", "")
+            found = _ENUMS[column.key].get(text)
         if found is None:
             raise CellError(
                 _("“%(value)s” is not an allowed value. Allowed: %(allowed)s.")
@@ -180,24 +182,23 @@ def _parse_cell(column: Column, value):
             )
         return str(found)
     if column.kind == "mobile":
-        text = normalize_mobile(_text(value))
+        text = normalize_mobile(text)
         if not MOBILE_RE.match(text):
             raise CellError(_("a mobile number is 11 digits starting with 13–19."))
         return text
     if column.kind == "int":
-        text = _text(value).translate(_FULLWIDTH)
+        text = text.translate(_FULLWIDTH)
         if not re.fullmatch(r"-?\d{1,4}", text):
             raise CellError(_("must be a whole number."))
         return int(text)
     if column.kind == "decimal":
         try:
-            number = Decimal(_text(value).translate(_FULLWIDTH))
+            number = Decimal(text.translate(_FULLWIDTH))
         except InvalidOperation:
             raise CellError(_("must be a number.")) from None
         if not number.is_finite() or number <= 0 or number >= 10000:
             raise CellError(_("must be a number above 0 and below 10000."))
         return number.quantize(Decimal("0.01"))
-    text = _text(value)
     if column.kind == "certificate":
         return normalize_id_number(text)
     if column.max_length and len(text) > column.max_length:
@@ -228,9 +229,10 @@ def _parse_row(number: int, cells: list, columns, check: Check) -> Row:
         row.cells[column.key] = index
         if is_blank(value):
             continue
-        row.raw[column.key] = _text(value)
+        text = _text(value)
+        row.raw[column.key] = text
         try:
-            parsed = _parse_cell(column, value)
+            parsed = _parse_cell(column, value, text)
         except CellError as exc:
             _error(check, row, column.key, str(exc))
             continue

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint worker beat messages install migrate seed
+.PHONY: run test bench bench-imports lint worker beat messages install migrate seed
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+	$(PIP) install --quiet -r bench/requirements.txt
+	$(PY) -m bench.imports
+
+# The roster import alone: beside django-import-export 4 (installed for the benchmark only).
+bench-imports: $(STAMP)
+	$(PIP) install --quiet -r bench/requirements.txt
+	$(PY) -m bench.imports
 
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports

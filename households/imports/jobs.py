@@ -40,7 +40,7 @@ def run_check(job) -> None:
                 raise JobError(batch.message)
             if not check.ok:
                 stem = os.path.splitext(batch.file_name)[0]
-                job_attach(job, path=error_path, name=f"{stem}-错误.xlsx")
+                job_attach(job, path=error_path, name=_("%(stem)s-errors.xlsx") % {"stem": stem})
         finally:
             if os.path.exists(error_path):
                 os.unlink(error_path)

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households.imports.reader import ImportFileError
 from households.imports.services import (
@@ -25,17 +27,17 @@ from households.imports.validate import Options
 from households.imports.workbooks import write_error_workbook
 
 COUNT_LABELS = [
-    ("rows", "数据行"),
-    ("households_new", "新增户"),
-    ("households_changed", "变更户"),
-    ("households_unchanged", "未变户"),
-    ("people_new", "新增人员"),
-    ("people_changed", "变更人员"),
-    ("people_moved", "其中迁户"),
-    ("people_unchanged", "未变人员"),
-    ("dwellings_new", "新建房屋"),
-    ("errors", "错误"),
-    ("warnings", "提醒"),
+    ("rows", gettext_lazy("data rows")),
+    ("households_new", gettext_lazy("new households")),
+    ("households_changed", gettext_lazy("changed households")),
+    ("households_unchanged", gettext_lazy("unchanged households")),
+    ("people_new", gettext_lazy("new people")),
+    ("people_changed", gettext_lazy("changed people")),
+    ("people_moved", gettext_lazy("of whom move between households")),
+    ("people_unchanged", gettext_lazy("unchanged people")),
+    ("dwellings_new", gettext_lazy("new dwellings")),
+    ("errors", gettext_lazy("errors")),
+    ("warnings", gettext_lazy("warnings")),
 ]
 
 
@@ -66,7 +68,7 @@ class Command(BaseCommand):
             create_dwellings=opts["create_dwellings"], apply_moves=opts["apply_moves"]
         )
         if not os.path.isfile(path):
-            self.stderr.write(f"文件不存在：{path}")
+            self.stderr.write(_("No such file: %(path)s") % {"path": path})
             return 2
         try:
             check = check_file(path=path, name=os.path.basename(path), options=options)
@@ -74,23 +76,25 @@ class Command(BaseCommand):
             self.stderr.write(str(exc))
             return 2
         for key, label in COUNT_LABELS:
-            self.stdout.write(f"{label}：{check.counts.get(key, 0)}")
+            self.stdout.write(f"{label}: {check.counts.get(key, 0)}")
         for message in check.warnings[:50]:
-            self.stdout.write(f"提醒 {message}")
+            self.stdout.write(_("Warning: %(message)s") % {"message": message})
         if not check.ok:
             for message in check.errors[:200]:
-                self.stdout.write(f"错误 {message}")
+                self.stdout.write(_("Error: %(message)s") % {"message": message})
             stem = os.path.splitext(path)[0]
-            error_path = f"{stem}-错误.xlsx"
+            error_path = _("%(stem)s-errors.xlsx") % {"stem": stem}
             write_error_workbook(error_path, check)
-            self.stdout.write(f"错误工作簿：{error_path}；未写入任何数据。")
+            self.stdout.write(
+                _("Error workbook: %(path)s. Nothing was written.") % {"path": error_path}
+            )
             if not opts["dry_run"]:
                 batch_record_check(
                     batch=batch_from_path(path=path, user=user, options=options), check=check
                 )
             return 1
         if opts["dry_run"]:
-            self.stdout.write("检查通过（--dry-run：未写入）。")
+            self.stdout.write(_("The file is valid (--dry-run: nothing written)."))
             return 0
         batch = batch_from_path(path=path, user=user, options=options)
         batch_record_check(batch=batch, check=check)
@@ -100,9 +104,11 @@ class Command(BaseCommand):
             self.stderr.write(str(exc))
             return 1
         self.stdout.write(
-            "已导入（批次 #{pk}）：新增户 {households_created}，新增人员 {people_created}，"
-            "变更户 {households_changed}，变更人员 {people_changed}，新建房屋 {dwellings_created}。".format(
-                pk=batch.pk, **written
+            _(
+                "Imported (batch #%(pk)s): %(households_created)d households and "
+                "%(people_created)d people created, %(households_changed)d households and "
+                "%(people_changed)d people changed, %(dwellings_created)d dwellings created."
             )
+            % {"pk": batch.pk, **written}
         )
         return 0

@@ -384,3 +384,18 @@ def test_the_error_workbook_marks_each_bad_cell_and_summarises_by_column(tmp_pat
     summary = [[c.value for c in r] for r in wb["按列汇总"].iter_rows()]
     assert summary[0] == ["列", "出错行数", "错误值示例", "应填写"]
     assert ["联系电话", 1, "123", "11位手机号"] in summary
+
+
+def test_a_household_moving_to_another_dwelling_is_previewed_old_to_new(
+    tmp_path, dwellings, building_a, staff_user
+):
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    DwellingFactory(building=building_a, entrance=2, room="501")
+    rows = good_rows()
+    for row in rows[:2]:
+        row.update(单元=2, 房号="501")
+    check = _check(write_xlsx(tmp_path / "r2.xlsx", rows))
+    assert check.ok and check.counts["households_changed"] == 1
+    assert check.changed_rows == [
+        {"row": 2, "what": "H001", "changes": [["住房", "A-1-301", "A-2-501"]]}
+    ]

@@ -15,7 +15,7 @@ from households.services import registry_bulk_write
 
 from .models import ImportBatch
 from .reader import ImportFileError, read_table
-from .validate import Check, Options, check_table
+from .validate import Check, Options, check_table, locked_fingerprint
 from .workbooks import write_error_workbook
 
 
@@ -117,7 +117,11 @@ def batch_write(
             raise ImportConflict(
                 _("The file now has %(n)d errors: check it again.") % {"n": len(check.errors)}
             )
-        if batch.fingerprint and check.fingerprint != batch.fingerprint:
+        # Compared twice: the fresh check against the preview's, then the rows locked for the
+        # write against both, so that an edit made meanwhile is refused, never overwritten.
+        if batch.fingerprint and (
+            check.fingerprint != batch.fingerprint or locked_fingerprint(check) != batch.fingerprint
+        ):
             raise ImportConflict(
                 _(
                     "Records of this file were changed by someone else after the check: "

@@ -78,6 +78,7 @@ class Check:
     changed_rows: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     fingerprint: str = ""
+    compared: list = field(default_factory=list)  # [(tag, pk, version)] behind the fingerprint
 
     @property
     def ok(self) -> bool:
@@ -763,7 +764,12 @@ def _finish(check, plans, new_dwellings, households, people, members):
     check.counts = counts
     check.errors.sort(key=lambda m: (m.row, m.column if m.column is not None else -1))
     check.warnings.sort(key=lambda m: m.row)
-    check.fingerprint = _fingerprint(households, people, members)
+    check.compared = sorted(
+        [("h", h.pk, h.version) for h in households.values()]
+        + [("p", p.pk, p.version) for p in people.values()]
+        + [("m", m.pk, m.version) for ms in members.values() for m in ms]
+    )
+    check.fingerprint = fingerprint(check.compared)
 
 
 def _sample(target, row, number, label):
@@ -785,14 +791,26 @@ def _changed(check, row, label, changes):
         )
 
 
-def _fingerprint(households, people, members) -> str:
+def fingerprint(items) -> str:
     """The versions of every stored record the file was compared with."""
     digest = hashlib.sha256()
-    items = sorted(
-        [("h", h.pk, h.version) for h in households.values()]
-        + [("p", p.pk, p.version) for p in people.values()]
-        + [("m", m.pk, m.version) for ms in members.values() for m in ms]
-    )
     for item in items:
-        digest.update(repr(item).encode())
+        digest.update(repr(tuple(item)).encode())
     return digest.hexdigest()
+
+
+def locked_fingerprint(check: Check) -> str:
+    """The same fingerprint from the rows locked (``SELECT … FOR UPDATE``) inside the write's
+    transaction: no hand edit can slip in between this comparison and the write."""
+    household_ids = [pk for tag, pk, _v in check.compared if tag == "h"]
+    person_ids = sorted({pk for tag, pk, _v in check.compared if tag != "h"})
+    versions = {}
+    for model, tag, ids in ((Household, "h", household_ids), (Person, "p", person_ids)):
+        for chunk in _chunks(ids):
+            for pk, version in (
+                model.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version")
+            ):
+                versions[(tag, pk)] = version
+    return fingerprint(
+        (tag, pk, versions.get(("h" if tag == "h" else "p", pk))) for tag, pk, _v in check.compared
+    )

@@ -399,3 +399,28 @@ def test_a_household_moving_to_another_dwelling_is_previewed_old_to_new(
     assert check.changed_rows == [
         {"row": 2, "what": "H001", "changes": [["住房", "A-1-301", "A-2-501"]]}
     ]
+
+
+def test_an_edit_between_the_recheck_and_the_locks_is_refused(
+    tmp_path, dwellings, staff_user, monkeypatch
+):
+    from households.imports import services as import_services
+    from households.services import person_update
+
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    rows = good_rows()
+    rows[1]["健康状况"] = "长期慢性病"
+    path = write_xlsx(tmp_path / "r2.xlsx", rows)
+    batch = batch_from_path(path=str(path), user=staff_user, options=Options())
+    batch_record_check(batch=batch, check=_check(path))
+    real = import_services.locked_fingerprint
+
+    def edit_then_lock(check):
+        spouse = Person.objects.get(name="测试2")
+        person_update(person=spouse, expected_version=spouse.version, phone="13900000000")
+        return real(check)
+
+    monkeypatch.setattr(import_services, "locked_fingerprint", edit_then_lock)
+    with pytest.raises(ImportConflict):
+        batch_write(batch=batch, user=staff_user, path=str(path))
+    assert Person.objects.get(name="测试2").health == "healthy"

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-load lint worker beat messages install migrate seed
+.PHONY: run test bench bench-load bench-imports lint worker beat messages install migrate seed
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 	$(PY) -m bench.reports
+	$(PIP) install --quiet -r bench/requirements.txt
+	$(PY) -m bench.imports
+
+# The roster import alone: beside django-import-export 4 (installed for the benchmark only).
+bench-imports: $(STAMP)
+	$(PIP) install --quiet -r bench/requirements.txt
+	$(PY) -m bench.imports
 
 # The load benchmark: gunicorn (DEBUG=0, Redis cache) under 50 staff and 30 leader sessions
 # driven by locust, beside the admin under the same load (see bench/load.py).

@@ -62,3 +62,20 @@ def leader_term_end(*, term: BuildingLeaderTerm, ended_on: datetime.date) -> Bui
     term.full_clean()
     term.save(update_fields=["ended_on"])
     return term
+
+
+def dwellings_bulk_create(*, dwellings: list[Dwelling], user=None, reason: str = "") -> list:
+    """Create many dwellings at once (the roster import's ``--create-dwellings``): each
+    validated as ``dwelling_create`` validates it, written with its history in bulk."""
+    from simple_history.utils import bulk_create_with_history
+
+    for dwelling in dwellings:
+        dwelling.full_clean(validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        return bulk_create_with_history(
+            dwellings,
+            Dwelling,
+            batch_size=2000,
+            default_user=user,
+            default_change_reason=reason[:100],
+        )

@@ -163,3 +163,40 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
     if (day.month, day.day) == (2, 29) and not _is_leap(year):
         return datetime.date(year, 2, 28)
     return day.replace(year=year)
+
+
+DISABILITY_CATEGORIES = range(1, 8)  # 1 视力 2 听力 3 言语 4 肢体 5 智力 6 精神 7 多重
+DISABILITY_GRADES = range(1, 5)  # 1 most severe
+
+
+def parse_disability_certificate(value: str, *, id_number: str) -> str:
+    """A disability certificate number (残疾人证号) is the holder's own 18-character ID
+    number, then the category digit (1–7) and the grade digit (1–4) (DOMAIN.md §1).
+
+    Returns the normalised number; raises ``ValidationError`` naming what is wrong.
+    """
+    number = normalize_id_number(value)
+    if len(number) != 20:
+        raise ValidationError(
+            _("A disability certificate number has 20 characters; this one has %(n)d.")
+            % {"n": len(number)},
+            code="length",
+        )
+    if number[:18] != normalize_id_number(id_number):
+        raise ValidationError(
+            _("A disability certificate number starts with the holder's own ID number."),
+            code="holder",
+        )
+    category, grade = number[18], number[19]
+    if not category.isdigit() or int(category) not in DISABILITY_CATEGORIES:
+        raise ValidationError(
+            _("The disability category (19th character) must be 1–7; it is %(c)s.")
+            % {"c": category},
+            code="category",
+        )
+    if not grade.isdigit() or int(grade) not in DISABILITY_GRADES:
+        raise ValidationError(
+            _("The disability grade (20th character) must be 1–4; it is %(g)s.") % {"g": grade},
+            code="grade",
+        )
+    return number

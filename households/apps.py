@@ -22,6 +22,9 @@ class HouseholdsConfig(AppConfig):
             "households.review_memberchangeproposal",
             "households.view_visit",
             "households.view_publicityrecord",
+            # Roster import (imports/): upload, check, preview, confirm; the batches.
+            "households.import_households",
+            "households.view_importbatch",
         ],
         # The phone pages (mobile/): contact facts apply at once, identity facts are proposed.
         "BUILDING_LEADER": _VIEW

@@ -372,4 +372,5 @@ class Person(models.Model):
 # Models of the building leaders' phone pages live in their own modules; imported here so
 # that Django finds them.
 from households.fieldlogs.models import PublicityRecord, Visit  # noqa: E402,F401
+from households.imports.models import ImportBatch  # noqa: E402,F401
 from households.proposals.models import MemberChangeProposal  # noqa: E402,F401

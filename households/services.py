@@ -2,6 +2,7 @@
 building leaders' pages, the importer and seed_demo call the same code."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -160,3 +161,118 @@ def household_income_set(*, household: Household, year: int, per_capita_net_inco
     income.full_clean()
     income.save()
     return income
+
+
+@dataclass
+class RegistryBulkChange:
+    """What a bulk write (the roster import) does, as model instances: new ones unsaved,
+    changed ones with their new values set and the names of the changed fields."""
+
+    new_dwellings: list = field(default_factory=list)
+    new_households: list = field(default_factory=list)
+    changed_households: list = field(default_factory=list)  # [(household, [field names])]
+    new_people: list = field(default_factory=list)
+    changed_people: list = field(default_factory=list)  # [(person, [field names])]
+
+
+def registry_bulk_errors(*, households=(), people=()) -> list[tuple[object, ValidationError]]:
+    """The checks of ``household_create`` / ``person_create`` / ``person_update`` on each
+    object (field validation and the models' ``clean``), without a query per row: foreign
+    keys and uniqueness are checked for the whole batch by the caller and by the database's
+    constraints inside the write's transaction."""
+    errors = []
+    for obj, exclude in [(h, ["dwelling"]) for h in households] + [
+        (p, ["household"]) for p in people
+    ]:
+        try:
+            obj.clean_fields(exclude=exclude)
+            obj.clean()
+        except ValidationError as exc:
+            errors.append((obj, exc))
+    return errors
+
+
+def registry_bulk_write(
+    *, change: RegistryBulkChange, user=None, reason: str, checked: bool = False
+) -> dict:
+    """The one bulk path into the registry: validates every new and changed object as the
+    per-row services do, then writes everything and its django-simple-history rows (with
+    ``reason`` as the change reason) in one transaction, and tells the apps above the
+    registry that it changed (``households.signals.registry_changed``). ``checked``: the
+    caller has just run ``registry_bulk_errors`` on these very objects and found none (the
+    roster import's check), so it is not run twice."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from buildings.services import dwellings_bulk_create
+
+    from .signals import registry_changed
+
+    errors = (
+        []
+        if checked
+        else registry_bulk_errors(
+            households=change.new_households + [h for h, _f in change.changed_households],
+            people=change.new_people + [p for p, _f in change.changed_people],
+        )
+    )
+    if errors:
+        raise errors[0][1]
+    reason = reason[:100]
+    history = {"default_user": user, "default_change_reason": reason}
+    with transaction.atomic():
+        if change.new_dwellings:
+            dwellings_bulk_create(dwellings=change.new_dwellings, user=user, reason=reason)
+        if change.new_households:
+            bulk_create_with_history(
+                change.new_households, Household, batch_size=BULK_BATCH, **history
+            )
+        _bulk_update(change.changed_households, Household, history, bulk_update_with_history)
+        # A head who stops being head is written first, so that the new head (new or
+        # changed) never meets a second head: the database allows one at every moment.
+        changed_ids = [p.pk for p, _f in change.changed_people]
+        stepping_down = set()
+        for start in range(0, len(changed_ids), BULK_BATCH):
+            stepping_down.update(
+                Person.objects.filter(
+                    pk__in=changed_ids[start : start + BULK_BATCH],
+                    relationship=Relationship.HEAD,
+                    is_active=True,
+                ).values_list("pk", flat=True)
+            )
+        first = [
+            (p, f)
+            for p, f in change.changed_people
+            if p.pk in stepping_down and p.relationship != Relationship.HEAD
+        ]
+        first_ids = {p.pk for p, _f in first}
+        rest = [(p, f) for p, f in change.changed_people if p.pk not in first_ids]
+        _bulk_update(first, Person, history, bulk_update_with_history)
+        if change.new_people:
+            bulk_create_with_history(change.new_people, Person, batch_size=BULK_BATCH, **history)
+        _bulk_update(rest, Person, history, bulk_update_with_history)
+        # In the transaction: the kept rule counts mark every building in it (an import may
+        # move households between buildings, and the rows it wrote send no signals).
+        registry_changed.send(sender=Person, building_ids=None)
+    return {
+        "dwellings_created": len(change.new_dwellings),
+        "households_created": len(change.new_households),
+        "households_changed": len(change.changed_households),
+        "people_created": len(change.new_people),
+        "people_changed": len(change.changed_people),
+    }
+
+
+BULK_BATCH = 2000
+
+
+def _bulk_update(pairs, model, history, bulk_update_with_history):
+    """Group the objects by the set of fields they change: one UPDATE per group and batch,
+    each changed row's version raised (so a form opened before the import is refused)."""
+    groups: dict[tuple, list] = {}
+    for obj, fields in pairs:
+        obj.version += 1
+        groups.setdefault(tuple(sorted(set(fields))), []).append(obj)
+    for fields, objs in groups.items():
+        bulk_update_with_history(
+            objs, model, fields=[*fields, "version"], batch_size=BULK_BATCH // 4, **history
+        )

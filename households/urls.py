@@ -1,6 +1,7 @@
 from django.urls import path
 
 from households import views
+from households.imports import views as import_views
 from households.proposals import views as proposal_views
 
 app_name = "households"
@@ -19,4 +20,10 @@ urlpatterns = [
     path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal_detail"),
     path("visits/", proposal_views.visit_list, name="visit_list"),
     path("publicity/", proposal_views.publicity_list, name="publicity_list"),
+    # Roster import: template, upload and batches, a batch's progress, preview and confirm.
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/template/", import_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/status/", import_views.import_status, name="import_status"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

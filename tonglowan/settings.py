@@ -329,3 +329,10 @@ CADRE_RECRUITMENT_AGE_LIMIT = env.int("CADRE_RECRUITMENT_AGE_LIMIT", default=40)
 FIRE_RECTIFICATION_DEFAULT_DAYS = env.int("FIRE_RECTIFICATION_DEFAULT_DAYS", default=30)
 DEMO_SEEDERS.append("households.demo.organisation.seed_organisation")
 DEMO_ACCOUNT_SEEDERS.append("services.demo.registers.seed_registers")
+# Roster import (households/imports/): the two background jobs, and the limits of a file.
+JOB_KINDS["household_import_check"] = "households.imports.jobs.CHECK_JOB"
+JOB_KINDS["household_import_write"] = "households.imports.jobs.WRITE_JOB"
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=20)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# The declared uncompressed size of a workbook above which it is refused as a zip bomb.
+IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=1000)

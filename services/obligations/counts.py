@@ -28,7 +28,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from households.signals import registry_bulk_changed
+from households.signals import registry_changed
 from services.obligations.models import RuleCount, RuleCountDirty, RuleCountRun
 from services.obligations.rules import BUILDING_PATH, RULE_LIST
 
@@ -133,7 +133,7 @@ def connect():
         records.LandHolding,
         FireInspection,
     ]
-    registry_bulk_changed.connect(_after_bulk_write, dispatch_uid="rule-counts-bulk")
+    registry_changed.connect(_after_bulk_write, dispatch_uid="rule-counts-bulk")
     for sender in senders:
         uid = f"rule-counts-{sender._meta.label}"
         pre_save.connect(_before_change, sender=sender, dispatch_uid=f"{uid}-pre")

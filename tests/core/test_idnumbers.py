@@ -168,3 +168,31 @@ def test_age_of_a_29_february_birthday_counts_from_28_february():
     assert age_on(born, datetime.date(2001, 2, 28)) == 1
     assert age_on(born, datetime.date(2004, 2, 28)) == 3
     assert age_on(born, datetime.date(2004, 2, 29)) == 4
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("3607351985061500114", "length"),  # 19 characters
+        ("36073519850615002X41", "holder"),  # another person's number
+        ("36073519850615001181", "category"),
+        ("36073519850615001101", "category"),
+        ("36073519850615001145", "grade"),
+        ("36073519850615001140", "grade"),
+    ],
+)
+def test_a_disability_certificate_is_the_own_id_plus_category_and_grade(value, code):
+    from core.idnumbers import parse_disability_certificate
+
+    assert parse_disability_certificate(
+        "3607351985061500114 1", id_number="360735198506150011"
+    ) == ("36073519850615001141")
+    assert (
+        parse_disability_certificate(
+            "３６０７３５１９８５０６１５００２ｘ74", id_number="36073519850615002x"
+        )
+        == "36073519850615002X74"
+    )
+    with pytest.raises(ValidationError) as exc:
+        parse_disability_certificate(value, id_number="360735198506150011")
+    assert exc.value.code == code

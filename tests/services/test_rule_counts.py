@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from households.models import LabourCapacity
-from households.signals import registry_bulk_changed
+from households.signals import registry_changed
 from services.obligations.counts import counts_mark_buildings, counts_refresh
 from services.obligations.models import RuleCountDirty
 from services.obligations.rules import RULE_LIST, rule_count_by_building
@@ -155,7 +155,7 @@ def test_a_bulk_write_marks_every_building():
     type(people[0]).objects.filter(pk__in=[p.pk for p in people]).update(
         labour_capacity=LabourCapacity.NONE
     )
-    registry_bulk_changed.send(sender=None, building_ids=None)  # …and says so
+    registry_changed.send(sender=None, building_ids=None)  # …and says so
     assert _kept(today) == _live(today)
 
 

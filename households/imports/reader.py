@@ -1,0 +1,248 @@
+"""Reading a roster file: ``.xlsx`` with python-calamine (the fast reader) and ``.csv`` in
+UTF-8 (with or without BOM) or GBK/GB18030, into the rows under the header.
+
+Everything that makes a file unreadable is refused here, before any row is looked at, with a
+message that says what to do: not a spreadsheet, an old ``.xls``, a password-protected or
+macro-enabled workbook, a file over ``IMPORT_MAX_MB`` or ``IMPORT_MAX_ROWS``, a workbook
+whose declared uncompressed size is absurd (a zip bomb: checked in the zip directory before
+anything is decompressed).
+"""
+
+import csv
+import datetime
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .columns import Column, column_for_header
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+HEADER_SCAN_ROWS = 10  # a title or notes above the header: the header is among the first rows
+MAX_COMPRESSION_RATIO = 200  # a sheet of real data compresses 5–30 times
+
+
+class ImportFileError(Exception):
+    """The file cannot be read: the message says why, for a person."""
+
+
+@dataclass
+class Table:
+    columns: list  # [(index in the row, Column)]
+    header_row: int  # 1-based row number of the header in the file
+    rows: list  # [(row number in the file, [cell values])], blank rows left out
+    unknown_headers: list = field(default_factory=list)
+    headers: list = field(default_factory=list)  # the header cells as written
+
+
+def _limits():
+    return (
+        getattr(settings, "IMPORT_MAX_MB", 20),
+        getattr(settings, "IMPORT_MAX_ROWS", 200_000),
+        getattr(settings, "IMPORT_MAX_UNZIPPED_MB", 1000),
+    )
+
+
+def read_table(path: str, name: str | None = None) -> Table:
+    """The rows of the roster at ``path`` (``name``: the file name as uploaded)."""
+    name = name or os.path.basename(path)
+    max_mb, max_rows, max_unzipped_mb = _limits()
+    size = os.path.getsize(path)
+    if size > max_mb * 1024 * 1024:
+        raise ImportFileError(
+            _("The file is %(size).1f MB; at most %(max)d MB can be imported at once.")
+            % {"size": size / 1024 / 1024, "max": max_mb}
+        )
+    if size == 0:
+        raise ImportFileError(_("The file is empty."))
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    lower = name.lower()
+    if lower.endswith((".xlsm", ".xltm", ".xlsb")):
+        raise ImportFileError(
+            _(
+                "Macro-enabled workbooks are not accepted: save the file as an Excel "
+                "workbook (.xlsx) without macros."
+            )
+        )
+    if head.startswith(OLE2_MAGIC):
+        with open(path, "rb") as fh:
+            body = fh.read()
+        if "EncryptionInfo".encode("utf-16-le") in body:
+            raise ImportFileError(
+                _("The workbook is protected by a password: remove the password and upload again.")
+            )
+        raise ImportFileError(
+            _("Old Excel files (.xls) are not accepted: save the file as .xlsx and upload again.")
+        )
+    if head.startswith(ZIP_MAGIC):
+        rows = _read_xlsx(path, max_rows=max_rows, max_unzipped_mb=max_unzipped_mb)
+    elif lower.endswith((".csv", ".txt")):
+        rows = _read_csv(path, max_rows=max_rows)
+    else:
+        raise ImportFileError(
+            _("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file.")
+        )
+    table = _find_header(rows)
+    if len(table.rows) > max_rows:
+        raise ImportFileError(
+            _("The file has %(n)d rows; at most %(max)d rows can be imported at once.")
+            % {"n": len(table.rows), "max": max_rows}
+        )
+    return table
+
+
+def _check_zip(path: str, max_unzipped_mb: int) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        raise ImportFileError(
+            _("The file is damaged or not a spreadsheet: open it in Excel and save it again.")
+        ) from None
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError(
+            _("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file.")
+        )
+    if "xl/vbaProject.bin" in names:
+        raise ImportFileError(
+            _(
+                "Macro-enabled workbooks are not accepted: save the file as an Excel "
+                "workbook (.xlsx) without macros."
+            )
+        )
+    total = sum(info.file_size for info in infos)
+    bomb = total > max_unzipped_mb * 1024 * 1024 or any(
+        info.file_size > 10 * 1024 * 1024
+        and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+        for info in infos
+    )
+    if bomb:
+        raise ImportFileError(
+            _(
+                "The workbook would decompress to %(size)d MB, which no roster needs: it is "
+                "refused as unsafe."
+            )
+            % {"size": total // (1024 * 1024)}
+        )
+
+
+def _read_xlsx(path: str, *, max_rows: int, max_unzipped_mb: int) -> list:
+    from python_calamine import CalamineWorkbook
+
+    _check_zip(path, max_unzipped_mb)
+    try:
+        workbook = CalamineWorkbook.from_path(path)
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception:  # calamine raises its own error types for damaged workbooks
+        raise ImportFileError(
+            _("The file is damaged or not a spreadsheet: open it in Excel and save it again.")
+        ) from None
+    if sheet.height > max_rows + HEADER_SCAN_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(max)d rows; at most %(max)d rows can be imported at once.")
+            % {"max": max_rows}
+        )
+    first_row = sheet.start[0] if sheet.start else 0
+    first_col = sheet.start[1] if sheet.start else 0
+    pad = [""] * first_col
+    return [
+        (first_row + i + 1, pad + row if first_col else row)
+        for i, row in enumerate(sheet.iter_rows())
+    ]
+
+
+def _decode(raw: bytes) -> str:
+    if b"\x00" in raw[:4096]:
+        raise ImportFileError(
+            _("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file.")
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        _("The CSV file is neither UTF-8 nor GBK text: save it again as “CSV UTF-8”.")
+    )
+
+
+def _read_csv(path: str, *, max_rows: int) -> list:
+    with open(path, "rb") as fh:
+        text = _decode(fh.read())
+    rows = []
+    try:
+        for i, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
+            if i >= max_rows + HEADER_SCAN_ROWS:
+                raise ImportFileError(
+                    _(
+                        "The file has more than %(max)d rows; at most %(max)d rows can be imported at once."
+                    )
+                    % {"max": max_rows}
+                )
+            rows.append((i + 1, row))
+    except csv.Error:
+        raise ImportFileError(
+            _(
+                "The CSV file is damaged (a quote is not closed): open it in Excel and save it again."
+            )
+        ) from None
+    return rows
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _find_header(rows: list) -> Table:
+    """The header is the row among the first ones that names the most known columns; title
+    rows above it, blank rows and trailing empty columns are ignored."""
+    best = None
+    for number, row in rows[:HEADER_SCAN_ROWS]:
+        found = [(i, column_for_header(cell)) for i, cell in enumerate(row)]
+        found = [(i, c) for i, c in found if c is not None]
+        if len(found) >= 3 and (best is None or len(found) > len(best[1])):
+            best = (number, found, row)
+    if best is None:
+        raise ImportFileError(
+            _(
+                "No header row found: the first rows must hold column names such as 户编号, "
+                "姓名, 公民身份号码. Download the template to see them."
+            )
+        )
+    number, found, header = best
+    seen: dict[str, int] = {}
+    columns: list[tuple[int, Column]] = []
+    for i, column in found:
+        if column.key in seen:
+            raise ImportFileError(
+                _("The column %(header)s appears twice in the header (row %(row)d).")
+                % {"header": column.header, "row": number}
+            )
+        seen[column.key] = i
+        columns.append((i, column))
+    known = {i for i, _c in found}
+    unknown = [
+        str(cell).strip() for i, cell in enumerate(header) if i not in known and not is_blank(cell)
+    ]
+    data = [(n, row) for n, row in rows if n > number and not all(is_blank(v) for v in row)]
+    return Table(
+        columns=columns,
+        header_row=number,
+        rows=data,
+        unknown_headers=unknown,
+        headers=["" if is_blank(c) else str(c).strip() for c in header],
+    )
+
+
+def excel_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return None

@@ -1,0 +1,165 @@
+"""The import's writes: a batch for each uploaded file, its check, its write. The staff
+pages (through two background jobs) and ``manage.py import_households`` call these."""
+
+import hashlib
+import os
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_log
+from households.services import registry_bulk_write
+
+from .models import ImportBatch
+from .reader import ImportFileError, read_table
+from .validate import Check, Options, check_table, locked_fingerprint
+from .workbooks import write_error_workbook
+
+
+class ImportConflict(Exception):
+    """The registry changed between the check and the write: nothing was written."""
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def batch_create(*, user, upload, create_dwellings: bool = False, apply_moves: bool = False):
+    """Keep the uploaded file with a new batch, waiting for its check."""
+    batch = ImportBatch(
+        created_by=user,
+        file_name=os.path.basename(upload.name)[:200],
+        create_dwellings=create_dwellings,
+        apply_moves=apply_moves,
+    )
+    batch.file.save(
+        f"roster-{timezone.now():%Y%m%d%H%M%S}{_suffix(upload.name)}", upload, save=False
+    )
+    batch.file_hash = file_sha256(batch.file.path)
+    batch.save()
+    return batch
+
+
+def _suffix(name: str) -> str:
+    suffix = os.path.splitext(name)[1].lower()
+    return suffix if suffix in (".xlsx", ".csv", ".xlsm", ".xls", ".txt") else ".bin"
+
+
+def check_file(*, path: str, name: str, options: Options, progress=None) -> Check:
+    """Read and check a roster; raises ``ImportFileError`` for a file that cannot be read."""
+    table = read_table(path, name)
+    return check_table(table, options, progress=progress)
+
+
+def _options(batch: ImportBatch) -> Options:
+    return Options(create_dwellings=batch.create_dwellings, apply_moves=batch.apply_moves)
+
+
+def batch_check(
+    *, batch: ImportBatch, progress=None, error_path: str | None = None
+) -> Check | None:
+    """Check the batch's file and keep what the preview shows; with errors and
+    ``error_path``, write the error workbook there. None when the file cannot be read."""
+    try:
+        check = check_file(
+            path=batch.file.path, name=batch.file_name, options=_options(batch), progress=progress
+        )
+    except ImportFileError as exc:
+        batch.status = ImportBatch.Status.UNREADABLE
+        batch.message = str(exc)
+        batch.save(update_fields=["status", "message"])
+        return None
+    batch_record_check(batch=batch, check=check)
+    if not check.ok and error_path:
+        write_error_workbook(error_path, check)
+    return check
+
+
+def batch_record_check(*, batch: ImportBatch, check: Check) -> None:
+    batch.status = ImportBatch.Status.VALID if check.ok else ImportBatch.Status.INVALID
+    batch.counts = check.counts
+    batch.fingerprint = check.fingerprint
+    batch.preview = {
+        "new": check.new_rows,
+        "changed": check.changed_rows,
+        "errors": [str(m) for m in check.errors[:1000]],
+        "warnings": [str(m) for m in check.warnings[:1000]],
+        "summary": check.column_summary(),
+        "unknown_headers": check.table.unknown_headers,
+        "header_row": check.table.header_row,
+    }
+    batch.message = ""
+    batch.save(update_fields=["status", "counts", "fingerprint", "preview", "message"])
+
+
+def batch_write(
+    *, batch: ImportBatch, user, path: str | None = None, check: Check | None = None
+) -> dict:
+    """Check the file again against the registry as it is now and write it, all or nothing.
+    Refused (nothing written) when the file has errors or when a record it was checked
+    against changed since the preview (``ImportConflict``). ``check``: one just made (the
+    shell's import, which has no preview in between)."""
+    path = path or batch.file.path
+    with transaction.atomic():
+        if check is None:
+            try:
+                check = check_file(path=path, name=batch.file_name, options=_options(batch))
+            except ImportFileError as exc:
+                raise ImportConflict(str(exc)) from None
+        if not check.ok:
+            raise ImportConflict(
+                _("The file now has %(n)d errors: check it again.") % {"n": len(check.errors)}
+            )
+        # Compared twice: the fresh check against the preview's, then the rows locked for the
+        # write against both, so that an edit made meanwhile is refused, never overwritten.
+        if batch.fingerprint and (
+            check.fingerprint != batch.fingerprint or locked_fingerprint(check) != batch.fingerprint
+        ):
+            raise ImportConflict(
+                _(
+                    "Records of this file were changed by someone else after the check: "
+                    "nothing was imported. Check the file again to see the new differences."
+                )
+            )
+        try:
+            written = registry_bulk_write(
+                change=check.change, user=user, reason=batch.change_reason, checked=True
+            )
+        except ValidationError as exc:
+            raise ImportConflict("；".join(exc.messages)) from None
+        batch.status = ImportBatch.Status.WRITTEN
+        batch.written_at = timezone.now()
+        batch.counts = {**check.counts, **written}
+        batch.save(update_fields=["status", "written_at", "counts"])
+        audit_log(
+            user=user,
+            action="import",
+            target=f"roster import #{batch.pk}",
+            detail={"file": batch.file_name, "sha256": batch.file_hash, **written},
+        )
+    return written
+
+
+def batch_from_path(*, path: str, user, options: Options) -> ImportBatch:
+    """A batch for a file imported from the shell (the file stays where it is)."""
+    batch = ImportBatch(
+        created_by=user,
+        file_name=os.path.basename(path)[:200],
+        file_hash=file_sha256(path),
+        create_dwellings=options.create_dwellings,
+        apply_moves=options.apply_moves,
+    )
+    batch.save()
+    return batch
+
+
+def batch_attach_file(*, batch: ImportBatch, path: str) -> None:
+    with open(path, "rb") as fh:
+        batch.file.save(os.path.basename(path), File(fh), save=True)

@@ -1,0 +1,434 @@
+"""The roster import: reading, checking every row, the all-or-nothing idempotent write, the
+history it leaves, the shell command."""
+
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from buildings.models import Dwelling
+from core.idnumbers import make_id_number
+from households.imports.reader import OLE2_MAGIC, ImportFileError, read_table
+from households.imports.services import (
+    ImportConflict,
+    batch_from_path,
+    batch_record_check,
+    batch_write,
+)
+from households.imports.validate import Options, check_table
+from households.models import Household, ImportBatch, Person
+from tests.households.factories import DwellingFactory
+from tests.households.rosters.build import HEADERS, good_rows, person, write_csv, write_xlsx
+from tests.households.rosters.corpus import CORPUS, everything
+
+
+@pytest.fixture
+def dwellings(building_a):
+    return [
+        DwellingFactory(building=building_a, entrance=1, floor=3, room=room, area=Decimal("75"))
+        for room in ("301", "302")
+    ]
+
+
+def _check(path, **options):
+    return check_table(read_table(str(path)), Options(**options))
+
+
+def _import(path, user=None, **options):
+    check = _check(path, **options)
+    assert check.ok, [str(m) for m in check.errors]
+    batch = batch_from_path(path=str(path), user=user, options=Options(**options))
+    batch_record_check(batch=batch, check=check)
+    return batch_write(batch=batch, user=user, path=str(path)), batch
+
+
+def test_a_good_roster_is_written_with_history_naming_the_import(tmp_path, dwellings, staff_user):
+    path = write_xlsx(tmp_path / "名单.xlsx", good_rows())
+    written, batch = _import(path, staff_user)
+    assert written["households_created"] == 2 and written["people_created"] == 4
+    head = Person.objects.get(name="测试1")
+    assert head.household.number == "H001" and head.household.dwelling == dwellings[0]
+    entry = head.history.get()
+    assert entry.history_change_reason == f"户籍名单导入 #{batch.pk}（名单.xlsx）"
+    assert entry.history_user == staff_user
+    assert ImportBatch.objects.get().status == "written"
+
+
+def test_the_same_file_twice_changes_nothing_the_second_time(tmp_path, dwellings, staff_user):
+    path = write_xlsx(tmp_path / "r.xlsx", good_rows())
+    _import(path, staff_user)
+    history = Person.history.count(), Household.history.count()
+    check = _check(path)
+    assert check.counts["people_unchanged"] == 4 and check.counts["households_unchanged"] == 2
+    written, _batch = _import(path, staff_user)
+    assert written == {
+        "dwellings_created": 0,
+        "households_created": 0,
+        "households_changed": 0,
+        "people_created": 0,
+        "people_changed": 0,
+    }
+    assert (Person.history.count(), Household.history.count()) == history
+
+
+def test_a_changed_field_is_previewed_old_to_new_and_written_with_a_new_version(
+    tmp_path, dwellings, staff_user
+):
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    rows = good_rows()
+    rows[1]["健康状况"] = "长期慢性病"
+    rows[0]["脱贫户类型"] = rows[1]["脱贫户类型"] = "低保户"
+    path = write_xlsx(tmp_path / "r2.xlsx", rows)
+    check = _check(path)
+    assert check.counts["people_changed"] == 1 and check.counts["households_changed"] == 1
+    changes = {tuple(c) for item in check.changed_rows for c in item["changes"]}
+    assert ("健康状况", "健康", "长期慢性病") in changes
+    assert ("脱贫户类型", "一般脱贫户", "低保户") in changes
+    _import(path, staff_user)
+    spouse = Person.objects.get(name="测试2")
+    assert (spouse.health, spouse.version) == ("chronic", 2)
+    assert spouse.history.first().history_change_reason.startswith("户籍名单导入")
+
+
+def test_gbk_and_utf8_bom_csv_read_the_same_as_xlsx(tmp_path, dwellings):
+    for name, encoding in (("gbk.csv", "gbk"), ("bom.csv", "utf-8-sig"), ("gb.csv", "gb18030")):
+        check = _check(write_csv(tmp_path / name, good_rows(), encoding=encoding))
+        assert check.ok, [str(m) for m in check.errors]
+        assert check.counts["people_new"] == 4
+        assert {p.name for p in check.change.new_people} == {"测试1", "测试2", "测试3", "测试4"}
+
+
+def test_headers_in_another_order_with_variants_a_title_row_blank_rows_and_columns(
+    tmp_path, dwellings
+):
+    headers = list(reversed(HEADERS))
+    headers[headers.index("公民身份号码")] = "身份证号码"
+    headers[headers.index("联系电话")] = "手机号"
+    headers[headers.index("与户主关系")] = "户主关系"
+    rows = good_rows()
+    for row in rows:
+        row["身份证号码"] = row.pop("公民身份号码")
+        row["手机号"] = row.pop("联系电话")
+        row["户主关系"] = row.pop("与户主关系")
+    path = tmp_path / "r.xlsx"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["石城县易地搬迁户花名册（2026年）"])
+    ws.append([])
+    ws.append(headers + ["", "", "备注"])
+    for row in rows[:2]:
+        ws.append([row.get(h, "") for h in headers] + ["", "", ""])
+    ws.append([])
+    ws.append([None, "", None])
+    for row in rows[2:]:
+        ws.append([row.get(h, "") for h in headers])
+    wb.save(path)
+    check = _check(path)
+    assert check.ok, [str(m) for m in check.errors]
+    assert check.table.header_row == 3 and check.table.unknown_headers == ["备注"]
+    assert check.counts["people_new"] == 4 and check.counts["rows"] == 4
+
+
+def test_full_width_digits_spaces_lowercase_x_synonyms_and_date_formats(tmp_path, dwellings):
+    rows = good_rows()
+    full = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in rows[0]["公民身份号码"])
+    rows[0]["公民身份号码"] = full[:6] + " " + full[6:]
+    rows[0]["与户主关系"] = "本人"
+    rows[0]["性别"] = "男性"
+    rows[1]["与户主关系"] = "妻"
+    rows[1]["健康状况"] = "良好"
+    rows[0]["出生日期"] = "1985年6月15日"
+    rows[1]["出生日期"] = rows[1]["出生日期"].replace("-", "/")
+    rows[2]["出生日期"] = rows[2]["出生日期"].replace("-", ".")
+    rows[3]["出生日期"] = rows[3]["出生日期"].replace("-", "")
+    rows[0]["搬迁入住日期"] = "2019/5/25"
+    check = _check(write_csv(tmp_path / "r.csv", rows))
+    assert check.ok, [str(m) for m in check.errors]
+    head = next(p for p in check.change.new_people if p.name == "测试1")
+    assert head.id_number == rows[2]["公民身份号码"][:-4] + head.id_number[-4:]
+    assert (head.relationship, head.sex) == ("01", "M")
+    assert next(p for p in check.change.new_people if p.name == "测试2").health == "healthy"
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_each_bad_roster_gives_its_messages_and_writes_nothing(case, tmp_path, dwellings):
+    rows = good_rows()
+    mutate, expected = CORPUS[case]
+    mutate(rows)
+    path = write_xlsx(tmp_path / f"{case}.xlsx", rows)
+    check = _check(path)
+    assert [str(m) for m in check.errors] == expected
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_households", str(path))
+    assert exit_.value.code == 1
+    assert (Person.objects.count(), Household.objects.count()) == (0, 0)
+    assert (tmp_path / f"{case}-错误.xlsx").exists()
+
+
+def test_a_roster_with_every_mistake_reports_them_all(tmp_path, dwellings):
+    rows = good_rows()
+    expected = everything(rows)
+    check = _check(write_xlsx(tmp_path / "all.xlsx", rows))
+    assert sorted(str(m) for m in check.errors) == sorted(expected)
+    summary = {e["header"]: e for e in check.column_summary()}
+    assert summary["脱贫户类型"]["samples"] == ["富裕户"]
+    assert summary["脱贫户类型"]["expected"] == "一般脱贫户、低保户、特困供养户"
+
+
+# --- files refused ------------------------------------------------------------------------
+
+
+def _refusal(path):
+    with pytest.raises(ImportFileError) as exc:
+        read_table(str(path))
+    return str(exc.value)
+
+
+def test_files_that_are_not_rosters_are_refused_with_a_reason(tmp_path, settings, db):
+    text = tmp_path / "photo.jpg"
+    text.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    assert _refusal(text) == "该文件不是电子表格：请上传 Excel 工作簿（.xlsx）或 CSV 文件。"
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(OLE2_MAGIC + b"\x00" * 600)
+    assert _refusal(xls) == "不接受旧版 Excel 文件（.xls）：请另存为 .xlsx 后重新上传。"
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(OLE2_MAGIC + b"\x00" * 100 + "EncryptionInfo".encode("utf-16-le"))
+    assert _refusal(locked) == "工作簿设有密码保护：请取消密码后重新上传。"
+    macro = tmp_path / "macro.xlsx"
+    write_xlsx(macro, good_rows())
+    with zipfile.ZipFile(macro, "a") as zf:
+        zf.writestr("xl/vbaProject.bin", b"macro")
+    assert _refusal(macro).startswith("不接受含宏的工作簿")
+    assert _refusal(write_xlsx(tmp_path / "roster.xlsm", good_rows())).startswith("不接受含宏")
+    no_header = write_csv(tmp_path / "n.csv", good_rows(), headers=["甲", "乙", "丙"])
+    assert _refusal(no_header).startswith("未找到表头")
+    settings.IMPORT_MAX_ROWS = 3
+    assert _refusal(write_csv(tmp_path / "many.csv", good_rows() * 3)) == (
+        "文件有 12 行，一次最多可导入 3 行。"
+    )
+    assert _refusal(write_xlsx(tmp_path / "many.xlsx", good_rows() * 5)) == (
+        "文件超过 3 行，一次最多可导入 3 行。"
+    )
+    settings.IMPORT_MAX_MB = 0
+    assert _refusal(write_csv(tmp_path / "big.csv", good_rows())).startswith("文件大小为 0.0 MB")
+
+
+def test_a_zip_bomb_is_refused_from_its_declared_sizes_before_decompressing(tmp_path, settings):
+    settings.IMPORT_MAX_UNZIPPED_MB = 5
+    bomb = tmp_path / "bomb.xlsx"
+    write_xlsx(bomb, good_rows())
+    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/zeros.bin", b"\x00" * (6 * 1024 * 1024))
+    assert _refusal(bomb) == "该工作簿解压后将达 6 MB，远超任何名单所需，出于安全考虑拒收。"
+
+
+def test_an_id_number_saved_as_a_number_is_explained(tmp_path, dwellings):
+    rows = good_rows()
+    rows[0]["公民身份号码"] = float(rows[0]["公民身份号码"][:17] + "0")
+    check = _check(write_xlsx(tmp_path / "r.xlsx", rows))
+    assert [str(m) for m in check.errors] == [
+        "第 2 行「公民身份号码」：身份证号被存成了数字，末几位已丢失：请将该列设为文本格式后重新填写。"
+    ]
+
+
+# --- the registry as it is -----------------------------------------------------------------
+
+
+def test_a_person_in_another_household_is_a_move_applied_only_with_the_option(
+    tmp_path, dwellings, staff_user
+):
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    rows = good_rows()
+    rows[1]["户编号"] = "H002"  # the spouse of H001 now lives with H002
+    rows[1]["房号"] = "302"
+    path = write_xlsx(tmp_path / "move.xlsx", rows)
+    assert [str(m) for m in _check(path).errors] == [
+        "第 3 行「公民身份号码」：此人已登记在户 H001：迁入户 H002 需选择“允许迁户”。"
+    ]
+    check = _check(path, apply_moves=True)
+    assert check.ok and check.counts["people_moved"] == 1
+    assert ["户编号", "H001", "H002"] in check.changed_rows[0]["changes"]
+    _import(path, staff_user, apply_moves=True)
+    assert Person.objects.get(name="测试2").household.number == "H002"
+
+
+def test_a_head_cannot_move_out_and_a_registered_head_missing_from_the_file_is_an_error(
+    tmp_path, dwellings, staff_user
+):
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    rows = good_rows()
+    rows[0].update(户编号="H002", 房号="302", 与户主关系="兄弟姐妹")
+    path = write_xlsx(tmp_path / "move.xlsx", [rows[0]] + rows[2:])
+    assert [str(m) for m in _check(path, apply_moves=True).errors] == [
+        "第 2 行「公民身份号码」：此人是户 H001 的户主，不能迁出：请先为该户更换户主。"
+    ]
+    head = Person.objects.get(name="测试1")
+    other = person("H001", 9, relationship="户主", **{"房号": "301"})
+    path = write_xlsx(tmp_path / "newhead.xlsx", [other])
+    assert [str(m) for m in _check(path).errors] == [
+        f"第 2 行「与户主关系」：户 H001 在系统中的户主为 测试1（{head.masked_id_number}），此人不在"
+        "文件中：请在文件中列出此人并填写新的与户主关系，或先在系统中更换户主。"
+    ]
+
+
+def test_the_head_changes_hands_in_one_write(tmp_path, dwellings, staff_user):
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    rows = good_rows()
+    rows[0]["与户主关系"], rows[1]["与户主关系"] = "配偶", "户主"
+    _import(write_xlsx(tmp_path / "swap.xlsx", rows), staff_user)
+    assert Person.objects.get(name="测试2").relationship == "01"
+    assert Person.objects.get(name="测试1").relationship == "10"
+
+
+def test_warnings_same_name_and_birth_date_and_the_housing_red_line(
+    tmp_path, dwellings, household_a
+):
+    existing = household_a.members.get()
+    rows = good_rows()
+    rows[2].update(姓名=existing.name, 出生日期="")
+    rows[2]["公民身份号码"] = make_id_number("360735", existing.birth_date, 901)
+    rows[2]["性别"] = "男"
+    check = _check(write_xlsx(tmp_path / "r.xlsx", rows))
+    assert check.ok, [str(m) for m in check.errors]
+    warnings = [str(m) for m in check.warnings]
+    assert (
+        f"第 4 行「姓名」：系统中已有同名且出生日期相同、但身份证号不同的人员（{existing.masked_id_number}）："
+        "请核实是否为同一人。"
+    ) in warnings
+    assert (
+        "第 2 行「户编号」：住房面积 75.00 m²、家庭人口 2 人，超过人均 25 m² 的红线。" in warnings
+    )
+
+
+def test_missing_dwellings_are_created_only_with_the_option(tmp_path, building_a, staff_user):
+    path = write_xlsx(tmp_path / "r.xlsx", good_rows())
+    assert "楼栋 A 的 1 单元没有房号 301" in str(_check(path).errors[0])
+    written, _b = _import(path, staff_user, create_dwellings=True)
+    assert written["dwellings_created"] == 2
+    dwelling = Dwelling.objects.get(building=building_a, room="301")
+    assert (dwelling.floor, dwelling.area) == (3, Decimal("75.00"))
+    assert dwelling.history.get().history_change_reason.startswith("户籍名单导入")
+
+
+def test_a_record_changed_after_the_check_makes_the_write_refuse(tmp_path, dwellings, staff_user):
+    from households.services import person_update
+
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    rows = good_rows()
+    rows[1]["健康状况"] = "长期慢性病"
+    path = write_xlsx(tmp_path / "r2.xlsx", rows)
+    batch = batch_from_path(path=str(path), user=staff_user, options=Options())
+    batch_record_check(batch=batch, check=_check(path))
+    spouse = Person.objects.get(name="测试2")
+    person_update(person=spouse, expected_version=spouse.version, phone="13900000000")
+    with pytest.raises(ImportConflict):
+        batch_write(batch=batch, user=staff_user, path=str(path))
+    assert Person.objects.get(name="测试2").health == "healthy"
+
+
+def test_the_write_tells_the_rule_counts(tmp_path, dwellings, staff_user):
+    from django.utils import timezone
+
+    from services.obligations.counts import counts_refresh
+    from services.obligations.models import RuleCountDirty
+    from services.obligations.rules import RULE_LIST
+    from services.obligations.selectors import rule_figures
+
+    today = timezone.localdate()
+    counts_refresh(today=today)
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    # The bulk write sends no per-row signals: it marks every building in its transaction…
+    assert RuleCountDirty.objects.filter(building_key=RuleCountDirty.ALL).exists()
+    # …and the next read counts again what the import changed.
+    figures = rule_figures(rules=RULE_LIST, today=today)
+    assert figures.counts == {rule.code: rule.failing(today).count() for rule in RULE_LIST}
+    assert any(figures.counts.values())
+
+
+# --- the shell command ----------------------------------------------------------------------
+
+
+def test_the_command_exit_statuses(tmp_path, dwellings, staff_user, capsys):
+    good = write_xlsx(tmp_path / "good.xlsx", good_rows())
+    call_command("import_households", str(good), "--dry-run")
+    assert Person.objects.count() == 0 and "检查通过" in capsys.readouterr().out
+    call_command("import_households", str(good), "--user", "staff")
+    assert Person.objects.count() == 4
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.created_by, batch.file_name) == ("written", staff_user, "good.xlsx")
+    unreadable = tmp_path / "x.csv"
+    unreadable.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_households", str(unreadable))
+    assert exit_.value.code == 2
+    rows = good_rows()
+    rows[0]["联系电话"] = "123"
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_households", str(write_xlsx(tmp_path / "bad.xlsx", rows)))
+    assert exit_.value.code == 1
+    assert Person.objects.get(name="测试1").phone == rows[1]["联系电话"][:3] + "00000001"
+
+
+def test_the_error_workbook_marks_each_bad_cell_and_summarises_by_column(tmp_path, dwellings):
+    from openpyxl import load_workbook
+
+    rows = good_rows()
+    rows[0]["联系电话"] = "123"
+    rows[3]["脱贫户类型"] = "富裕户"
+    path = write_xlsx(tmp_path / "bad.xlsx", rows)
+    with pytest.raises(SystemExit):
+        call_command("import_households", str(path))
+    wb = load_workbook(tmp_path / "bad-错误.xlsx")
+    sheet = wb["错误行"]
+    assert [c.value for c in sheet[1]][:3] == ["错误信息", "原行号", "户编号"]
+    assert sheet["A2"].value == "第 2 行「联系电话」：手机号应为 11 位数字，以 13–19 开头。"
+    phone = sheet.cell(row=2, column=2 + HEADERS.index("联系电话") + 1)
+    assert phone.value == "123" and phone.fill.start_color.rgb.endswith("FFC7CE")
+    assert phone.comment.text == "手机号应为 11 位数字，以 13–19 开头。"
+    assert sheet["B3"].value == 5 and sheet.max_row == 3
+    summary = [[c.value for c in r] for r in wb["按列汇总"].iter_rows()]
+    assert summary[0] == ["列", "出错行数", "错误值示例", "应填写"]
+    assert ["联系电话", 1, "123", "11位手机号"] in summary
+
+
+def test_a_household_moving_to_another_dwelling_is_previewed_old_to_new(
+    tmp_path, dwellings, building_a, staff_user
+):
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    DwellingFactory(building=building_a, entrance=2, room="501")
+    rows = good_rows()
+    for row in rows[:2]:
+        row.update(单元=2, 房号="501")
+    check = _check(write_xlsx(tmp_path / "r2.xlsx", rows))
+    assert check.ok and check.counts["households_changed"] == 1
+    assert check.changed_rows == [
+        {"row": 2, "what": "H001", "changes": [["住房", "A-1-301", "A-2-501"]]}
+    ]
+
+
+def test_an_edit_between_the_recheck_and_the_locks_is_refused(
+    tmp_path, dwellings, staff_user, monkeypatch
+):
+    from households.imports import services as import_services
+    from households.services import person_update
+
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    rows = good_rows()
+    rows[1]["健康状况"] = "长期慢性病"
+    path = write_xlsx(tmp_path / "r2.xlsx", rows)
+    batch = batch_from_path(path=str(path), user=staff_user, options=Options())
+    batch_record_check(batch=batch, check=_check(path))
+    real = import_services.locked_fingerprint
+
+    def edit_then_lock(check):
+        spouse = Person.objects.get(name="测试2")
+        person_update(person=spouse, expected_version=spouse.version, phone="13900000000")
+        return real(check)
+
+    monkeypatch.setattr(import_services, "locked_fingerprint", edit_then_lock)
+    with pytest.raises(ImportConflict):
+        batch_write(batch=batch, user=staff_user, path=str(path))
+    assert Person.objects.get(name="测试2").health == "healthy"

@@ -15,7 +15,7 @@ from core.history import history_entries
 from core.paging import RegistryPaginator
 
 from . import selectors, services
-from .filters import HouseholdFilter
+from .filters import HouseholdFilter, PersonFilter
 from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
 from .models import LabourCapacity, Person, PovertyCause
 
@@ -64,6 +64,9 @@ def household_list(request):
     qs = selectors.household_list_for_user(request.user)
     filterset = HouseholdFilter(request.GET or None, queryset=qs)
     page = RegistryPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    matched = filterset.matched_members(page.object_list) if filterset.is_valid() else {}
+    for household in page:
+        household.matched = matched.get(household.pk, [])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -71,6 +74,22 @@ def household_list(request):
         "households/household_list.html",
         {"filter": filterset, "page": page, "query": query.urlencode()},
     )
+
+
+def person_search(request):
+    """Staff find a person by name, ID number or phone, with the household beside each."""
+    if not sees_whole_registry(request.user):
+        raise PermissionDenied
+    filterset = PersonFilter(
+        request.GET or None, queryset=selectors.person_list_for_user(request.user)
+    )
+    searched = filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data["q"]
+    qs = filterset.qs if searched else Person.objects.none()
+    page = RegistryPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "query": query.urlencode(), "searched": searched}
+    return render(request, "households/person_search.html", context)
 
 
 def household_detail(request, pk):

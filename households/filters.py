@@ -38,12 +38,23 @@ class HouseholdFilter(django_filters.FilterSet):
         method="by_active",
     )
 
+    confirmed = django_filters.ChoiceFilter(
+        label=_("confirmed by the leader"),
+        choices=[("never", _("Never confirmed"))],
+        empty_label=_("All"),
+        method="by_confirmed",
+    )
+
     class Meta:
         model = Household
-        fields = ["q", "building", "poverty_status", "move_in_year", "is_active"]
+        fields = ["q", "building", "poverty_status", "move_in_year", "is_active", "confirmed"]
 
     def by_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "1")
+
+    def by_confirmed(self, queryset, name, value):
+        """Households whose building leader has never confirmed their facts."""
+        return queryset.filter(confirmed_at__isnull=True) if value == "never" else queryset
 
     def by_building(self, queryset, name, value):
         value = value.strip()

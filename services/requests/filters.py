@@ -25,9 +25,13 @@ class RequestFilter(django_filters.FilterSet):
         method="filter_overdue",
     )
 
+    filed_from = django_filters.DateFilter(
+        label=_("filed from"), field_name="filed_at", lookup_expr="date__gte"
+    )
+
     class Meta:
         model = ResidentRequest
-        fields = ["state", "category", "building", "unit", "overdue"]
+        fields = ["state", "category", "building", "unit", "overdue", "filed_from"]
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -210,14 +210,21 @@ def requests_chart(*, user, now: datetime.datetime) -> dict:
 
 
 def hygiene_chart(*, user, today: datetime.date) -> dict:
-    """This month's average hygiene score of the buildings checked, best first (the
-    ranking page's figures, its first rows)."""
-    ranked = [b for b in hygiene_ranking(user=user, month=today) if b.average_score is not None][
-        :HYGIENE_BUILDINGS_SHOWN
-    ]
+    """The average hygiene score of the buildings checked in this month, or in the past
+    month while none is checked yet this month, best first (the ranking page's figures for
+    that month, its first rows)."""
+    month = today.replace(day=1)
+    ranked = [b for b in hygiene_ranking(user=user, month=month) if b.average_score is not None]
+    if not ranked:
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        ranked = [
+            b for b in hygiene_ranking(user=user, month=month) if b.average_score is not None
+        ]
+    ranked = ranked[:HYGIENE_BUILDINGS_SHOWN]
     return {
         "kind": "bar",
-        "title": _("Hygiene score by building, this month"),
+        "title": _("Hygiene score by building, %(month)s") % {"month": month.strftime("%Y-%m")},
+        "month": month.strftime("%Y-%m"),
         "categories": [b.code for b in ranked],
         "series": [
             {"name": _("average score"), "data": [round(b.average_score, 1) for b in ranked]}
@@ -237,6 +244,7 @@ def unit_rule_charts(*, rules, counts: dict, trends: dict, by_building: list) ->
             "categories": [str(r.title) for r in rules],
             "series": [{"name": _("failing"), "data": [counts[r.code] for r in rules]}],
             "unit": "",
+            "horizontal": True,  # rule titles are long
         }
     ]
     weeks = sorted({day for r in rules for day, _n, _demo in trends[r.code]})

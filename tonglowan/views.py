@@ -48,6 +48,7 @@ def home(request):
 def staff_home(request):
     today, now, user = timezone.localdate(), timezone.now(), request.user
     requests = desk.requests_chart(user=user, now=now)
+    hygiene = desk.hygiene_chart(user=user, today=today)
     charts = [
         _chart(
             "pyramid",
@@ -69,8 +70,8 @@ def staff_home(request):
         ),
         _chart(
             "hygiene",
-            desk.hygiene_chart(user=user, today=today),
-            reverse("buildings:hygiene_ranking"),
+            hygiene,
+            reverse("buildings:hygiene_ranking") + "?" + urlencode({"month": hygiene["month"]}),
         ),
     ]
     context = {"todo": desk.staff_todo(user=user, today=today), "charts": charts, "today": today}

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   if (typeof echarts === "undefined") { return; }
-  var PALETTE = ["#1d5fbf", "#d9480f", "#2b8a3e", "#e8590c", "#7048e8", "#0c8599", "#c2255c", "#5c940d", "#868e96"];
+  var PALETTE = ["#1d5fbf", "#e8590c", "#2b8a3e", "#f59f00", "#7048e8", "#868e96", "#0c8599", "#c2255c", "#5c940d"];
   var charts = [];
 
   function base(data) {
@@ -30,7 +30,8 @@
     option.tooltip.formatter = function (items) {
       return items[0].axisValue + "<br>" + items.map(function (i) { return i.marker + i.seriesName + " " + Math.abs(i.value); }).join("<br>");
     };
-    option.xAxis = { type: "value", axisLabel: { formatter: function (v) { return Math.abs(v); } } };
+    var most = Math.max.apply(null, [1].concat(data.series[0].data, data.series[1].data));
+    option.xAxis = { type: "value", min: -most, max: most, axisLabel: { formatter: function (v) { return Math.abs(v); } } };
     option.yAxis = { type: "category", data: data.categories, axisTick: { show: false } };
     option.series = data.series.map(function (s, index) {
       return {
@@ -45,7 +46,7 @@
   function bars(data, stacked) {
     var option = base(data);
     var cat = categoryAxis(data), val = { type: "value", axisLabel: { formatter: "{value}" + (data.unit === "%" ? "%" : "") } };
-    if (data.horizontal) { cat.axisLabel.rotate = 0; option.yAxis = cat; option.xAxis = val; } else { option.xAxis = cat; option.yAxis = val; }
+    if (data.horizontal) { cat.axisLabel.rotate = 0; cat.inverse = true; option.yAxis = cat; option.xAxis = val; } else { option.xAxis = cat; option.yAxis = val; }
     option.series = data.series.map(function (s) {
       return {
         name: s.name, type: "bar", stack: stacked ? "total" : undefined, data: s.data,
@@ -76,6 +77,14 @@
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
+    var empty = data.series.every(function (s) { return s.data.every(function (v) { return !v; }); });
+    if (!data.categories.length || empty) {
+      el.classList.add("chart-empty");
+      el.textContent = el.getAttribute("data-empty") || "";
+      el.setAttribute("data-drawn", "1");
+      return;
+    }
+    if (data.horizontal) { el.style.height = Math.max(320, data.categories.length * 26 + 70) + "px"; }
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption(optionFor(data));
     var href = el.getAttribute("data-href");

@@ -217,9 +217,7 @@ def hygiene_chart(*, user, today: datetime.date) -> dict:
     ranked = [b for b in hygiene_ranking(user=user, month=month) if b.average_score is not None]
     if not ranked:
         month = (month - datetime.timedelta(days=1)).replace(day=1)
-        ranked = [
-            b for b in hygiene_ranking(user=user, month=month) if b.average_score is not None
-        ]
+        ranked = [b for b in hygiene_ranking(user=user, month=month) if b.average_score is not None]
     ranked = ranked[:HYGIENE_BUILDINGS_SHOWN]
     return {
         "kind": "bar",

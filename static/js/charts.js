@@ -77,7 +77,10 @@
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
-    var empty = data.series.every(function (s) { return s.data.every(function (v) { return !v; }); });
+    // Nothing to draw: no figure at all, or only zero counts (a rate of 0 % is a figure).
+    var empty = data.series.every(function (s) {
+      return s.data.every(function (v) { return v === null || (v === 0 && data.unit !== "%"); });
+    });
     if (!data.categories.length || empty) {
       el.classList.add("chart-empty");
       el.textContent = el.getAttribute("data-empty") || "";

@@ -28,9 +28,13 @@ def desk_data(household_a, household_b, department):
 
 
 def _charts_drawn(page, expected: int):
+    """Every chart handled; each with figures drawn as SVG, an empty one saying so."""
     page.wait_for_selector(".chart[data-drawn] svg")
     assert page.locator(".chart[data-drawn]").count() == expected
-    assert page.locator(".chart[data-drawn] svg").count() >= expected
+    empty = page.locator(".chart.chart-empty").count()
+    assert page.locator(".chart[data-drawn]:not(.chart-empty) svg").count() >= expected - empty
+    for i in range(empty):
+        assert page.locator(".chart.chart-empty").nth(i).inner_text() == "暂无数据。"
 
 
 def test_staff_home_shows_the_to_do_counts_and_five_charts(
@@ -45,6 +49,8 @@ def test_staff_home_shows_the_to_do_counts_and_five_charts(
     assert page.inner_text("[data-todo=requests_submitted] [data-count]") == "1"
     _charts_drawn(page, 5)
     assert "人口年龄性别结构" in page.inner_text("#chart-pyramid")
+    assert page.locator("#chart-pyramid svg").count() == 1
+    assert page.locator("#chart-hygiene .chart-empty").count() == 1  # no check this month
     page.click("[data-todo=tasks_overdue]")
     page.wait_for_load_state()
     assert "就业摸底" in page.inner_text("main")

@@ -12,7 +12,7 @@
   function update() {
     var n = boxes.filter(function (b) { return b.checked; }).length;
     panel.hidden = n === 0;
-    if (counter) { counter.textContent = counter.getAttribute("data-template").replace("%(n)s", n); }
+    if (counter) { counter.textContent = counter.getAttribute("data-template").replace("{n}", n); }
     if (all) {
       all.checked = n > 0 && n === boxes.length;
       all.indeterminate = n > 0 && n < boxes.length;

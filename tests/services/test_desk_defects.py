@@ -77,6 +77,7 @@ def test_queue_has_a_select_all_box_and_the_panel_below_the_table(
     assert 'id="select-all"' in page
     assert page.index('id="request-table"') < page.index('id="bulk-form"')
     assert "data-bulk-panel" in page
+    assert 'data-template="已选 {n} 件"' in page
     assert "js/request_queue.js" in page
     assert "<script>" not in page  # no inline script
 

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-load bench-imports lint worker beat messages install migrate seed
+.PHONY: run test bench bench-load bench-imports lint worker beat messages install migrate seed vendor
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,3 +63,17 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A tonglowan beat --loglevel=info
+
+# Third-party browser assets, copied from the npm registry into static/vendor/ (committed,
+# so neither a run nor a deployment needs the network). Apache ECharts draws the charts of
+# the home pages; its licence and notice travel with it.
+ECHARTS_VERSION := 6.1.0
+vendor:
+	rm -rf $(CURDIR)/var/vendor-build && mkdir -p $(CURDIR)/var/vendor-build
+	cd $(CURDIR)/var/vendor-build && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null
+	tar -xzf $(CURDIR)/var/vendor-build/echarts-$(ECHARTS_VERSION).tgz -C $(CURDIR)/var/vendor-build
+	mkdir -p static/vendor/echarts
+	cp $(CURDIR)/var/vendor-build/package/dist/echarts.min.js static/vendor/echarts/
+	cp $(CURDIR)/var/vendor-build/package/LICENSE $(CURDIR)/var/vendor-build/package/NOTICE static/vendor/echarts/
+	echo "echarts $(ECHARTS_VERSION) from the npm registry (npm pack echarts@$(ECHARTS_VERSION))" > static/vendor/echarts/VERSION
+	rm -rf $(CURDIR)/var/vendor-build

@@ -38,12 +38,23 @@ class HouseholdFilter(django_filters.FilterSet):
         method="by_active",
     )
 
+    confirmed = django_filters.ChoiceFilter(
+        label=_("confirmed by the leader"),
+        choices=[("never", _("Never confirmed"))],
+        empty_label=_("All"),
+        method="by_confirmed",
+    )
+
     class Meta:
         model = Household
-        fields = ["q", "building", "poverty_status", "move_in_year", "is_active"]
+        fields = ["q", "building", "poverty_status", "move_in_year", "is_active", "confirmed"]
 
     def by_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "1")
+
+    def by_confirmed(self, queryset, name, value):
+        """Households whose building leader has never confirmed their facts."""
+        return queryset.filter(confirmed_at__isnull=True) if value == "never" else queryset
 
     def by_building(self, queryset, name, value):
         value = value.strip()
@@ -74,6 +85,74 @@ class HouseholdFilter(django_filters.FilterSet):
                 Q(number__startswith=value) | Q(pk__in=_last_four_households(id_value))
             )
         return queryset.filter(number__startswith=value)
+
+    def matched_members(self, households) -> dict[int, list[Person]]:
+        """The members of ``households`` (a page) that the search matched, by household id:
+        one query, only when the search names people."""
+        value = (self.form.cleaned_data.get("q") or "").strip() if self.is_bound else ""
+        condition = member_condition(value)
+        if condition is None or not households:
+            return {}
+        matched: dict[int, list[Person]] = {}
+        members = Person.objects.filter(condition, household__in=[h.pk for h in households])
+        for person in members.order_by("household_id", "relationship", "pk"):
+            matched.setdefault(person.household_id, []).append(person)
+        return matched
+
+
+def member_condition(value: str) -> Q | None:
+    """The people a search term names (the lookups of ``HouseholdFilter.search``), or None
+    when the term names a household (its number) rather than a person."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    id_value = normalize_id_number(value)
+    phone = normalize_mobile(value)
+    if len(id_value) == 18:
+        return Q(id_number=id_value)
+    if phone.isdigit() and len(phone) == 11:
+        return Q(phone=phone)
+    if CJK.search(value):
+        return Q(name__startswith=value)
+    if LAST_FOUR.match(id_value):
+        return Q(id_number__endswith=id_value)
+    return None
+
+
+class PersonFilter(django_filters.FilterSet):
+    """The staff's people search: a name, an ID number (whole or its last four characters)
+    or a mobile number, with the same lookups as the household search."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Name, ID number, its last four characters, or phone"),
+    )
+    is_active = django_filters.ChoiceFilter(
+        label=_("lives here"),
+        choices=[("1", _("Lives here")), ("0", _("Left"))],
+        method="by_active",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "is_active"]
+
+    def by_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "1")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        id_value = normalize_id_number(value)
+        if LAST_FOUR.match(id_value) and not CJK.search(value):
+            # RIGHT(id_number, 4) = …: served by the index on the last four characters.
+            return queryset.annotate(id_last_four=Right("id_number", 4)).filter(
+                id_last_four=id_value
+            )
+        condition = member_condition(value)
+        return queryset.filter(condition) if condition is not None else queryset.none()
 
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

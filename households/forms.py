@@ -3,7 +3,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import escape
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Dwelling
@@ -15,6 +15,20 @@ from core.idnumbers import (
 )
 
 from .models import Household, Person, PovertyCause
+
+
+def _read_only_cell(label, value, help_text):
+    """A labelled value in a form row where the field itself is not offered."""
+    return HTML(
+        format_html(
+            '<div class="mb-3"><div class="form-label">{}</div>'
+            '<p class="id-number form-control-plaintext mb-0">{}</p>'
+            '<div class="form-text">{}</div></div>',
+            label,
+            value,
+            help_text,
+        )
+    )
 
 
 class VersionedForm(forms.ModelForm):
@@ -190,20 +204,26 @@ class PersonForm(VersionedForm):
         self.fields["sex"].choices = [("", "---------"), *Person._meta.get_field("sex").choices]
         id_column, certificate_column = Column("id_number"), Column("disability_certificate")
         if not show_full_id and self.instance.pk:
-            # Without the permission the number is neither shown nor editable, nor is the
-            # disability certificate number (the ID number and two digits).
+            # Without the permission the number is neither shown nor editable, nor is a
+            # recorded disability certificate number (the ID number and two digits); each
+            # is shown masked under its label. A certificate not yet recorded can be entered.
             del self.fields["id_number"]
             id_column = Column(
-                HTML(f'<p class="id-number mt-4">{self.instance.masked_id_number}</p>')
-            )
-            del self.fields["disability_certificate"]
-            certificate_column = Column(
-                HTML(
-                    '<p class="id-number mt-4">'
-                    f"{escape(mask_document_number(self.instance.disability_certificate)) or '—'}"
-                    "</p>"
+                _read_only_cell(
+                    _("ID number"),
+                    self.instance.masked_id_number,
+                    _("Masked: only a user allowed to see full ID numbers can change it."),
                 )
             )
+            if self.instance.disability_certificate:
+                del self.fields["disability_certificate"]
+                certificate_column = Column(
+                    _read_only_cell(
+                        _("disability certificate number"),
+                        mask_document_number(self.instance.disability_certificate),
+                        _("Masked: only a user allowed to see full ID numbers can change it."),
+                    )
+                )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("name"), Column("relationship"), id_column),
@@ -213,6 +233,14 @@ class PersonForm(VersionedForm):
             Row(Column("phone"), Column("hukou_status"), certificate_column),
             "version",
             Submit("save", _("Save")),
+            # The household page the form was opened from (in the template's context).
+            HTML(
+                format_html(
+                    '<a class="btn btn-outline-secondary ms-2" id="cancel" '
+                    'href="{{{{ household.get_absolute_url }}}}">{}</a>',
+                    _("Cancel"),
+                )
+            ),
         )
 
     def clean_id_number(self):

@@ -136,10 +136,15 @@ class HouseholdIncome(models.Model):
 
 
 class Relationship(models.TextChoices):
+    """Relationship to the head, codes of GB/T 4761 (家庭关系代码). Son (20) and son-in-law
+    (28), daughter (30) and daughter-in-law (38) are separate values there, as here."""
+
     HEAD = "01", _("Head of household")
     SPOUSE = "10", _("Spouse")
-    SON = "20", _("Son / son-in-law")
-    DAUGHTER = "30", _("Daughter / daughter-in-law")
+    SON = "20", _("Son")
+    SON_IN_LAW = "28", _("Son-in-law")
+    DAUGHTER = "30", _("Daughter")
+    DAUGHTER_IN_LAW = "38", _("Daughter-in-law")
     GRANDCHILD = "40", _("Grandchild")
     PARENT = "50", _("Parent")
     GRANDPARENT = "60", _("Grandparent")

@@ -36,6 +36,16 @@ def people_for_user(user):
     return qs.none()
 
 
+def head_name_subquery(household_ref: str = "pk"):
+    """The name of the current head of the household at ``OuterRef(household_ref)``, for
+    another app's list to annotate in the same query (no query per row)."""
+    return Subquery(
+        Person.objects.filter(
+            household=OuterRef(household_ref), relationship="01", is_active=True
+        ).values("name")[:1]
+    )
+
+
 def household_list_for_user(user):
     """Households for a list page: dwelling and building joined, active members counted by a
     correlated subquery (evaluated only for the page's rows, and dropped from the
@@ -54,6 +64,17 @@ def household_list_for_user(user):
         .annotate(member_count=Coalesce(Subquery(member_count), 0, output_field=IntegerField()))
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
         .order_by("number")
+    )
+
+
+def person_list_for_user(user):
+    """People for the staff's people search: each with their household, its dwelling and
+    building and the head's name, in one query."""
+    return (
+        people_for_user(user)
+        .select_related("household__dwelling__building")
+        .annotate(head_name=head_name_subquery("household"))
+        .order_by("name", "pk")
     )
 
 

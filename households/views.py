@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from buildings.selectors import dwelling_labels, dwellings_for_user
+from buildings.selectors import building_get_for_user, dwelling_labels, dwellings_for_user
 from community.roles import sees_whole_registry
 from core.audit import audit_log
 from core.forms import add_service_errors
@@ -15,7 +16,7 @@ from core.history import history_entries
 from core.paging import RegistryPaginator
 
 from . import selectors, services
-from .filters import HouseholdFilter
+from .filters import HouseholdFilter, PersonFilter
 from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
 from .models import LabourCapacity, Person, PovertyCause
 
@@ -64,6 +65,9 @@ def household_list(request):
     qs = selectors.household_list_for_user(request.user)
     filterset = HouseholdFilter(request.GET or None, queryset=qs)
     page = RegistryPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    matched = filterset.matched_members(page.object_list) if filterset.is_valid() else {}
+    for household in page:
+        household.matched = matched.get(household.pk, [])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -71,6 +75,22 @@ def household_list(request):
         "households/household_list.html",
         {"filter": filterset, "page": page, "query": query.urlencode()},
     )
+
+
+def person_search(request):
+    """Staff find a person by name, ID number or phone, with the household beside each."""
+    if not sees_whole_registry(request.user):
+        raise PermissionDenied
+    filterset = PersonFilter(
+        request.GET or None, queryset=selectors.person_list_for_user(request.user)
+    )
+    searched = filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data["q"]
+    qs = filterset.qs if searched else Person.objects.none()
+    page = RegistryPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "query": query.urlencode(), "searched": searched}
+    return render(request, "households/person_search.html", context)
 
 
 def household_detail(request, pk):
@@ -104,6 +124,84 @@ def household_detail(request, pk):
             ),
         },
     )
+
+
+FILE_HISTORY_ENTRIES = 12  # the change history summary of a household file
+
+
+def _file_context(request, household, *, full_ids: bool) -> dict:
+    """One household's file (一户一档): facts, members, visits, the sections apps above the
+    registry add (records, requests, obligations) and the latest changes."""
+    history = history_entries(
+        household.history.select_related("history_user__profile").order_by("-history_date")[
+            :FILE_HISTORY_ENTRIES
+        ],
+        label=_("Household"),
+        display={"secondary_causes": _cause_labels},
+        related={"dwelling": dwelling_labels},
+    ) + history_entries(
+        Person.history.filter(household_id=household.pk)
+        .select_related("history_user__profile")
+        .order_by("-history_date")[:FILE_HISTORY_ENTRIES],
+        mask_ids=not full_ids,
+    )
+    return {
+        "household": household,
+        "members": list(selectors.household_members(household=household)),
+        "visits": list(household.visits.select_related("visited_by__profile")[:20]),
+        "history": sorted(history, key=lambda e: e.when, reverse=True)[:FILE_HISTORY_ENTRIES],
+        "extra_sections": _extra_sections(
+            settings.HOUSEHOLD_PAGE_SECTIONS, request, household=household, full_ids=full_ids
+        ),
+        "full_ids": full_ids,
+    }
+
+
+def _print_full_ids(request, target: str) -> bool:
+    """A print with full ID numbers (``?ids=full``, with the permission) is logged as a
+    full view."""
+    if request.GET.get("ids") != "full" or not selectors.can_see_full_id(request.user):
+        return False
+    audit_log(request=request, action="view_full_id", target=target, detail={"print": True})
+    return True
+
+
+def household_file(request, pk):
+    """The printable A4 file of one household."""
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    full_ids = _print_full_ids(request, f"household file {household.number}")
+    context = {
+        "files": [_file_context(request, household, full_ids=full_ids)],
+        "title": _("Household file %(number)s") % {"number": household.number},
+        "can_see_full_id": selectors.can_see_full_id(request.user),
+        "full_ids": full_ids,
+        "back": household.get_absolute_url(),
+        "printed_at": timezone.now(),
+    }
+    return render(request, "households/household_file.html", context)
+
+
+def building_files(request, building_pk):
+    """The files of every household living in a building, one after another, for one
+    print. Each file costs the same fixed number of queries."""
+    _require_registry_reader(request.user)
+    building = building_get_for_user(user=request.user, pk=building_pk)
+    full_ids = _print_full_ids(request, f"household files of building {building.code}")
+    households = (
+        selectors.households_for_user(request.user)
+        .filter(dwelling__building=building, is_active=True)
+        .select_related("dwelling__building")
+        .order_by("dwelling__entrance", "dwelling__floor", "dwelling__room", "number")
+    )
+    context = {
+        "files": [_file_context(request, h, full_ids=full_ids) for h in households],
+        "title": _("Household files of %(building)s") % {"building": building.name},
+        "can_see_full_id": selectors.can_see_full_id(request.user),
+        "full_ids": full_ids,
+        "back": building.get_absolute_url(),
+        "printed_at": timezone.now(),
+    }
+    return render(request, "households/household_file.html", context)
 
 
 def household_create(request):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from buildings.selectors import buildings_for_user, leader_building_ids
+from households.filters import CJK, member_condition
 from households.models import Household, Person
 from households.proposals.models import MemberChangeProposal
 from households.selectors import households_for_user, people_for_user
@@ -56,6 +57,22 @@ def leader_household_list(user):
             "dwelling__building__code", "dwelling__entrance", "dwelling__floor", "dwelling__room"
         )
     )
+
+
+def leader_household_search(households, q: str):
+    """Narrow the leader's list to what was typed: a member's name (its start), an ID
+    number or phone (as the staff search reads them), a room or a household number."""
+    q = (q or "").strip()
+    if not q:
+        return households
+    condition = member_condition(q)
+    if condition is not None:
+        members = Person.objects.filter(condition).order_by().values("household_id")
+        found = Q(pk__in=members)
+        if not CJK.search(q):
+            found |= Q(dwelling__room=q) | Q(number__startswith=q)
+        return households.filter(found)
+    return households.filter(Q(dwelling__room=q) | Q(number__startswith=q))
 
 
 def household_counts(*, household_ids: list[int]) -> list[tuple[str, dict[int, int]]]:

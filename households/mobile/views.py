@@ -65,14 +65,17 @@ def home(request):
 
 
 def household_list(request):
-    households = ms.with_attention(ms.leader_household_list(request.user))
+    q = request.GET.get("q", "").strip()[:50]
+    households = ms.with_attention(
+        ms.leader_household_search(ms.leader_household_list(request.user), q)
+    )
     only_attention = request.GET.get("attention") == "1"
     if only_attention:
         households = [h for h in households if h.needs_attention]
     return render(
         request,
         "mobile/household_list.html",
-        {"households": households, "only_attention": only_attention},
+        {"households": households, "only_attention": only_attention, "q": q},
     )
 
 

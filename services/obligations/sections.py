@@ -5,6 +5,7 @@ read, that this person or household fails today, in one query."""
 from django.db.models import Count
 from django.utils import timezone
 
+from community.roles import Role, has_role
 from services.obligations.rules import HOUSEHOLD, PERSON, base_queryset
 from services.obligations.selectors import rules_for_user
 
@@ -21,7 +22,13 @@ def _failed_rules(*, user, subject: str, pk: int):
     )
     return {
         "template": "services/obligations/partials/_failed_rules.html",
-        "context": {"rules": [r for r in rules if counts[r.code]], "subject": subject, "pk": pk},
+        "context": {
+            "rules": [r for r in rules if counts[r.code]],
+            "subject": subject,
+            "pk": pk,
+            # "the obligations you are responsible for" speaks to a unit; staff follow all.
+            "for_unit": has_role(user, Role.DEPARTMENT),
+        },
     }
 
 

@@ -101,6 +101,36 @@ def _allowed_fields(kind: RecordKind) -> set[str]:
     return set(kind.fields) | extra
 
 
+# Free text: a record with the same facts and another remark is still the same record.
+NOT_COMPARED = {"note"}
+
+
+def _refuse_duplicate(model, *, subject_lock, label, **facts) -> None:
+    """Refuse a record whose facts equal those of one already kept (a form sent twice).
+    The subject's row is locked first, so two identical submissions at once cannot both
+    pass the check."""
+    subject_lock.select_for_update().get()
+    compared = {k: v for k, v in facts.items() if k not in NOT_COMPARED}
+    earlier = model.objects.filter(**compared).order_by("pk").first()
+    if earlier is not None:
+        raise ValidationError(
+            _(
+                "This %(kind)s is already recorded (the same facts were saved on %(at)s by "
+                "%(unit)s): it was not saved again."
+            )
+            % {
+                "kind": label,
+                "at": timezone.localtime(earlier.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                "unit": earlier.recorded_unit,
+            },
+            code="duplicate",
+        )
+
+
+def _subject_lock(subject):
+    return type(subject).objects.filter(pk=subject.pk)
+
+
 @transaction.atomic
 def record_create(*, user, record_kind: str, unit: Department | None = None, **fields):
     """Record what a unit delivered. ``record_kind``: a key of ``services.records.kinds.KINDS``;
@@ -111,6 +141,12 @@ def record_create(*, user, record_kind: str, unit: Department | None = None, **f
         raise ValueError(f"not recordable: {sorted(unknown)}")
     unit = _recording_unit(user=user, kind=spec, unit=unit, subkind=fields.get("kind"))
     _check_subject_active(spec, fields)
+    _refuse_duplicate(
+        spec.model,
+        subject_lock=_subject_lock(fields[spec.subject]),
+        label=spec.label_singular,
+        **fields,
+    )
     record = spec.model(**fields, recorded_unit=unit, recorded_by=user)
     if isinstance(record, ResidencePermit) and record.issued_on and not record.valid_until:
         record.valid_until = years_after(record.issued_on)
@@ -336,6 +372,13 @@ def land_right_event_create(
     if unknown:
         raise ValueError(f"not recordable: {sorted(unknown)}")
     unit = _recording_unit(user=user, kind=KINDS["landholding"], unit=unit, subkind=holding.kind)
+    _refuse_duplicate(
+        LandRightEvent,
+        subject_lock=_subject_lock(holding),
+        label=LandRightEvent._meta.verbose_name,
+        holding=holding,
+        **fields,
+    )
     event = LandRightEvent(holding=holding, **fields, recorded_unit=unit, recorded_by=user)
     event.full_clean()
     event._history_user = user

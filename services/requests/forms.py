@@ -103,7 +103,9 @@ class RequestFileForm(forms.Form):
 
 class AcceptForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
+        label=_("responsible unit"),
+        queryset=Department.objects.filter(is_active=True),
+        empty_label=_("Choose a unit"),
     )
     note = forms.CharField(label=_("note"), required=False, max_length=1000)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -150,5 +152,7 @@ class BulkAssignForm(forms.Form):
     """The unit for the requests ticked in the queue (their ids come as ``ids``)."""
 
     unit = forms.ModelChoiceField(
-        label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
+        label=_("responsible unit"),
+        queryset=Department.objects.filter(is_active=True),
+        empty_label=_("Choose a unit"),
     )

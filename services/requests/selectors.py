@@ -11,6 +11,7 @@ from django.utils import timezone
 from buildings.selectors import leader_building_ids
 from community.roles import Role, has_role
 from community.selectors import department_of_user
+from households.selectors import head_name_subquery
 from services.requests.models import (
     OPEN_STATES,
     RequestEvent,
@@ -73,7 +74,8 @@ def requests_for_user(user):
 
 
 def request_list_for_user(user, *, now: datetime.datetime | None = None):
-    """The queue: one query with the building, household, unit and the overdue flag."""
+    """The queue: one query with the building, household, its head's name, unit and the
+    overdue flag; open requests first, newest first within each group."""
     now = now or timezone.now()
     return (
         requests_for_user(user)
@@ -83,9 +85,15 @@ def request_list_for_user(user, *, now: datetime.datetime | None = None):
                 When(overdue_q(now), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
-            )
+            ),
+            open_first=Case(
+                When(state__in=OPEN_STATES, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            head_name=head_name_subquery("household"),
         )
-        .order_by("-filed_at", "-pk")
+        .order_by("-open_first", "-filed_at", "-pk")
     )
 
 

@@ -20,7 +20,7 @@ from community.selectors import departments_for_user
 from core.notifications import notifications_for, notifications_mark_read, unread_count
 from households.selectors import household_get_for_user
 from services.requests import services
-from services.requests.filters import RequestFilter
+from services.requests.filters import OPEN, RequestFilter
 from services.requests.forms import ACTION_FORMS, BulkAssignForm, RequestFileForm
 from services.requests.selectors import (
     is_request_staff,
@@ -61,8 +61,11 @@ def _safe_next(request, default: str) -> str:
 def request_queue(request):
     _require_queue_user(request.user)
     qs = request_list_for_user(request.user)
+    data = request.GET.copy()
+    if "state" not in data:
+        data["state"] = OPEN  # closed requests are behind the state filter
     filterset = RequestFilter(
-        request.GET or None,
+        data,
         queryset=qs,
         units=departments_for_user(request.user),
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.departments import MEASURE_UNITS
 from community.models import Department
@@ -26,7 +27,7 @@ def _measure_choices():
 
 
 class WorkTaskForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("work task", "title"), max_length=200)
     unit = forms.ModelChoiceField(
         label=_("responsible unit"), queryset=Department.objects.filter(is_active=True)
     )
@@ -43,7 +44,9 @@ class WorkTaskForm(forms.Form):
     )
     liaison_name = forms.CharField(label=_("liaison"), max_length=50, required=False)
     description = forms.CharField(
-        label=_("description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=pgettext_lazy("work task", "description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
 
 

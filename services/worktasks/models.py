@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from services.worktasks.rules import rule_of
@@ -26,8 +27,8 @@ UNFINISHED_STATES = [TaskState.OPEN, TaskState.IN_PROGRESS]
 
 
 class WorkTask(models.Model):
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(pgettext_lazy("work task", "title"), max_length=200)
+    description = models.TextField(pgettext_lazy("work task", "description"), blank=True)
     rule_code = models.CharField(_("obligation rule"), max_length=40, blank=True)
     measure = models.CharField(_("measure of the plan"), max_length=10, blank=True)
     unit = models.ForeignKey(

@@ -28,6 +28,11 @@ def tasks_for_user(user):
     return qs.select_related("unit")
 
 
+def overdue_tasks(tasks, *, today: datetime.date):
+    """Unfinished after their deadline (on the deadline itself a task is not overdue)."""
+    return tasks.filter(state__in=UNFINISHED_STATES, deadline__lt=today)
+
+
 def task_get_for_user(*, user, pk: int) -> WorkTask:
     try:
         return tasks_for_user(user).get(pk=pk)

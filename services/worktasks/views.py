@@ -32,6 +32,8 @@ def task_list(request):
     state = request.GET.get("state", "unfinished")
     if state == "unfinished":
         qs = qs.filter(state__in=[TaskState.OPEN, TaskState.IN_PROGRESS])
+    elif state == "overdue":
+        qs = selectors.overdue_tasks(qs, today=timezone.localdate())
     elif state in TaskState.values:
         qs = qs.filter(state=state)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,7 +1,32 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_READ = [
+    "ownersassoc.view_ownership",
+    "ownersassoc.view_ownersmeeting",
+    "ownersassoc.view_motion",
+    "ownersassoc.view_ballotsheet",
+    "ownersassoc.view_ballot",
+]
+
 
 class OwnersassocConfig(AppConfig):
     name = "ownersassoc"
     verbose_name = _("Owners' association")
+    # {role member name (community.roles.Role): ["app_label.codename", ...]}. Staff manage
+    # the owners' side; committee members read it; building leaders collect ballots on the
+    # phone pages for their own buildings (scoped by buildings.selectors, not by a perm).
+    role_permissions = {
+        "STAFF": _READ
+        + [
+            "ownersassoc.add_ownership",
+            "ownersassoc.change_ownership",
+            "ownersassoc.add_ownersmeeting",
+            "ownersassoc.change_ownersmeeting",
+            "ownersassoc.add_motion",
+            "ownersassoc.add_ballotsheet",
+            "ownersassoc.change_ballotsheet",
+        ],
+        "OWNERS_COMMITTEE": _READ,
+        "BUILDING_LEADER": ["ownersassoc.add_ballotsheet"],
+    }

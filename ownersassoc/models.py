@@ -1,1 +1,305 @@
-from django.db import models  # noqa: F401
+"""The owners' side: the owners' register (``Ownership``), general meetings (业主大会) with
+their motions and ballots. The vote itself is ``ownersassoc.voting.decide``."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Ownership(models.Model):
+    """One dwelling's owner for a period. The owner is a resident (``households.Person``): a
+    lawful occupant allocated a flat but not yet registered counts (DOMAIN.md §4), so the
+    certificate number may be empty. A dwelling has at most one current owner; a dwelling
+    without one belongs to the group of unallocated or unsold dwellings, which together
+    count as one owner."""
+
+    dwelling = models.ForeignKey(
+        "buildings.Dwelling",
+        verbose_name=_("dwelling"),
+        on_delete=models.PROTECT,
+        related_name="ownerships",
+    )
+    owner = models.ForeignKey(
+        "households.Person",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="ownerships",
+    )
+    started_on = models.DateField(_("owner from"))
+    ended_on = models.DateField(_("owner until"), null=True, blank=True)
+    certificate_number = models.CharField(_("title certificate number"), max_length=50, blank=True)
+    derived = models.BooleanField(
+        _("derived from the allocation"),
+        default=False,
+        help_text=_("Set when the register was first built from the allocations."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ownership")
+        verbose_name_plural = _("ownerships")
+        ordering = ["dwelling__building__code", "dwelling__entrance", "dwelling__room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dwelling"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_owner_per_dwelling",
+                violation_error_message=_("This dwelling already has a current owner."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="ownership_ends_after_start",
+                violation_error_message=_("An ownership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dwelling} {self.owner}"
+
+
+class Matter(models.IntegerChoices):
+    """Civil Code Art. 278: what a general meeting decides."""
+
+    RULES_OF_PROCEDURE = 1, _("Adopt or amend the rules of procedure")
+    COVENANT = 2, _("Adopt or amend the management covenant")
+    COMMITTEE = 3, _("Elect or replace the owners' committee")
+    PROPERTY_COMPANY = 4, _("Hire or dismiss the property company")
+    USE_FUND = 5, _("Use the maintenance fund")
+    RAISE_FUND = 6, _("Raise the maintenance fund")
+    REBUILD = 7, _("Rebuild or alter buildings and their ancillary facilities")
+    COMMON_PARTS_USE = 8, _("Change the use of common parts or use them for business")
+    OTHER = 9, _("Other major matters of common management")
+
+
+# Notice to all owners at least 15 days before the meeting (DOMAIN.md §4).
+NOTICE_DAYS = 15
+
+
+class OwnersMeeting(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular meeting")
+        EXTRAORDINARY = "extraordinary", _("Extraordinary meeting")
+
+    class Form(models.TextChoices):
+        ASSEMBLY = "assembly", _("Assembly")
+        WRITTEN = "written", _("Written solicitation")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.REGULAR)
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.WRITTEN)
+    notice_date = models.DateField(_("notice date"))
+    held_on = models.DateField(
+        _("meeting date"), help_text=_("For a written solicitation: the day the vote closes.")
+    )
+    copied_to_residents_committee = models.BooleanField(
+        _("notice copied to the residents' committee"), default=False
+    )
+    requested_area = models.DecimalField(
+        _("area of the owners requesting it (m²)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Extraordinary meetings only."),
+    )
+    requested_owners = models.PositiveIntegerField(
+        _("number of owners requesting it"),
+        null=True,
+        blank=True,
+        help_text=_("Extraordinary meetings only."),
+    )
+    ballots_closed = models.BooleanField(_("ballot collection closed"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("owners' general meeting")
+        verbose_name_plural = _("owners' general meetings")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(held_on__gte=F("notice_date")),
+                name="meeting_after_notice",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("ownersassoc:meeting_detail", args=[self.pk])
+
+    @property
+    def notice_days(self) -> int:
+        return (self.held_on - self.notice_date).days
+
+    def notice_deadline(self) -> datetime.date:
+        """The last day the notice may be given for this meeting date."""
+        return self.held_on - datetime.timedelta(days=NOTICE_DAYS)
+
+
+class Motion(models.Model):
+    meeting = models.ForeignKey(
+        OwnersMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="motions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    matter = models.PositiveSmallIntegerField(_("matter (Civil Code Art. 278)"), choices=Matter)
+    text = models.TextField(_("text of the motion"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("motion")
+        verbose_name_plural = _("motions")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="motion_unique_number"),
+            models.CheckConstraint(
+                condition=Q(matter__gte=1, matter__lte=9), name="motion_matter_1_9"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+def ballot_photo_path(instance, filename):
+    return f"ballots/{instance.meeting_id}/{timezone.now():%Y%m%d%H%M%S%f}.jpg"
+
+
+class BallotSheet(models.Model):
+    """One owner's signed voting form for one meeting, with a choice per motion (``Ballot``).
+
+    ``owner`` empty is the sheet of the unallocated dwellings, which together are one owner.
+    A sheet collected by a building leader waits for staff to confirm it against its photo;
+    only confirmed sheets count. A rejected sheet is kept (with why), its ballots removed, so
+    the owner may be asked again."""
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Entered by staff from a signed form")
+        LEADER = "leader", _("Collected door to door by the building leader")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    meeting = models.ForeignKey(
+        OwnersMeeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="sheets"
+    )
+    owner = models.ForeignKey(
+        "households.Person",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballot_sheets",
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    photo = models.ImageField(_("photo of the signed form"), upload_to=ballot_photo_path, blank=True)
+    signed_on = models.DateField(_("signed on"), default=timezone.localdate)
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("collected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    collected_at = models.DateTimeField(_("collected at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ballot sheet")
+        verbose_name_plural = _("ballot sheets")
+        ordering = ["meeting", "-collected_at"]
+        constraints = [
+            # One live sheet per owner and meeting; a rejected one does not block a new one.
+            models.UniqueConstraint(
+                fields=["meeting", "owner"],
+                condition=~Q(status="rejected"),
+                name="one_live_sheet_per_owner",
+                violation_error_message=_("This owner has already voted in this meeting."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(owner__isnull=True) & ~Q(status="rejected"),
+                name="one_live_sheet_for_unallocated",
+                violation_error_message=_(
+                    "The unallocated dwellings have already voted in this meeting."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.owner or _('unallocated dwellings')}"
+
+
+class Ballot(models.Model):
+    class Choice(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        OPPOSE = "oppose", _("Oppose")
+        ABSTAIN = "abstain", _("Abstain")
+
+    sheet = models.ForeignKey(
+        BallotSheet, verbose_name=_("ballot sheet"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    motion = models.ForeignKey(
+        Motion, verbose_name=_("motion"), on_delete=models.PROTECT, related_name="ballots"
+    )
+    # The sheet's owner, repeated so that the database holds "one ballot per owner and
+    # motion" itself (a constraint cannot reach through the sheet).
+    owner = models.ForeignKey(
+        "households.Person",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["motion", "owner"],
+                name="one_ballot_per_owner_and_motion",
+                violation_error_message=_("This owner has already voted on this motion."),
+            ),
+            models.UniqueConstraint(
+                fields=["motion"],
+                condition=Q(owner__isnull=True),
+                name="one_ballot_for_unallocated",
+                violation_error_message=_(
+                    "The unallocated dwellings have already voted on this motion."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.motion} {self.get_choice_display()}"

@@ -211,7 +211,9 @@ class BallotSheet(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    photo = models.ImageField(_("photo of the signed form"), upload_to=ballot_photo_path, blank=True)
+    photo = models.ImageField(
+        _("photo of the signed form"), upload_to=ballot_photo_path, blank=True
+    )
     signed_on = models.DateField(_("signed on"), default=timezone.localdate)
     collected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -265,7 +267,10 @@ class Ballot(models.Model):
         ABSTAIN = "abstain", _("Abstain")
 
     sheet = models.ForeignKey(
-        BallotSheet, verbose_name=_("ballot sheet"), on_delete=models.CASCADE, related_name="ballots"
+        BallotSheet,
+        verbose_name=_("ballot sheet"),
+        on_delete=models.CASCADE,
+        related_name="ballots",
     )
     motion = models.ForeignKey(
         Motion, verbose_name=_("motion"), on_delete=models.PROTECT, related_name="ballots"

@@ -15,7 +15,7 @@ from buildings.models import Dwelling, counting_area_expression
 from buildings.selectors import leader_building_ids
 
 from .models import Ballot, BallotSheet, Motion, Ownership, OwnersMeeting
-from .voting import Verdict, decide
+from .voting import MAJOR_MATTERS, Verdict, decide
 
 ZERO = Decimal("0")
 
@@ -127,7 +127,9 @@ def sheets_of_meeting(*, meeting: OwnersMeeting, status: str | None = None):
     if status:
         qs = qs.filter(status=status)
     return qs.prefetch_related(
-        Prefetch("ballots", queryset=Ballot.objects.select_related("motion").order_by("motion__number"))
+        Prefetch(
+            "ballots", queryset=Ballot.objects.select_related("motion").order_by("motion__number")
+        )
     ).order_by("-collected_at", "-pk")
 
 
@@ -161,6 +163,34 @@ class MotionResult:
     abstained_owners: int = 0
     abstained_area: Decimal = ZERO
     verdict: Verdict | None = None
+    totals: RegisterTotals | None = None
+
+    # Shares for display only (two decimals, rounded); the verdict is exact (voting.decide).
+    @property
+    def voted_area_pct(self):
+        return _pct(self.voted_area, self.totals.total_area)
+
+    @property
+    def voted_owners_pct(self):
+        return _pct(self.voted_owners, self.totals.total_owners)
+
+    @property
+    def agreed_area_pct(self):
+        return _pct(self.agreed_area, self.voted_area)
+
+    @property
+    def agreed_owners_pct(self):
+        return _pct(self.agreed_owners, self.voted_owners)
+
+    @property
+    def is_major(self) -> bool:
+        return self.motion.matter in MAJOR_MATTERS
+
+
+def _pct(part, whole):
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -182,7 +212,7 @@ def meeting_tally(*, meeting: OwnersMeeting) -> MeetingTally:
         .order_by()
     )
     areas = owner_areas(owner_ids={owner for _m, owner, _c in rows if owner is not None})
-    results = {m.pk: MotionResult(motion=m) for m in meeting.motions.all()}
+    results = {m.pk: MotionResult(motion=m, totals=totals) for m in meeting.motions.all()}
     not_counted = 0
     for motion_id, owner_id, choice in rows:
         if owner_id is None:

@@ -14,7 +14,6 @@ from households.selectors import people_for_user
 from .models import NOTICE_DAYS, Ballot, BallotSheet, Motion, Ownership, OwnersMeeting
 from .selectors import current_ownerships, register_is_empty, register_totals
 
-
 # The owners' register ----------------------------------------------------------------------
 
 
@@ -251,8 +250,7 @@ def sheet_record(
     for motion in motions:
         if choices.get(motion.pk) not in Ballot.Choice.values:
             errors[f"motion_{motion.pk}"] = [
-                _("Motion %(number)d: choose agree, oppose or abstain.")
-                % {"number": motion.number}
+                _("Motion %(number)d: choose agree, oppose or abstain.") % {"number": motion.number}
             ]
     if owner is None:
         if source != BallotSheet.Source.STAFF:
@@ -260,7 +258,9 @@ def sheet_record(
         elif not register_totals().unowned_dwellings:
             errors["owner"] = [_("Every dwelling has an owner: there is no unallocated group.")]
     elif not current_ownerships().filter(owner=owner).exists():
-        errors["owner"] = [_("%(name)s owns no dwelling in the owners' register.") % {"name": owner.name}]
+        errors["owner"] = [
+            _("%(name)s owns no dwelling in the owners' register.") % {"name": owner.name}
+        ]
     if source == BallotSheet.Source.LEADER and not photo:
         errors["photo"] = [_("Take a photo of the signed form.")]
     live = BallotSheet.objects.filter(meeting=meeting, owner=owner).exclude(
@@ -296,7 +296,11 @@ def sheet_record(
             )
     except IntegrityError:
         raise ValidationError(
-            {"owner": [_("This owner has already voted in this meeting: the earlier ballot stands.")]}
+            {
+                "owner": [
+                    _("This owner has already voted in this meeting: the earlier ballot stands.")
+                ]
+            }
         ) from None
     return sheet
 

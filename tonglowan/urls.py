@@ -13,5 +13,6 @@ urlpatterns = [
     path("buildings/", include("buildings.urls")),
     path("households/", include("households.urls")),
     path("services/", include("services.urls")),
+    path("owners/", include("ownersassoc.urls")),
     path("m/", include("tonglowan.urls_mobile")),
 ]

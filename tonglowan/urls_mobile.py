@@ -3,6 +3,7 @@ pages each app contributes (the ``urlpatterns`` of its mobile url module)."""
 
 from buildings.mobile import urls as buildings_mobile
 from households.mobile import urls as households_mobile
+from ownersassoc.mobile import urls as ownersassoc_mobile
 from services.requests import mobile_urls as services_mobile
 
 app_name = "mobile"
@@ -10,4 +11,5 @@ urlpatterns = [
     *households_mobile.urlpatterns,
     *buildings_mobile.urlpatterns,
     *services_mobile.urlpatterns,
+    *ownersassoc_mobile.urlpatterns,
 ]

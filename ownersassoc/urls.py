@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ownersassoc"
+urlpatterns = [
+    path("", views.meeting_list, name="meeting_list"),
+    path("register/", views.register, name="register"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/notice/", views.meeting_notice, name="meeting_notice"),
+    path("meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
+    path("meetings/<int:pk>/sheets/", views.sheet_list, name="sheet_list"),
+    path("meetings/<int:pk>/sheets/new/", views.sheet_create, name="sheet_create"),
+    path("sheets/<int:pk>/review/", views.sheet_review, name="sheet_review"),
+    path("sheets/<int:pk>/photo/", views.sheet_photo, name="sheet_photo"),
+]

@@ -7,6 +7,11 @@ _READ = [
     "ownersassoc.view_motion",
     "ownersassoc.view_ballotsheet",
     "ownersassoc.view_ballot",
+    "ownersassoc.view_committeeterm",
+    "ownersassoc.view_committeemember",
+    "ownersassoc.view_committeemeeting",
+    "ownersassoc.view_committeeresolution",
+    "ownersassoc.view_governingdocument",
 ]
 
 
@@ -26,7 +31,12 @@ class OwnersassocConfig(AppConfig):
             "ownersassoc.add_motion",
             "ownersassoc.add_ballotsheet",
             "ownersassoc.change_ballotsheet",
+            "ownersassoc.add_committeeterm",
+            "ownersassoc.change_committeeterm",
+            "ownersassoc.add_committeemeeting",
+            "ownersassoc.add_governingdocument",
         ],
-        "OWNERS_COMMITTEE": _READ,
+        # Committee members read the owners' side and record their own meetings.
+        "OWNERS_COMMITTEE": _READ + ["ownersassoc.add_committeemeeting"],
         "BUILDING_LEADER": ["ownersassoc.add_ballotsheet"],
     }

@@ -179,3 +179,110 @@ class StaffSheetForm(SheetForm):
 
 class RejectForm(forms.Form):
     rejection_reason = forms.CharField(label=_("reason for rejection"), max_length=200)
+
+
+def _motion_label(motion):
+    return f"{motion.meeting.title} · {motion}"
+
+
+class PeopleByIdNumbersField(forms.CharField):
+    """ID numbers, one a line (or separated by commas), resolved to people by the form."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def to_python(self, value):
+        value = super().to_python(value) or ""
+        return [
+            normalize_id_number(p)
+            for p in value.replace(",", "\n").replace("，", "\n").splitlines()
+            if p.strip()
+        ]
+
+
+class CommitteeElectForm(forms.Form):
+    elected_on = forms.DateField(label=_("elected on"), widget=DATE)
+    term_ends_on = forms.DateField(label=_("term ends on"), widget=DATE)
+    elected_by = forms.ModelChoiceField(
+        label=_("elected by the motion"), queryset=None, required=False
+    )
+    members = PeopleByIdNumbersField(
+        label=_("members' ID numbers"), help_text=_("One ID number a line: 5 to 11 members.")
+    )
+
+    def __init__(self, *args, motions, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["elected_by"].queryset = motions
+        self.fields["elected_by"].label_from_instance = _motion_label
+        self.people = people
+
+    def clean_members(self):
+        numbers = self.cleaned_data["members"]
+        found = {p.id_number: p for p in self.people.filter(id_number__in=numbers)}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise ValidationError(
+                _("No resident has these ID numbers: %(numbers)s") % {"numbers": ", ".join(missing)}
+            )
+        return [found[n] for n in numbers]
+
+    def error_field(self, name):
+        return "members" if name == "people" else (name if name in self.fields else None)
+
+
+class FirstMeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("first meeting on"), widget=DATE)
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=None)
+    vice_chair = forms.ModelChoiceField(label=_("Vice-chair"), queryset=None)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = members
+        self.fields["vice_chair"].queryset = members
+
+
+class FilingForm(forms.Form):
+    filed_housing_on = forms.DateField(
+        label=_("filed with the county housing department on"), widget=DATE, required=False
+    )
+    filed_town_on = forms.DateField(label=_("filed with the town on"), widget=DATE, required=False)
+
+
+class CommitteeMeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("meeting date"), widget=DATE)
+    present = forms.ModelMultipleChoiceField(
+        label=_("members present"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    minutes = forms.CharField(label=_("minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+    resolution = forms.CharField(label=_("resolution"), max_length=200, required=False)
+    in_favour = forms.ModelMultipleChoiceField(
+        label=_("members in favour"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members
+        self.fields["in_favour"].queryset = members
+
+    def resolutions(self):
+        title = self.cleaned_data.get("resolution") or ""
+        return [(title, list(self.cleaned_data.get("in_favour") or []))] if title.strip() else []
+
+    def error_field(self, name):
+        return "resolution" if name == "resolutions" else (name if name in self.fields else None)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("document"), choices=[])
+    adopted_by = forms.ModelChoiceField(label=_("adopted by the motion"), queryset=None)
+    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 12}))
+
+    def __init__(self, *args, motions, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import GoverningDocument
+
+        self.fields["kind"].choices = GoverningDocument.Kind.choices
+        self.fields["adopted_by"].queryset = motions
+        self.fields["adopted_by"].label_from_instance = _motion_label

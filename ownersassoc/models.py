@@ -308,3 +308,189 @@ class Ballot(models.Model):
 
     def __str__(self):
         return f"{self.motion} {self.get_choice_display()}"
+
+
+# The owners' committee (业主委员会), guidance rules 2009 (DOMAIN.md §5) -----------------------
+
+COMMITTEE_MIN, COMMITTEE_MAX = 5, 11
+COMMITTEE_MAX_TERM_YEARS = 5
+FIRST_MEETING_DAYS = 7
+FILING_DAYS = 30
+
+
+class CommitteeTerm(models.Model):
+    """One elected committee: its members, the first meeting that chose the chair and
+    vice-chair, and its filing with the county housing department and the town."""
+
+    elected_on = models.DateField(_("elected on"))
+    elected_by = models.ForeignKey(
+        Motion,
+        verbose_name=_("elected by the motion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_terms",
+    )
+    term_ends_on = models.DateField(_("term ends on"))
+    first_meeting_on = models.DateField(_("first meeting on"), null=True, blank=True)
+    filed_housing_on = models.DateField(
+        _("filed with the county housing department on"), null=True, blank=True
+    )
+    filed_town_on = models.DateField(_("filed with the town on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("owners' committee term")
+        verbose_name_plural = _("owners' committee terms")
+        ordering = ["-elected_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_ends_on__gt=F("elected_on")), name="committee_term_ends_after"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Owners' committee elected %(date)s") % {"date": self.elected_on}
+
+    def get_absolute_url(self):
+        return reverse("ownersassoc:committee_detail", args=[self.pk])
+
+    def filing_due_on(self) -> datetime.date:
+        return self.elected_on + datetime.timedelta(days=FILING_DAYS)
+
+    def filing_overdue(self, today: datetime.date | None = None) -> bool:
+        """Not filed with both the housing department and the town within 30 days."""
+        today = today or timezone.localdate()
+        due = self.filing_due_on()
+        filed = [self.filed_housing_on, self.filed_town_on]
+        if all(filed):
+            return any(day > due for day in filed)
+        return today > due
+
+    def first_meeting_due_on(self) -> datetime.date:
+        return self.elected_on + datetime.timedelta(days=FIRST_MEETING_DAYS)
+
+
+class CommitteeMember(models.Model):
+    class Position(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        VICE_CHAIR = "vice_chair", _("Vice-chair")
+        MEMBER = "member", _("Member")
+
+    term = models.ForeignKey(
+        CommitteeTerm, verbose_name=_("term"), on_delete=models.CASCADE, related_name="members"
+    )
+    person = models.ForeignKey(
+        "households.Person",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="committee_seats",
+    )
+    position = models.CharField(
+        _("position"), max_length=12, choices=Position.choices, default=Position.MEMBER
+    )
+
+    class Meta:
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        ordering = ["term", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "person"], name="committee_member_once"),
+            models.UniqueConstraint(
+                fields=["term", "position"],
+                condition=Q(position__in=["chair", "vice_chair"]),
+                name="one_chair_one_vice_chair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_position_display()})"
+
+
+class CommitteeMeeting(models.Model):
+    """A meeting of the committee: more than half of its members present; minutes."""
+
+    term = models.ForeignKey(
+        CommitteeTerm, verbose_name=_("term"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    held_on = models.DateField(_("meeting date"))
+    present = models.ManyToManyField(
+        CommitteeMember, verbose_name=_("members present"), related_name="meetings_attended"
+    )
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("committee meeting")
+        verbose_name_plural = _("committee meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.term} · {self.held_on}"
+
+
+class CommitteeResolution(models.Model):
+    """A decision of a committee meeting: it passes with more than half of all members in
+    favour (not only of those present)."""
+
+    meeting = models.ForeignKey(
+        CommitteeMeeting,
+        verbose_name=_("committee meeting"),
+        on_delete=models.CASCADE,
+        related_name="resolutions",
+    )
+    title = models.CharField(_("resolution"), max_length=200)
+    in_favour = models.ManyToManyField(
+        CommitteeMember, verbose_name=_("members in favour"), related_name="+"
+    )
+    passed = models.BooleanField(_("passed"))
+
+    class Meta:
+        verbose_name = _("committee resolution")
+        verbose_name_plural = _("committee resolutions")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class GoverningDocument(models.Model):
+    """The management covenant (管理规约) and the rules of procedure (议事规则), each version
+    adopted by a motion of a general meeting; the newest adopted version is in force."""
+
+    class Kind(models.TextChoices):
+        COVENANT = "covenant", _("Management covenant")
+        RULES = "rules", _("Rules of procedure")
+
+    kind = models.CharField(_("document"), max_length=10, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    adopted_by = models.ForeignKey(
+        Motion,
+        verbose_name=_("adopted by the motion"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    text = models.TextField(_("text"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("governing document")
+        verbose_name_plural = _("governing documents")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="document_version_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} v{self.version}"

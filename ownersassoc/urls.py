@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import committee_views, views
 
 app_name = "ownersassoc"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("meetings/<int:pk>/sheets/new/", views.sheet_create, name="sheet_create"),
     path("sheets/<int:pk>/review/", views.sheet_review, name="sheet_review"),
     path("sheets/<int:pk>/photo/", views.sheet_photo, name="sheet_photo"),
+    path("committee/", committee_views.committee_home, name="committee_home"),
+    path("committee/new/", committee_views.committee_elect, name="committee_elect"),
+    path("committee/<int:pk>/", committee_views.committee_detail, name="committee_detail"),
+    path("documents/new/", committee_views.document_adopt, name="document_adopt"),
+    path("documents/<int:pk>/", committee_views.document_detail, name="document_detail"),
 ]

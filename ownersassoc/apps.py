@@ -12,6 +12,10 @@ _READ = [
     "ownersassoc.view_committeemeeting",
     "ownersassoc.view_committeeresolution",
     "ownersassoc.view_governingdocument",
+    "ownersassoc.view_propertycompany",
+    "ownersassoc.view_servicecontract",
+    "ownersassoc.view_contractevaluation",
+    "ownersassoc.view_contractrequest",
 ]
 
 
@@ -35,8 +39,14 @@ class OwnersassocConfig(AppConfig):
             "ownersassoc.change_committeeterm",
             "ownersassoc.add_committeemeeting",
             "ownersassoc.add_governingdocument",
+            "ownersassoc.add_propertycompany",
+            "ownersassoc.add_servicecontract",
+            "ownersassoc.add_contractevaluation",
+            "ownersassoc.add_contractrequest",
         ],
-        # Committee members read the owners' side and record their own meetings.
-        "OWNERS_COMMITTEE": _READ + ["ownersassoc.add_committeemeeting"],
+        # Committee members read the owners' side, record their own meetings and evaluate
+        # the property-service contract each quarter.
+        "OWNERS_COMMITTEE": _READ
+        + ["ownersassoc.add_committeemeeting", "ownersassoc.add_contractevaluation"],
         "BUILDING_LEADER": ["ownersassoc.add_ballotsheet"],
     }

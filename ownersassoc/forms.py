@@ -286,3 +286,78 @@ class DocumentForm(forms.Form):
         self.fields["kind"].choices = GoverningDocument.Kind.choices
         self.fields["adopted_by"].queryset = motions
         self.fields["adopted_by"].label_from_instance = _motion_label
+
+
+class CompanyForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    uscc = forms.CharField(label=_("unified social credit code"), max_length=30)
+    contact_person = forms.CharField(label=_("contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
+
+
+class ContractForm(forms.Form):
+    company = forms.ModelChoiceField(label=_("property company"), queryset=None)
+    hired_by = forms.ModelChoiceField(label=_("hired by the motion"), queryset=None, required=False)
+    scope = forms.MultipleChoiceField(
+        label=_("scope"), choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    started_on = forms.DateField(label=_("contract starts"), widget=DATE)
+    ended_on = forms.DateField(label=_("contract ends"), widget=DATE)
+    fee_per_m2_month = forms.DecimalField(
+        label=_("fee standard (yuan per m² per month)"), max_digits=6, decimal_places=2, min_value=0
+    )
+    market_terms_from = forms.DateField(
+        label=_("market terms from"),
+        widget=DATE,
+        required=False,
+        help_text=_("Until this date the county buys the service; empty: the county pays."),
+    )
+
+    def __init__(self, *args, companies, motions, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ServiceScope
+
+        self.fields["company"].queryset = companies
+        self.fields["hired_by"].queryset = motions
+        self.fields["hired_by"].label_from_instance = _motion_label
+        self.fields["scope"].choices = ServiceScope.choices
+
+
+class EvaluationForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int
+    )
+    problems = forms.CharField(
+        label=_("problems found"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    follow_ups = forms.CharField(
+        label=_("follow-ups"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ServiceScope
+
+        self.items = list(contract.scope)
+        for item in self.items:
+            self.fields[f"score_{item}"] = forms.IntegerField(
+                label=_("score: %(item)s") % {"item": ServiceScope(item).label},
+                min_value=0,
+                max_value=100,
+            )
+        self.order_fields(["year", "quarter", *[f"score_{i}" for i in self.items]])
+
+    def scores(self) -> dict[str, int]:
+        return {item: self.cleaned_data[f"score_{item}"] for item in self.items}
+
+
+class LinkRequestForm(forms.Form):
+    request = forms.ModelChoiceField(label=_("property-service request"), queryset=None)
+
+    def __init__(self, *args, requests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request"].queryset = requests
+        self.fields["request"].label_from_instance = lambda r: (
+            f"#{r.pk} {r.building} {r.filed_at:%Y-%m-%d} {r.description[:30]}"
+        )

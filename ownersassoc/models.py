@@ -4,6 +4,7 @@ their motions and ballots. The vote itself is ``ownersassoc.voting.decide``."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -494,3 +495,194 @@ class GoverningDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} v{self.version}"
+
+
+# The property service ----------------------------------------------------------------------
+
+
+def validate_uscc(value: str) -> None:
+    """The unified social credit code (统一社会信用代码, GB 32100-2015) with its check
+    character, by python-stdnum."""
+    from stdnum.cn import uscc
+
+    if not uscc.is_valid(value):
+        raise ValidationError(
+            _(
+                "%(value)s is not a valid unified social credit code: 18 characters whose last "
+                "is the check character."
+            )
+            % {"value": value}
+        )
+
+
+class PropertyCompany(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("property company")
+        verbose_name_plural = _("property companies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceScope(models.TextChoices):
+    PROPERTY = "property", _("Property management")
+    SECURITY = "security", _("Security")
+    FACILITIES = "facilities", _("Public-facility maintenance")
+    AGENCY = "agency", _("Agency services")
+
+
+class ServiceContract(models.Model):
+    """The property-service contract, hired by a general meeting's motion (matter 4). During
+    the poverty-alleviation period the county buys the service; from ``market_terms_from``
+    the owners pay at the fee standard."""
+
+    company = models.ForeignKey(
+        PropertyCompany,
+        verbose_name=_("property company"),
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
+    hired_by = models.ForeignKey(
+        Motion,
+        verbose_name=_("hired by the motion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+    )
+    scope = models.JSONField(_("scope"), default=list)
+    started_on = models.DateField(_("contract starts"))
+    ended_on = models.DateField(_("contract ends"))
+    fee_per_m2_month = models.DecimalField(
+        _("fee standard (yuan per m² per month)"), max_digits=6, decimal_places=2
+    )
+    market_terms_from = models.DateField(
+        _("market terms from"),
+        null=True,
+        blank=True,
+        help_text=_("Until this date the county buys the service; empty: the county pays."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service contract")
+        verbose_name_plural = _("service contracts")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__gt=F("started_on")), name="contract_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_per_m2_month__gte=0), name="contract_fee_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company} {self.started_on:%Y-%m-%d}–{self.ended_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("ownersassoc:contract_detail", args=[self.pk])
+
+    def scope_labels(self) -> list[str]:
+        labels = dict(ServiceScope.choices)
+        return [str(labels[s]) for s in self.scope if s in labels]
+
+    def payer_on(self, day: datetime.date) -> str:
+        if self.market_terms_from is not None and day >= self.market_terms_from:
+            return str(_("owners (market terms)"))
+        return str(_("county purchase (poverty-alleviation period)"))
+
+    def clean(self):
+        unknown = [s for s in self.scope if s not in ServiceScope.values]
+        if not self.scope or unknown:
+            raise ValidationError({"scope": _("Choose at least one scope item.")})
+
+
+class ContractEvaluation(models.Model):
+    """The committee's quarterly evaluation of the contract: a score (0–100) per scope item,
+    the problems found and the follow-ups agreed."""
+
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("service contract"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)]
+    )
+    scores = models.JSONField(_("scores"), default=dict)
+    average = models.DecimalField(_("average score"), max_digits=5, decimal_places=2)
+    problems = models.TextField(_("problems found"), blank=True)
+    follow_ups = models.TextField(_("follow-ups"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contract evaluation")
+        verbose_name_plural = _("contract evaluations")
+        ordering = ["contract", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "year", "quarter"],
+                name="one_evaluation_per_quarter",
+                violation_error_message=_("This quarter has already been evaluated."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="evaluation_quarter_1_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} {self.year}Q{self.quarter}"
+
+    def score_rows(self) -> list[tuple[str, int]]:
+        labels = dict(ServiceScope.choices)
+        return [(str(labels.get(k, k)), v) for k, v in self.scores.items()]
+
+
+class ContractRequest(models.Model):
+    """A resident's request of category 物业服务 linked to the contract it concerns."""
+
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("service contract"),
+        on_delete=models.CASCADE,
+        related_name="request_links",
+    )
+    request = models.OneToOneField(
+        "services.ResidentRequest",
+        verbose_name=_("resident's request"),
+        on_delete=models.CASCADE,
+        related_name="contract_link",
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("request linked to a contract")
+        verbose_name_plural = _("requests linked to a contract")
+        ordering = ["-linked_at"]
+
+    def __str__(self):
+        return f"{self.contract} · {self.request}"

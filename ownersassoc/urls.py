@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import committee_views, views
+from . import committee_views, property_views, views
 
 app_name = "ownersassoc"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("committee/<int:pk>/", committee_views.committee_detail, name="committee_detail"),
     path("documents/new/", committee_views.document_adopt, name="document_adopt"),
     path("documents/<int:pk>/", committee_views.document_detail, name="document_detail"),
+    path("property/", property_views.contract_list, name="contract_list"),
+    path("property/contracts/new/", property_views.contract_create, name="contract_create"),
+    path("property/contracts/<int:pk>/", property_views.contract_detail, name="contract_detail"),
 ]

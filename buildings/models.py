@@ -172,3 +172,4 @@ class BuildingLeaderTerm(models.Model):
 
 # The leaders' field logs live in their own module; imported here so that Django finds them.
 from buildings.hygiene.models import HygieneCheck  # noqa: E402,F401
+from buildings.premises.models import Lease, Premises, RentPayment  # noqa: E402,F401

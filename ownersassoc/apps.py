@@ -16,6 +16,7 @@ _READ = [
     "ownersassoc.view_servicecontract",
     "ownersassoc.view_contractevaluation",
     "ownersassoc.view_contractrequest",
+    "ownersassoc.view_fundentry",
 ]
 
 
@@ -43,6 +44,7 @@ class OwnersassocConfig(AppConfig):
             "ownersassoc.add_servicecontract",
             "ownersassoc.add_contractevaluation",
             "ownersassoc.add_contractrequest",
+            "ownersassoc.add_fundentry",
         ],
         # Committee members read the owners' side, record their own meetings and evaluate
         # the property-service contract each quarter.

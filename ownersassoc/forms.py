@@ -361,3 +361,24 @@ class LinkRequestForm(forms.Form):
         self.fields["request"].label_from_instance = lambda r: (
             f"#{r.pk} {r.building} {r.filed_at:%Y-%m-%d} {r.description[:30]}"
         )
+
+
+class FundEntryForm(forms.Form):
+    entry_on = forms.DateField(label=_("date"), widget=DATE)
+    direction = forms.ChoiceField(label=_("income or expense"), choices=[])
+    source = forms.ChoiceField(
+        label=_("source"),
+        choices=[],
+        help_text=_("For income: where it came from; for an expense: what paid for it."),
+    )
+    expense = forms.ChoiceField(label=_("kind of spending"), choices=[], required=False)
+    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=12, decimal_places=2)
+    description = forms.CharField(label=_("description"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import FundEntry, FundExpense, FundSource
+
+        self.fields["direction"].choices = FundEntry.Direction.choices
+        self.fields["source"].choices = FundSource.choices
+        self.fields["expense"].choices = [("", "—"), *FundExpense.choices]

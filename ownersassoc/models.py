@@ -686,3 +686,69 @@ class ContractRequest(models.Model):
 
     def __str__(self):
         return f"{self.contract} · {self.request}"
+
+
+# The community fund ------------------------------------------------------------------------
+
+
+class FundSource(models.TextChoices):
+    """Where the community's money comes from (income), and what an expense was paid from."""
+
+    COUNTY = "county", _("County appropriation")
+    MARKET_RENT = "market_rent", _("Market rent")
+    STORAGE_RENT = "storage_rent", _("Storage-room rent")
+    ASSET_SALE = "asset_sale", _("Asset-sale proceeds")
+    OWNERS_FEES = "owners_fees", _("Owners' self-paid property fees")
+
+
+class FundExpense(models.TextChoices):
+    PROPERTY_SERVICE = "property_service", _("Property-service fees")
+    REPAIRS = "repairs", _("Repairs")
+    OTHER = "other", _("Other spending")
+
+
+class FundEntry(models.Model):
+    """One line of the community fund ledger: income from a source, or spending of a kind
+    paid from a source, so that the ledger tells what each source paid for."""
+
+    class Direction(models.TextChoices):
+        INCOME = "income", _("Income")
+        EXPENSE = "expense", _("Expense")
+
+    entry_on = models.DateField(_("date"), db_index=True)
+    direction = models.CharField(_("income or expense"), max_length=10, choices=Direction.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=15,
+        choices=FundSource.choices,
+        help_text=_("For income: where it came from; for an expense: what paid for it."),
+    )
+    expense = models.CharField(
+        _("kind of spending"), max_length=20, choices=FundExpense.choices, blank=True
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    description = models.CharField(_("description"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fund entry")
+        verbose_name_plural = _("fund entries")
+        ordering = ["-entry_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fund_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(direction="income") & Q(expense=""))
+                | (Q(direction="expense") & ~Q(expense="")),
+                name="fund_expense_kind_only_for_expenses",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_on} {self.get_direction_display()} {self.amount}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import committee_views, property_views, views
+from . import committee_views, fund_views, property_views, views
 
 app_name = "ownersassoc"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("property/", property_views.contract_list, name="contract_list"),
     path("property/contracts/new/", property_views.contract_create, name="contract_create"),
     path("property/contracts/<int:pk>/", property_views.contract_detail, name="contract_detail"),
+    path("fund/", fund_views.ledger, name="ledger"),
 ]

@@ -267,3 +267,7 @@ HOUSEHOLD_PAGE_SECTIONS.append("services.obligations.sections.household_section"
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
 MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.requests.mobile_hooks.open_requests_by_household"]
 DEMO_ACCOUNT_SEEDERS += ["households.demo.fieldwork.seed_field_work"]
+
+# The owners' side (ownersassoc): the units whose department users read the community fund
+# ledger (codes of community.Department).
+OWNERS_LEDGER_UNITS = ["finance", "poverty-office"]

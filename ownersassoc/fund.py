@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from community.selectors import department_of_user
 
 from .models import FundEntry, FundExpense, FundSource
-from .selectors import can_read
+from .selectors import can_read, cents
 
 ZERO = Decimal("0")
 
@@ -70,8 +70,9 @@ def monthly_balance(*, year: int) -> tuple[Decimal, list[MonthRow]]:
     rows, balance = [], opening
     for month in range(1, 13):
         figures = per_month.get(month, {"income": ZERO, "expense": ZERO})
-        balance = balance + figures["income"] - figures["expense"]
-        rows.append(MonthRow(month, figures["income"], figures["expense"], balance))
+        income, expense = cents(figures["income"]), cents(figures["expense"])
+        balance = balance + income - expense
+        rows.append(MonthRow(month, income, expense, balance))
     return opening, rows
 
 
@@ -87,7 +88,7 @@ def property_service_paid_by_source(*, year: int) -> list[tuple[str, Decimal]]:
         .order_by()
     )
     labels = dict(FundSource.choices)
-    rows = sorted(((str(labels[s]), v) for s, v in paid.items()), key=lambda r: -r[1])
+    rows = sorted(((str(labels[s]), cents(v)) for s, v in paid.items()), key=lambda r: -r[1])
     return rows
 
 

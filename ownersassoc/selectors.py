@@ -18,6 +18,15 @@ from .models import Ballot, BallotSheet, Motion, Ownership, OwnersMeeting
 from .voting import MAJOR_MATTERS, Verdict, decide
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def cents(value) -> Decimal:
+    """A database sum of areas or money as an exact Decimal of cents. PostgreSQL sums
+    ``numeric`` exactly; SQLite sums decimals as floating point, whose error at these
+    magnitudes (well under 10^12 with two decimals) is far below half a cent, so rounding
+    to the cent gives the exact sum on both."""
+    return (value or ZERO).quantize(CENT)
 
 
 def can_read(user) -> bool:
@@ -76,10 +85,10 @@ def register_totals() -> RegisterTotals:
     )
     person_owners = current_ownerships().values("owner").distinct().count()
     return RegisterTotals(
-        total_area=figures["total_area"] or ZERO,
+        total_area=cents(figures["total_area"]),
         person_owners=person_owners,
         unowned_dwellings=figures["unowned"],
-        unowned_area=figures["unowned_area"] or ZERO,
+        unowned_area=cents(figures["unowned_area"]),
     )
 
 
@@ -89,7 +98,7 @@ def owner_areas(*, owner_ids=None) -> dict[int, Decimal]:
     if owner_ids is not None:
         qs = qs.filter(owner_id__in=owner_ids)
     return {
-        row["owner"]: row["area"]
+        row["owner"]: cents(row["area"])
         for row in qs.order_by()
         .values("owner")
         .annotate(area=Sum(counting_area_expression("dwelling__")))

@@ -271,3 +271,4 @@ DEMO_ACCOUNT_SEEDERS += ["households.demo.fieldwork.seed_field_work"]
 # The owners' side (ownersassoc): the units whose department users read the community fund
 # ledger (codes of community.Department).
 OWNERS_LEDGER_UNITS = ["finance", "poverty-office"]
+DEMO_ACCOUNT_SEEDERS.append("ownersassoc.demo.owners.seed_owners")

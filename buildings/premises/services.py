@@ -99,7 +99,7 @@ def rent_payment_record(
 # Rent due and arrears ------------------------------------------------------------------
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
+def add_months(day: datetime.date, months: int) -> datetime.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return day.replace(
@@ -124,7 +124,7 @@ def rent_status(lease: Lease, *, today: datetime.date | None = None) -> RentStat
     due_dates = []
     n = 0
     while True:
-        day = _add_months(lease.started_on, n)
+        day = add_months(lease.started_on, n)
         if day > today or day > lease.ended_on:
             break
         due_dates.append(day)

@@ -287,3 +287,11 @@ def test_tally_uses_a_constant_number_of_queries(
     # totals (areas, distinct owners), the ballots, the voters' areas
     with django_assert_num_queries(4):
         selectors.meeting_tally(meeting=meeting)
+
+
+def test_area_sums_are_exact_cents(building_a):
+    # 0.1 has no exact binary form: a floating-point sum of 30 × 75.10 is not 2253.00
+    for _n in range(30):
+        DwellingFactory(building=building_a, area=Decimal("75.10"), allocation_state="vacant")
+    assert selectors.register_totals().total_area == Decimal("2253.00")
+    assert str(selectors.register_totals().total_area) == "2253.00"

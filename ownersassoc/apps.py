@@ -17,6 +17,9 @@ _READ = [
     "ownersassoc.view_contractevaluation",
     "ownersassoc.view_contractrequest",
     "ownersassoc.view_fundentry",
+    "ownersassoc.view_feebill",
+    "ownersassoc.view_feepayment",
+    "ownersassoc.view_feereminder",
 ]
 
 
@@ -45,6 +48,9 @@ class OwnersassocConfig(AppConfig):
             "ownersassoc.add_contractevaluation",
             "ownersassoc.add_contractrequest",
             "ownersassoc.add_fundentry",
+            "ownersassoc.add_feebill",
+            "ownersassoc.add_feepayment",
+            "ownersassoc.add_feereminder",
         ],
         # Committee members read the owners' side, record their own meetings and evaluate
         # the property-service contract each quarter.

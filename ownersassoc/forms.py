@@ -382,3 +382,30 @@ class FundEntryForm(forms.Form):
         self.fields["direction"].choices = FundEntry.Direction.choices
         self.fields["source"].choices = FundSource.choices
         self.fields["expense"].choices = [("", "—"), *FundExpense.choices]
+
+
+class FeeIssueForm(forms.Form):
+    contract = forms.ModelChoiceField(label=_("service contract"), queryset=None)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("month"), min_value=1, max_value=12)
+
+    def __init__(self, *args, contracts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts
+
+
+class FeePaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("paid on"), widget=DATE)
+    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=9, decimal_places=2)
+
+
+class FeeReminderForm(forms.Form):
+    sent_on = forms.DateField(label=_("reminded on"), widget=DATE)
+    method = forms.ChoiceField(label=_("how"), choices=[])
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import FeeReminder
+
+        self.fields["method"].choices = FeeReminder.Method.choices

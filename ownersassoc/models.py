@@ -752,3 +752,110 @@ class FundEntry(models.Model):
 
     def __str__(self):
         return f"{self.entry_on} {self.get_direction_display()} {self.amount}"
+
+
+# Owners' self-paid property fees ---------------------------------------------------------
+
+
+class FeeBill(models.Model):
+    """One dwelling's property fee for one month once the contract is on market terms: the
+    counting area times the fee standard. Unpaid bills are reminded, then sued or
+    arbitrated; nothing here cuts water, power, heat or gas (Civil Code Art. 944)."""
+
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("service contract"),
+        on_delete=models.PROTECT,
+        related_name="bills",
+    )
+    dwelling = models.ForeignKey(
+        "buildings.Dwelling",
+        verbose_name=_("dwelling"),
+        on_delete=models.PROTECT,
+        related_name="fee_bills",
+    )
+    owner = models.ForeignKey(
+        "households.Person",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="fee_bills",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    area = models.DecimalField(_("counting area (m²)"), max_digits=6, decimal_places=2)
+    rate = models.DecimalField(
+        _("fee standard (yuan per m² per month)"), max_digits=6, decimal_places=2
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
+    due_on = models.DateField(_("due on"))
+
+    class Meta:
+        verbose_name = _("property fee bill")
+        verbose_name_plural = _("property fee bills")
+        ordering = ["-year", "-month", "dwelling"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dwelling", "year", "month"], name="one_fee_bill_per_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="fee_bill_month_1_12"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dwelling} {self.year}-{self.month:02d}"
+
+
+class FeePayment(models.Model):
+    bill = models.ForeignKey(
+        FeeBill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("property fee payment")
+        verbose_name_plural = _("property fee payments")
+        ordering = ["bill", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_payment_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.bill} {self.amount}"
+
+
+class FeeReminder(models.Model):
+    """A reminder of an unpaid bill: the only step the software takes before the courts."""
+
+    class Method(models.TextChoices):
+        LETTER = "letter", _("Written reminder")
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Home visit")
+
+    bill = models.ForeignKey(
+        FeeBill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    sent_on = models.DateField(_("reminded on"))
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("fee reminder")
+        verbose_name_plural = _("fee reminders")
+        ordering = ["bill", "sent_on", "pk"]
+
+    def __str__(self):
+        return f"{self.bill} {self.sent_on}"

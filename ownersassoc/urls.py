@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import committee_views, fund_views, property_views, views
+from . import committee_views, fee_views, fund_views, property_views, views
 
 app_name = "ownersassoc"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("property/contracts/new/", property_views.contract_create, name="contract_create"),
     path("property/contracts/<int:pk>/", property_views.contract_detail, name="contract_detail"),
     path("fund/", fund_views.ledger, name="ledger"),
+    path("fees/", fee_views.fee_arrears, name="fee_arrears"),
+    path("fees/<int:pk>/", fee_views.fee_bill_action, name="fee_bill_action"),
 ]

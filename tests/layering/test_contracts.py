@@ -15,6 +15,7 @@ REGISTRY = "The registry and community never import services or ownersassoc"
 LAYERS = "households above buildings above community above core"
 SERVICES = "services: obligations above requests, worktasks and records, which are independent"
 DEMO = "Domain code never imports demo code"
+VOTING = "ownersassoc.voting is pure: it imports no app module"
 LINT = str(Path(sys.executable).with_name("lint-imports"))
 
 
@@ -39,6 +40,9 @@ def test_the_contracts_are_kept():
         ("services/records/probe.py", "import services.obligations.rules", SERVICES),
         ("services/requests/probe.py", "import services.worktasks.models", SERVICES),
         ("services/obligations/probe.py", "import services.demo.requests", DEMO),
+        ("ownersassoc/mobile/probe.py", "import ownersassoc.demo.owners", DEMO),
+        ("ownersassoc/voting.py", "import ownersassoc.models", VOTING),
+        ("buildings/premises/probe.py", "import ownersassoc.models", REGISTRY),
     ],
 )
 def test_a_broken_layer_fails_the_check(tmp_path, module, line, contract):

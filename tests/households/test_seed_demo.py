@@ -30,7 +30,7 @@ def test_seed_demo_twice_creates_nothing_new(settings):
 
     assert _counts() == first
     assert first["households"] == 40
-    assert first["users"] == 8
+    assert first["users"] == 8 + 2  # and the owners' side's yewei and caizheng
     assert first["terms"] == 2
     assert first["history"] == first["people"]
 

@@ -409,3 +409,12 @@ class FeeReminderForm(forms.Form):
         from .models import FeeReminder
 
         self.fields["method"].choices = FeeReminder.Method.choices
+
+
+class BallotImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_(
+            "First row: 身份证号, 议题1, 议题2, …; one row per owner with 同意, 反对 or 弃权."
+        ),
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
     path("meetings/<int:pk>/sheets/", views.sheet_list, name="sheet_list"),
     path("meetings/<int:pk>/sheets/new/", views.sheet_create, name="sheet_create"),
+    path("meetings/<int:pk>/sheets/import/", views.sheet_import, name="sheet_import"),
     path("sheets/<int:pk>/review/", views.sheet_review, name="sheet_review"),
     path("sheets/<int:pk>/photo/", views.sheet_photo, name="sheet_photo"),
     path("committee/", committee_views.committee_home, name="committee_home"),

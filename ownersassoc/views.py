@@ -16,8 +16,15 @@ from core.forms import add_service_errors
 from core.paging import RegistryPaginator
 from households.selectors import people_for_user
 
-from . import selectors, services
-from .forms import MeetingForm, MotionForm, OwnershipForm, RejectForm, StaffSheetForm
+from . import excel, selectors, services
+from .forms import (
+    BallotImportForm,
+    MeetingForm,
+    MotionForm,
+    OwnershipForm,
+    RejectForm,
+    StaffSheetForm,
+)
 from .models import BallotSheet
 
 PAGE_SIZE = 50
@@ -165,6 +172,29 @@ def sheet_create(request, pk):
             messages.success(request, _("Ballot sheet recorded."))
             return redirect("ownersassoc:sheet_create", pk=meeting.pk)
     return render(request, "ownersassoc/sheet_form.html", {"meeting": meeting, "form": form})
+
+
+def sheet_import(request, pk):
+    """Signed sheets from an Excel sheet of the voting form's shape: all rows or none."""
+    meeting = _meeting(request, pk)
+    _require_manage(request.user)
+    form = BallotImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        result = excel.ballots_import(
+            meeting=meeting, file=form.cleaned_data["file"], user=request.user
+        )
+        if not result.errors:
+            messages.success(request, _("%(n)d ballot sheets imported.") % {"n": result.created})
+            return redirect(meeting)
+        errors = result.errors
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "errors": errors,
+        "headers": excel.example_headers(meeting),
+    }
+    return render(request, "ownersassoc/sheet_import.html", context)
 
 
 def sheet_list(request, pk):

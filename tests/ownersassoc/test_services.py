@@ -295,3 +295,13 @@ def test_area_sums_are_exact_cents(building_a):
         DwellingFactory(building=building_a, area=Decimal("75.10"), allocation_state="vacant")
     assert selectors.register_totals().total_area == Decimal("2253.00")
     assert str(selectors.register_totals().total_area) == "2253.00"
+
+
+def test_a_ballot_of_a_former_owner_is_shown_but_not_counted(meeting, register, staff_user):
+    _vote(meeting, register["owner5"], "agree", staff_user)
+    ownership = Ownership.objects.get(owner=register["owner5"])
+    services.ownership_end(ownership=ownership, ended_on=datetime.date(2026, 11, 30))
+    tally = selectors.meeting_tally(meeting=meeting)
+    assert tally.not_counted == 2  # one ballot per motion
+    assert tally.results[0].voted_owners == 0
+    assert tally.totals.total_owners == 3  # owner1, owner3, the unowned group (now two flats)

@@ -22,6 +22,8 @@ class DwellingAdmin(SimpleHistoryAdmin):
         "entrance",
         "floor",
         "room",
+        "registered_area",
+        "surveyed_area",
         "area",
         "allocation_state",
         "title_state",

@@ -18,6 +18,19 @@ class BuildingsConfig(AppConfig):
             "buildings.add_buildingleaderterm",
             "buildings.change_buildingleaderterm",
             "buildings.view_hygienecheck",
+            "buildings.view_premises",
+            "buildings.add_premises",
+            "buildings.view_lease",
+            "buildings.add_lease",
+            "buildings.view_rentpayment",
+            "buildings.add_rentpayment",
+        ],
+        # The owners' committee reads the premises, their leases and rent (DOMAIN.md §5:
+        # income from common parts belongs to the owners).
+        "OWNERS_COMMITTEE": [
+            "buildings.view_premises",
+            "buildings.view_lease",
+            "buildings.view_rentpayment",
         ],
         # Hygiene checks (hygiene/) are recorded on the phone pages (mobile/).
         "BUILDING_LEADER": [

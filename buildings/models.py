@@ -45,7 +45,19 @@ class Dwelling(models.Model):
     entrance = models.PositiveSmallIntegerField(_("entrance"), default=1)
     floor = models.SmallIntegerField(_("floor"))
     room = models.CharField(_("room"), max_length=10)
-    area = models.DecimalField(_("area (m²)"), max_digits=6, decimal_places=2)
+    # Three areas (DOMAIN.md §4): the first that is set counts for votes and fees.
+    registered_area = models.DecimalField(
+        _("registered area (m²)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    surveyed_area = models.DecimalField(
+        _("surveyed area (m²)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    area = models.DecimalField(
+        _("allocation area (m²)"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("The area of the allocation contract (分配面积)."),
+    )
     allocation_state = models.CharField(
         _("allocation"),
         max_length=10,
@@ -66,10 +78,36 @@ class Dwelling(models.Model):
                 fields=["building", "entrance", "room"], name="dwelling_unique_room"
             ),
             models.CheckConstraint(condition=Q(area__gt=0), name="dwelling_area_positive"),
+            models.CheckConstraint(
+                condition=Q(registered_area__isnull=True) | Q(registered_area__gt=0),
+                name="dwelling_registered_area_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(surveyed_area__isnull=True) | Q(surveyed_area__gt=0),
+                name="dwelling_surveyed_area_positive",
+            ),
         ]
 
     def __str__(self):
         return f"{self.building.code}-{self.entrance}-{self.room}"
+
+    @property
+    def counting_area(self):
+        """The area that counts for votes and fees: registered (产权登记面积), else surveyed
+        (实测面积), else the allocation (contract) area. ``counting_area_expression`` is the
+        same rule in SQL."""
+        for value in (self.registered_area, self.surveyed_area, self.area):
+            if value is not None:
+                return value
+        return None
+
+
+def counting_area_expression(prefix: str = ""):
+    """``Coalesce(registered, surveyed, allocation area)`` for a query on dwellings, or on a
+    model that reaches a dwelling through ``prefix`` (for example ``"dwelling__"``)."""
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(f"{prefix}registered_area", f"{prefix}surveyed_area", f"{prefix}area")
 
 
 class BuildingLeaderTermQuerySet(models.QuerySet):
@@ -134,3 +172,4 @@ class BuildingLeaderTerm(models.Model):
 
 # The leaders' field logs live in their own module; imported here so that Django finds them.
 from buildings.hygiene.models import HygieneCheck  # noqa: E402,F401
+from buildings.premises.models import Lease, Premises, RentPayment  # noqa: E402,F401

@@ -18,5 +18,6 @@ def roles(request):
             "department": Role.DEPARTMENT.value in user_role_set,
             "supervisor": Role.SUPERVISOR.value in user_role_set,
             "admin": Role.ADMINISTRATOR.value in user_role_set,
+            "committee": Role.OWNERS_COMMITTEE.value in user_role_set,
         },
     }

@@ -12,6 +12,8 @@ class Role(TextChoices):
     DEPARTMENT = "责任单位用户", _("Department user")
     SUPERVISOR = "督导", _("Supervisor")
     ADMINISTRATOR = "系统管理员", _("Administrator")
+    # Members of the owners' committee (业主委员会): read the owners' side (ownersassoc).
+    OWNERS_COMMITTEE = "业主委员会委员", _("Owners' committee member")
 
 
 def role_permissions() -> dict[Role, list[str]]:

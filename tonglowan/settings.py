@@ -339,3 +339,8 @@ IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=20)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 # The declared uncompressed size of a workbook above which it is refused as a zip bomb.
 IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=1000)
+
+# The owners' side (ownersassoc): the units whose department users read the community fund
+# ledger (codes of community.Department).
+OWNERS_LEDGER_UNITS = ["finance", "poverty-office"]
+DEMO_ACCOUNT_SEEDERS.append("ownersassoc.demo.owners.seed_owners")

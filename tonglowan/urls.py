@@ -15,6 +15,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("services/monitoring/", include("services.monitoring.urls")),
     path("services/", include("services.urls")),
+    path("owners/", include("ownersassoc.urls")),
     path("m/", include("tonglowan.urls_mobile")),
     path("jobs/", include("core.urls")),
     path("reports/", include("services.reports.urls")),

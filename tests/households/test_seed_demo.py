@@ -31,8 +31,9 @@ def test_seed_demo_twice_creates_nothing_new(settings):
     assert _counts() == first
     assert first["households"] == 40
     # One per role, one for each unit that downloads a report (琴江镇's is also the town's
-    # account of the monitoring demo), and 县消防大队 and 县交通运输局 of the registers.
-    assert first["users"] == 20
+    # account of the monitoring demo), 县消防大队 and 县交通运输局 of the registers, and the
+    # owners' side's yewei and caizheng.
+    assert first["users"] == 22
     assert first["terms"] == 2
     # Every person's creation, and the two health changes that raise the demo's alerts.
     assert first["history"] == first["people"] + 2

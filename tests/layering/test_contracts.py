@@ -19,6 +19,7 @@ SERVICES = (
 )
 MONITORING = "services.monitoring reads records, never requests or worktasks"
 DEMO = "Domain code never imports demo code"
+VOTING = "ownersassoc.voting is pure: it imports no app module"
 LINT = str(Path(sys.executable).with_name("lint-imports"))
 
 
@@ -51,6 +52,9 @@ def test_the_contracts_are_kept():
         ("services/firesafety/probe.py", "import services.obligations.rules", SERVICES),
         ("community/organisation/probe.py", "import households.models", LAYERS),
         ("services/obligations/probe.py", "import services.demo.requests", DEMO),
+        ("ownersassoc/mobile/probe.py", "import ownersassoc.demo.owners", DEMO),
+        ("ownersassoc/voting.py", "import ownersassoc.models", VOTING),
+        ("buildings/premises/probe.py", "import ownersassoc.models", REGISTRY),
     ],
 )
 def test_a_broken_layer_fails_the_check(tmp_path, module, line, contract):

@@ -1,0 +1,43 @@
+import datetime
+
+from buildings.services import leader_term_start
+from community.roles import Role
+from ownersassoc import selectors
+from ownersassoc.demo.owners import seed_owners
+from ownersassoc.models import (
+    BallotSheet,
+    CommitteeTerm,
+    ContractEvaluation,
+    FundEntry,
+    OwnersMeeting,
+)
+from tests.conftest import _user_with_role
+from tests.households.factories import DwellingFactory, HouseholdFactory, PersonFactory
+
+
+def test_demo_owners_side_is_seeded_once(building_a, building_b, staff_user):
+    leader = _user_with_role("leader1", Role.BUILDING_LEADER)
+    leader_term_start(building=building_a, user=leader, elected_on=datetime.date(2019, 7, 1))
+    for building, n in ((building_a, 12), (building_b, 6)):
+        for _i in range(n):
+            household = HouseholdFactory(dwelling=DwellingFactory(building=building))
+            PersonFactory(household=household, relationship="01")
+    DwellingFactory(building=building_b, allocation_state="vacant")
+
+    seed_owners()
+
+    founding, open_meeting = OwnersMeeting.objects.order_by("pk")
+    tally = selectors.meeting_tally(meeting=founding)
+    assert tally.totals.total_owners == 19  # 18 owners and the vacant flat
+    assert all(result.verdict.passed for result in tally.results)
+    assert not open_meeting.ballots_closed
+    pending = BallotSheet.objects.filter(meeting=open_meeting, status="pending")
+    assert pending.count() == 6 and all(sheet.photo for sheet in pending)
+    assert set(pending.values_list("collected_by__username", flat=True)) == {"leader1"}
+    term = CommitteeTerm.objects.get()
+    assert term.members.count() == 7 and not term.filing_overdue()
+    assert ContractEvaluation.objects.count() == 2
+    assert FundEntry.objects.filter(expense="property_service").exists()
+
+    seed_owners()
+    assert OwnersMeeting.objects.count() == 2

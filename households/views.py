@@ -13,6 +13,7 @@ from core.audit import audit_log
 from core.forms import add_service_errors
 from core.history import history_entries
 from core.paging import RegistryPaginator
+from core.idnumbers import area_code_info
 
 from . import selectors, services
 from .filters import HouseholdFilter
@@ -161,6 +162,8 @@ def person_detail(request, pk):
         {
             "person": person,
             "full_ids": full_ids,
+            # The area code is shown in the masked number too: its place names reveal no more.
+            "birthplace": area_code_info(person.id_number[:6]),
             "can_see_full_id": selectors.can_see_full_id(request.user),
             "can_edit": request.user.has_perm("households.change_person"),
             "history": history,

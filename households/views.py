@@ -12,8 +12,8 @@ from community.roles import sees_whole_registry
 from core.audit import audit_log
 from core.forms import add_service_errors
 from core.history import history_entries
-from core.paging import RegistryPaginator
 from core.idnumbers import area_code_info
+from core.paging import RegistryPaginator
 
 from . import selectors, services
 from .filters import HouseholdFilter

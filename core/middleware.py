@@ -1,7 +1,8 @@
 import logging
+import threading
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -36,17 +37,43 @@ def run_daily_jobs(*, force: bool = False) -> list[str]:
     return ran
 
 
+_running = threading.Lock()
+
+
+def run_daily_jobs_in_background() -> threading.Thread | None:
+    """Start ``run_daily_jobs`` in a background thread and return it, or return None when
+    this process is already running them (never twice at once here; the ``DailyRun`` rows
+    keep other processes from running a job a second time the same day)."""
+    if not _running.acquire(blocking=False):
+        return None
+
+    def work():
+        try:
+            run_daily_jobs()
+        except Exception:  # the thread must end and release the lock whatever happens
+            logger.exception("daily jobs failed")
+        finally:
+            connections.close_all()  # this thread's own connections
+            _running.release()
+
+    thread = threading.Thread(target=work, name="daily-jobs", daemon=True)
+    thread.start()
+    return thread
+
+
 class DailyJobsMiddleware:
-    """Without Celery beat, run the daily jobs on the first request of each day."""
+    """Without Celery beat, start the daily jobs on the first request of each day, in a
+    background thread: the request that notices the new day does not wait for them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self._last_day = None
+        self.last_thread = None
 
     def __call__(self, request):
         if settings.RUN_DAILY_JOBS_IN_PROCESS and settings.DAILY_TASKS:
             today = timezone.localdate()
             if self._last_day != today:
                 self._last_day = today
-                run_daily_jobs()
+                self.last_thread = run_daily_jobs_in_background()
         return self.get_response(request)

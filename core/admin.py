@@ -33,6 +33,9 @@ class AuditLogAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of who saw what is kept; only the daily purge ends it
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):

@@ -77,3 +77,39 @@ class DailyJobsMiddleware:
                 self._last_day = today
                 self.last_thread = run_daily_jobs_in_background()
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """End a session idle for more than ``SESSION_IDLE_MINUTES``. The time of the last
+    request is kept in the session and written at most once a minute, so a page costs no
+    extra query; a login sets it (``core.accounts``)."""
+
+    WRITE_EVERY = 60  # seconds
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+
+        from .accounts import SESSION_LAST_SEEN
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now().timestamp()
+            last = request.session.get(SESSION_LAST_SEEN)
+            if last is not None and now - last > settings.SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                from django.contrib import messages
+                from django.utils.translation import gettext as _
+
+                messages.info(
+                    request,
+                    _("You were logged out after %(n)d minutes without activity.")
+                    % {"n": settings.SESSION_IDLE_MINUTES},
+                )
+                return redirect_to_login(request.get_full_path())
+            if last is None or now - last > self.WRITE_EVERY:
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)

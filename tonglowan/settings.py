@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -183,6 +184,7 @@ DAILY_TASKS = {
     "check_obligations": "services.obligations.tasks.check_obligations",
 }
 DAILY_TASKS["expire_job_files"] = "core.tasks.expire_job_files"
+DAILY_TASKS["purge_audit_log"] = "core.tasks.purge_audit_log"
 # Background jobs (core.jobs): {kind: dotted path of its core.jobs.JobKind}; each feature adds
 # its own. Result files are kept JOB_FILE_DAYS days unless the kind says otherwise; a job with
 # no progress for JOB_STALE_MINUTES (its worker died) is run again when its task comes back.
@@ -196,6 +198,13 @@ CELERY_BEAT_SCHEDULE = {
 RUN_DAILY_JOBS_IN_PROCESS = env.bool("RUN_DAILY_JOBS_IN_PROCESS", default=not REDIS_URL)
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session ends after SESSION_IDLE_MINUTES without a request (core.middleware) and when
+# the browser is closed (the cookie has no expiry date).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The audit log (full-ID views, exports, imports, logins) is kept AUDIT_KEEP_DAYS days, at
+# least six months (Cybersecurity Law art. 21); a daily job deletes older entries.
+AUDIT_KEEP_DAYS = env.int("AUDIT_KEEP_DAYS", default=400)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

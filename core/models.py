@@ -91,6 +91,7 @@ class AuditLog(models.Model):
         IMPORT = "import", _("Imported data")
         LOGIN = "login", _("Logged in")
         PASSWORD_CHANGE = "password_change", _("Changed password")
+        RESET_2FA = "reset_2fa", _("Reset two-factor login")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

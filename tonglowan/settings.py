@@ -66,9 +66,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.IdleSessionMiddleware",
+    "core.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -309,3 +311,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Two-factor login (core.twofactor): required for administrators and for accounts holding
+# one of these permissions (checked by codename) when REQUIRE_2FA is on; on by default in
+# production (DEBUG off), off in the embedded demo (make run sets DEBUG) and in the tests.
+TWO_FACTOR_PERMISSIONS = ["households.view_full_id_number", "services.export_full_id_number"]
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG and not TESTING)
+OTP_TOTP_ISSUER = "Tongluowan"

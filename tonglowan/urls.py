@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core.accounts import AuditedPasswordChangeView
+from core.twofactor import two_factor_setup, two_factor_verify
 
 from . import audit_views, views
 
@@ -14,6 +15,8 @@ urlpatterns = [
         AuditedPasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("accounts/2fa/setup/", two_factor_setup, name="two_factor_setup"),
+    path("accounts/2fa/", two_factor_verify, name="two_factor_verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
+from .audit import audit_log
 from .models import AuditLog, DailyRun, Job, Notification
 
 
@@ -33,6 +37,9 @@ class AuditLogAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of who saw what is kept; only the daily purge ends it
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
@@ -42,3 +49,33 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["text", "user__username"]
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"
+
+
+@admin.action(description=_("Reset two-factor login (the user sets it up again)"))
+def reset_two_factor(modeladmin, request, queryset):
+    """For a lost phone: delete every device (authenticator app, recovery codes) of the
+    selected users; at their next login they are asked to set up a new app."""
+    from django_otp import devices_for_user
+
+    n = 0
+    for user in queryset:
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+        audit_log(request=request, action="reset_2fa", target=f"user {user.pk}")
+        n += 1
+    modeladmin.message_user(
+        request, _("Two-factor login reset for %(n)d users.") % {"n": n}, messages.SUCCESS
+    )
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    _user_admin = type(admin.site.get_model_admin(User))
+    admin.site.unregister(User)
+else:
+    _user_admin = UserAdmin
+
+
+@admin.register(User)
+class UserAdminWithTwoFactor(_user_admin):
+    actions = [*(_user_admin.actions or []), reset_two_factor]

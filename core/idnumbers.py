@@ -6,6 +6,7 @@ derive sex, so the registry uses this small module instead (DOMAIN.md §1).
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -78,6 +79,15 @@ def parse_id_number(value: str, *, today: datetime.date | None = None) -> IDInfo
         raise ValidationError(
             _("The check character of the ID number is wrong: please check each digit."),
             code="checksum",
+        )
+    if area_code_info(number[:6]) is None:
+        raise ValidationError(
+            _(
+                "The first six digits %(code)s of the ID number were never an administrative"
+                " division code."
+            )
+            % {"code": number[:6]},
+            code="area_code",
         )
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IDInfo(number=number, area_code=number[:6], birth_date=birth, sex=sex)
@@ -200,3 +210,74 @@ def parse_disability_certificate(value: str, *, id_number: str) -> str:
             code="grade",
         )
     return number
+
+
+# --- area codes (GB/T 2260) -----------------------------------------------------------------
+# python-stdnum ships the administrative-division codes with the years each was in use. A
+# number keeps the code of its first issue, so a code is accepted when it existed at any
+# time, whatever the birth year: Shicheng County (石城县) is 360735 from 1998 and 362137
+# before, and both are valid (``stdnum.cn.ric.validate`` would refuse the older people's
+# 360735 numbers, so it is not used).
+_YEARS = re.compile(r"^\[(\d{4})?-(\d{4})?\](.+)$")
+
+
+@dataclass(frozen=True)
+class AreaName:
+    name: str
+    since: int | None  # first year in use, None: before the table starts
+    until: int | None  # last year in use, None: still in use
+
+    @property
+    def years(self) -> str:
+        """``1998–``, ``–1998``, ``1983–1994`` or empty when in use throughout."""
+        if self.since is None and self.until is None:
+            return ""
+        return f"{self.since or ''}–{self.until or ''}"
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    code: str
+    province: str
+    names: tuple[AreaName, ...]  # the county (or city) names the code had, oldest first
+
+    @property
+    def county(self) -> str:
+        return self.names[-1].name if self.names else ""
+
+
+@functools.cache
+def _area_db():
+    from stdnum import numdb
+
+    return numdb.get("cn/loc")
+
+
+def _names(value: str) -> tuple[AreaName, ...]:
+    names = []
+    for part in value.split(","):
+        match = _YEARS.match(part.strip())
+        if match:
+            since, until, name = match.groups()
+            names.append(
+                AreaName(name, int(since) if since else None, int(until) if until else None)
+            )
+        elif part.strip():
+            names.append(AreaName(part.strip(), None, None))
+    return tuple(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def area_code_info(code: str) -> AreaInfo | None:
+    """The province and county names of a six-digit area code with their years of use, or
+    None when the code never was an administrative division."""
+    if not (isinstance(code, str) and len(code) == 6 and code.isdigit()):
+        return None
+    parts = _area_db().info(code)
+    if len(parts) < 2:
+        return None
+    province = parts[0][1].get("province", "")
+    county = parts[1][1].get("county", "")
+    if not province or not county:
+        return None
+    return AreaInfo(code=code, province=province, names=_names(county))

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# The formats a phone camera or gallery gives. Pillow reads many more (EPS, PSD, ICO, PPM…),
+# some through external programs: they are refused before any decoding.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_SIDE = 1600
 JPEG_QUALITY = 82
 # Decompression bombs: refuse images with more pixels than a 50-megapixel camera.
@@ -28,13 +31,16 @@ def reencode_image(
         )
     try:
         uploaded.seek(0)
-        with Image.open(uploaded) as img:
+        with Image.open(uploaded, formats=PHOTO_FORMATS) as img:
             img.verify()
         uploaded.seek(0)
-        with Image.open(uploaded) as img:
+        with Image.open(uploaded, formats=PHOTO_FORMATS) as img:
+            # Only the decoded pixels are written out again: anything appended to the file
+            # (a script after the JPEG's end marker) or hidden in its metadata is dropped.
             img = ImageOps.exif_transpose(img)  # keep the orientation, drop the metadata
             img = img.convert("RGB")
             img.thumbnail((max_side, max_side))
+            img.info = {}  # Pillow writes a JPEG comment (COM) kept in info: none survives
             out = io.BytesIO()
             img.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):

@@ -81,12 +81,17 @@ class DailyRun(models.Model):
 
 
 class AuditLog(models.Model):
-    """Who viewed an ID number in full or exported personal data, and when."""
+    """Who viewed an ID number in full, exported or imported personal data, logged in or
+    changed their password, when and from where. Kept ``AUDIT_KEEP_DAYS`` days (at least six
+    months, the Cybersecurity Law's minimum) and never edited."""
 
     class Action(models.TextChoices):
         VIEW_FULL_ID = "view_full_id", _("Viewed full ID numbers")
         EXPORT = "export", _("Exported data")
         IMPORT = "import", _("Imported data")
+        LOGIN = "login", _("Logged in")
+        PASSWORD_CHANGE = "password_change", _("Changed password")
+        RESET_2FA = "reset_2fa", _("Reset two-factor login")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

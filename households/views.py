@@ -3,16 +3,19 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from buildings.selectors import building_get_for_user, dwelling_labels, dwellings_for_user
-from community.roles import sees_whole_registry
+from community.roles import Role, has_role, sees_whole_registry
 from core.audit import audit_log
 from core.forms import add_service_errors
 from core.history import history_entries
+from core.idnumbers import area_code_info
+from core.models import AuditLog
 from core.paging import RegistryPaginator
 
 from . import selectors, services
@@ -259,6 +262,9 @@ def person_detail(request, pk):
         {
             "person": person,
             "full_ids": full_ids,
+            # The area code is shown in the masked number too: its place names reveal no more.
+            "birthplace": area_code_info(person.id_number[:6]),
+            "full_id_viewers": _full_id_viewers(request.user, person),
             "can_see_full_id": selectors.can_see_full_id(request.user),
             "can_edit": request.user.has_perm("households.change_person"),
             "history": history,
@@ -266,6 +272,23 @@ def person_detail(request, pk):
                 settings.PERSON_PAGE_SECTIONS, request, person=person, full_ids=full_ids
             ),
         },
+    )
+
+
+def _full_id_viewers(user, person):
+    """Who saw this person's full ID number (on their page or their household's), for the
+    users who may see full numbers themselves or read the audit log: one row per user with
+    the last time and the number of views."""
+    if not (selectors.can_see_full_id(user) or has_role(user, Role.ADMINISTRATOR, Role.SUPERVISOR)):
+        return None
+    return list(
+        AuditLog.objects.filter(
+            action=AuditLog.Action.VIEW_FULL_ID,
+            target__in=[f"person {person.pk}", f"household {person.household_id}"],
+        )
+        .values("user__username", "user__profile__display_name")
+        .annotate(last=Max("at"), views=Count("pk"))
+        .order_by("-last")[:20]
     )
 
 

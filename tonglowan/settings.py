@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "community",
     "buildings",
@@ -56,14 +60,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.IdleSessionMiddleware",
+    "core.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -104,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else env.int("CONN_MAX_AGE", default=60)
+    # A kept connection is checked before reuse: after a database restart the next request
+    # reconnects instead of failing on the dead connection.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -181,6 +192,7 @@ DAILY_TASKS = {
     "check_obligations": "services.obligations.tasks.check_obligations",
 }
 DAILY_TASKS["expire_job_files"] = "core.tasks.expire_job_files"
+DAILY_TASKS["purge_audit_log"] = "core.tasks.purge_audit_log"
 # Background jobs (core.jobs): {kind: dotted path of its core.jobs.JobKind}; each feature adds
 # its own. Result files are kept JOB_FILE_DAYS days unless the kind says otherwise; a job with
 # no progress for JOB_STALE_MINUTES (its worker died) is run again when its task comes back.
@@ -194,6 +206,13 @@ CELERY_BEAT_SCHEDULE = {
 RUN_DAILY_JOBS_IN_PROCESS = env.bool("RUN_DAILY_JOBS_IN_PROCESS", default=not REDIS_URL)
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session ends after SESSION_IDLE_MINUTES without a request (core.middleware) and when
+# the browser is closed (the cookie has no expiry date).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The audit log (full-ID views, exports, imports, logins) is kept AUDIT_KEEP_DAYS days, at
+# least six months (Cybersecurity Law art. 21); a daily job deletes older entries.
+AUDIT_KEEP_DAYS = env.int("AUDIT_KEEP_DAYS", default=400)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -344,3 +363,31 @@ IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=1000)
 # ledger (codes of community.Department).
 OWNERS_LEDGER_UNITS = ["finance", "poverty-office"]
 DEMO_ACCOUNT_SEEDERS.append("ownersassoc.demo.owners.seed_owners")
+
+# Content-Security-Policy (django-csp 4): only the project's own files. No inline script or
+# style (pages put their JS in static/js and their styles in static/css); images from the
+# site and data: URIs, which Bootstrap's CSS uses for its icons (navbar toggler, select
+# arrows, close buttons) and the two-factor page for its QR code; never in a frame.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Two-factor login (core.twofactor): required for administrators and for accounts holding
+# one of these permissions (checked by codename) when REQUIRE_2FA is on; on by default in
+# production (DEBUG off), off in the embedded demo (make run sets DEBUG) and in the tests.
+TWO_FACTOR_PERMISSIONS = ["households.view_full_id_number", "services.export_full_id_number"]
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG and not TESTING)
+OTP_TOTP_ISSUER = "Tongluowan"

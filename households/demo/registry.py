@@ -255,6 +255,20 @@ def seed_registry(
     }
 
 
+# Shicheng County's code before 1998 (GB/T 2260): a number keeps the code of its first issue,
+# so most people born before 1998 still carry it; a few were issued a new number later.
+OLD_AREA_CODE = {"360735": "362137"}
+
+
+def _area_of_first_issue(area: str, birth: datetime.date, sequence: int) -> str:
+    """About six in seven people born before 1998 keep the county's old code (chosen from
+    the birth date and sequence, so the seed's random stream is unchanged)."""
+    old = OLD_AREA_CODE.get(area)
+    if old and birth.year < 1998 and (birth.toordinal() + sequence) % 7:
+        return old
+    return area
+
+
 def _person(rng, household, relationship, surname, given, male, birth, age, area, sequence):
     if age < 3:
         school, education = SchoolStatus.NOT_IN_SCHOOL, ""
@@ -296,7 +310,7 @@ def _person(rng, household, relationship, surname, given, male, birth, age, area
             0
         ]
     able = capacity in LabourCapacity.able()
-    id_number = make_id_number(area, birth, sequence)
+    id_number = make_id_number(_area_of_first_issue(area, birth, sequence), birth, sequence)
     return Person(
         household=household,
         relationship=relationship,

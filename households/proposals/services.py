@@ -258,7 +258,11 @@ def proposal_get_for_review(*, user, pk: int) -> MemberChangeProposal:
     except MemberChangeProposal.DoesNotExist:
         raise Http404 from None
     if not user.has_perm("households.review_memberchangeproposal"):
-        raise PermissionDenied
+        # Only its author learns that it exists (and may not review it); for anyone else who
+        # does not review proposals it is "not found", like a missing one (DESIGN.md, Access).
+        if proposal.proposed_by_id == user.pk:
+            raise PermissionDenied
+        raise Http404
     return proposal
 
 

@@ -107,8 +107,9 @@ def request_bulk_assign(request):
 
 
 def request_detail(request, pk: int):
-    _require_queue_user(request.user)
+    # The scope first: a request the user may not see is "not found", like a missing one.
     req = request_get_for_user(user=request.user, pk=pk)
+    _require_queue_user(request.user)
     return render(request, "services/requests/request_detail.html", _detail_context(request, req))
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from community.departments import MEASURE_UNITS
 from community.models import Department
+from core.images import reencode_image
+from core.uploads import check_file_type
 from services.worktasks.models import Accountability, TaskState
 from services.worktasks.rules import rule_choices
 
@@ -78,6 +80,15 @@ class WorkTaskNoteForm(forms.Form):
                 _("The evidence file is larger than %(mb)d MB.")
                 % {"mb": settings.WORK_TASK_EVIDENCE_MAX_BYTES // (1024 * 1024)}
             )
+        if evidence is not None:
+            # The content must be what the extension says (magic bytes), and a photo is
+            # re-encoded so that nothing appended to it is kept.
+            extension = evidence.name.rsplit(".", 1)[-1].lower()
+            check_file_type(evidence, extension)
+            if extension in ("jpg", "jpeg", "png"):
+                stem = evidence.name.rsplit(".", 1)[0][-190:]
+                evidence = reencode_image(evidence, max_bytes=settings.WORK_TASK_EVIDENCE_MAX_BYTES)
+                evidence.name = f"{stem}.jpg"
         return evidence
 
 

@@ -136,9 +136,10 @@ def accountability_list(request):
 
 
 def accountability_create(request, pk):
+    # The scope first: a task the user may not see is "not found", like a missing one.
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
     if not request.user.has_perm("services.add_accountability"):
         raise PermissionDenied
-    task = selectors.task_get_for_user(user=request.user, pk=pk)
     form = AccountabilityOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,10 +157,11 @@ def accountability_create(request, pk):
 
 
 def accountability_edit(request, pk):
-    if not request.user.has_perm("services.change_accountability"):
-        raise PermissionDenied
+    # The scope first: a record of a task the user may not see is "not found".
     record = get_object_or_404(Accountability.objects.select_related("task", "unit"), pk=pk)
     selectors.task_get_for_user(user=request.user, pk=record.task_id)
+    if not request.user.has_perm("services.change_accountability"):
+        raise PermissionDenied
     form = AccountabilityUpdateForm(
         request.POST or None,
         initial={

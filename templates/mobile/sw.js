@@ -4,10 +4,10 @@
      again without signal; a page never opened shows the offline page;
    - forms are not sent from here: js/mobile.js keeps a form filled in without signal and
      sends it when the network returns. */
-var CACHE = "tlw-mobile-v1";
+var CACHE = "tlw-mobile-v2";
 var OFFLINE = "{% url 'mobile:offline' %}";
 var STATIC = "{% get_static_prefix %}";
-var SHELL = [OFFLINE, "{% static 'css/mobile.css' %}", "{% static 'js/mobile.js' %}", "{% static 'mobile/icon-192.png' %}"];
+var SHELL = [OFFLINE, "{% static 'css/mobile.css' %}", "{% static 'js/mobile.js' %}", "{% static 'js/offline.js' %}", "{% static 'mobile/icon-192.png' %}"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));

@@ -51,7 +51,7 @@ def test_leader_phone_walk_and_staff_approval(
     page.set_input_files("input[name=photo]", str(photo))
     page.click("button:has-text('保存')")
     page.wait_for_selector("#check img.photo")
-    page.wait_for_function("document.querySelector('#check img.photo').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('#check img.photo').naturalWidth > 0")
     check = HygieneCheck.objects.get()
     assert (check.area, check.score, bool(check.photo)) == ("3楼楼道", 70, True)
 
@@ -84,7 +84,9 @@ def test_a_form_filled_without_signal_is_kept_and_sent_when_the_network_returns(
     assert not Visit.objects.exists()
 
     page.context.set_offline(False)
-    page.wait_for_function("document.querySelector('#net-status').textContent.includes('已发送')")
+    page.wait_for_function(
+        "() => document.querySelector('#net-status').textContent.includes('已发送')"
+    )
     visit = Visit.objects.get()
     assert (visit.household, visit.reason, visit.note, visit.visited_by) == (
         household_a,
@@ -100,7 +102,7 @@ def test_pages_opened_before_are_shown_without_signal(
     page = login(phone_page, leader_a.username)
     page.wait_for_selector("#building-A")
     page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.goto(f"{live_server.url}/m/households/")
     page.wait_for_selector("#households")
 
@@ -131,7 +133,9 @@ def test_a_kept_form_is_sent_only_by_the_user_who_filled_it_in(
     page.wait_for_selector("#net-status:not([hidden])")
     page.context.clear_cookies()  # the session ends before the network returns
     page.context.set_offline(False)
-    page.wait_for_function("document.querySelector('#net-status').textContent.includes('重新登录')")
+    page.wait_for_function(
+        "() => document.querySelector('#net-status').textContent.includes('重新登录')"
+    )
 
     # Someone else logs in on the same phone: the kept form is not theirs to send.
     page = login(phone_page, other.username)
@@ -140,5 +144,7 @@ def test_a_kept_form_is_sent_only_by_the_user_who_filled_it_in(
     assert not Visit.objects.exists()
 
     page = login(phone_page, leader_a.username)
-    page.wait_for_function("document.querySelector('#net-status').textContent.includes('已发送')")
+    page.wait_for_function(
+        "() => document.querySelector('#net-status').textContent.includes('已发送')"
+    )
     assert Visit.objects.get().visited_by == leader_a

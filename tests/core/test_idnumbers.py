@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from core.idnumbers import (
     age_on,
+    area_code_info,
     birth_date_bounds_for_age,
     make_id_number,
     mask_id_number,
@@ -98,7 +99,12 @@ def test_mobile_numbers():
 
 
 dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=TODAY)
-area_codes = st.from_regex(r"\A[1-6][0-9]{5}\Z")
+# Real administrative-division codes (GB/T 2260), current and retired.
+REAL_AREA_CODES = [
+    "110105", "120110", "310104", "360735", "362137", "360781", "360702", "440305", "510104",
+    "650102", "130204", "420106", "460106", "530102", "620102",
+]  # fmt: skip
+area_codes = st.sampled_from(REAL_AREA_CODES)
 
 
 @given(area=area_codes, birth=dates, sequence=st.integers(0, 999))
@@ -196,3 +202,44 @@ def test_a_disability_certificate_is_the_own_id_plus_category_and_grade(value, c
     with pytest.raises(ValidationError) as exc:
         parse_disability_certificate(value, id_number="360735198506150011")
     assert exc.value.code == code
+
+
+# --- area codes -----------------------------------------------------------------------------
+
+
+def test_an_area_code_that_never_existed_is_refused():
+    with pytest.raises(ValidationError) as exc:
+        parse_id_number("990426199112010074", today=TODAY)
+    assert exc.value.code == "area_code"
+    assert "990426" in exc.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "number", ["360735198506150011", make_id_number("362137", datetime.date(1985, 6, 15), 11)]
+)
+def test_shicheng_numbers_under_its_old_and_new_code_are_valid_whatever_the_birth_year(number):
+    """360735 is Shicheng's code since 1998 (362137 before); a number keeps the code of its
+    first issue, so a 1985 birth under 360735 is valid, as is one under 362137."""
+    assert parse_id_number(number, today=TODAY).birth_date == datetime.date(1985, 6, 15)
+
+
+@given(code=st.from_regex(r"\A[0-9]{6}\Z"), birth=dates, sequence=st.integers(0, 999))
+def test_a_code_is_accepted_exactly_when_the_table_knows_it(code, birth, sequence):
+    number = make_id_number(code, birth, sequence)
+    if area_code_info(code) is None:
+        with pytest.raises(ValidationError) as exc:
+            parse_id_number(number, today=TODAY)
+        assert exc.value.code == "area_code"
+    else:
+        assert parse_id_number(number, today=TODAY).area_code == code
+
+
+def test_area_code_info_names_the_province_county_and_years():
+    new, old = area_code_info("360735"), area_code_info("362137")
+    assert (new.province, new.county, new.names[0].years) == ("江西省", "石城县", "1998–")
+    assert (old.province, old.county, old.names[0].years) == ("江西省", "石城县", "–1998")
+    renamed = area_code_info("120110")
+    assert [(n.name, n.years) for n in renamed.names] == [("东郊区", "–1991"), ("东丽区", "1992–")]
+    assert area_code_info("110105").names[0].years == ""  # in use throughout
+    assert area_code_info("360736") is None  # the province exists, the county never did
+    assert area_code_info("99042") is None

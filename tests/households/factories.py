@@ -53,12 +53,16 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     poverty_status = "general"
 
 
+# Real area codes of Ganzhou (GB/T 2260): Shicheng County (360735, before 1998 362137),
+# then other counties of the prefecture.
+AREA_CODES = ["360735", "362137", "360781", "360782", "360721", "360722", "360723", "360724"]
+
+
 def _id_number(n, birth_date, sex):
     # Sequence from n: odd for men, even for women; unique for n < 500 per birth date and
     # the area codes vary with n beyond that.
     seq = (n % 500) * 2 + (1 if sex == "M" else 0)
-    area = f"3607{35 + n // 500:02d}"
-    return make_id_number(area, birth_date, seq)
+    return make_id_number(AREA_CODES[(n // 500) % len(AREA_CODES)], birth_date, seq)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -43,9 +43,17 @@ def test_demo_people_have_valid_shicheng_numbers_and_one_head_each(settings):
     settings.DEBUG = True
     call_command("seed_demo", households=60, no_accounts=True, stdout=open("/dev/null", "w"))
 
+    codes = {"old": 0, "new": 0}
     for number, sex, birth in Person.objects.values_list("id_number", "sex", "birth_date"):
         info = parse_id_number(number)
-        assert (info.area_code, info.sex, info.birth_date) == ("360735", sex, birth)
+        assert (info.sex, info.birth_date) == (sex, birth)
+        # Shicheng County: 362137 until 1998, 360735 since; a number keeps its first code
+        if birth.year >= 1998:
+            assert info.area_code == "360735"
+        else:
+            assert info.area_code in ("360735", "362137")
+            codes["old" if info.area_code == "362137" else "new"] += 1
+    assert codes["old"] > 3 * codes["new"] > 0  # born before 1998: mostly the old code
     assert Person.objects.filter(relationship="01").count() == 60
     assert not Household.objects.filter(move_in_date__year__lt=2018).exists()
     assert not Household.objects.filter(move_in_date__year__gt=2019).exists()

@@ -506,8 +506,9 @@ def test_person_page_query_count_does_not_grow_with_history(
     # 1 session, 1 user, 1 roles, 1 person with household, dwelling and building, 1 its
     # history with users and profiles, 2 the user's own and group permissions, 1 profile;
     # then the sections services adds (settings PERSON_PAGE_SECTIONS): 8 service records
-    # (one per kind of personal record), 1 the person's unmet obligations.
-    with django_assert_num_queries(17):
+    # (one per kind of personal record), 1 the person's unmet obligations; 1 who viewed
+    # the full ID number (audit log, grouped by user).
+    with django_assert_num_queries(18):
         response = client.get(person.get_absolute_url())
     assert response.content.decode().count("<del>") == n
 

@@ -1,0 +1,282 @@
+"""No existence oracle: for every URL pattern of the project that takes an object's pk, and
+for every persona, an object the persona may not see answers exactly like a pk that does not
+exist (same status, same body length class). Generated from the URLconf: a new pattern with
+a pk fails here until it is listed in ``OBJECT_OF`` with the object it takes."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from buildings.models import HygieneCheck
+from buildings.services import leader_term_start
+from community.models import Department
+from community.roles import Role
+from core.models import Job
+from services.requests.models import RequestPhoto, State
+from services.worktasks.models import Accountability, WorkTaskNote
+from tests.households.factories import UserFactory
+from tests.services.record_factories import (
+    AllowanceFactory,
+    LandHoldingFactory,
+    ResidencePermitFactory,
+    SchoolEnrolmentFactory,
+)
+from tests.services.request_factories import ResidentRequestFactory
+from tests.services.rule_factories import WorkTaskFactory
+
+PERSONAS = [
+    "admin_user",
+    "staff_user",
+    "leader_a",
+    "department_user",
+    "supervisor_user",
+    "outsider",
+]
+
+# pattern name -> (object key, extra kwargs, the read views that show the object when visible)
+OBJECT_OF = {
+    "buildings:building_detail": ("building", {}, ["buildings:building_detail"]),
+    "households:household_detail": ("household", {}, ["households:household_detail"]),
+    "households:household_edit": ("household", {}, ["households:household_detail"]),
+    "households:person_create": ("household", {}, ["households:household_detail"]),
+    "households:person_detail": ("person", {}, ["households:person_detail"]),
+    "households:person_edit": ("person", {}, ["households:person_detail"]),
+    "households:person_leave": ("person", {}, ["households:person_detail"]),
+    "households:proposal_detail": ("proposal", {}, ["households:proposal_detail"]),
+    "services:request_detail": (
+        "request",
+        {},
+        ["services:request_detail", "mobile:request_detail"],
+    ),
+    "services:request_action": (
+        "request",
+        {"action": "start"},
+        ["services:request_detail", "mobile:request_detail"],
+    ),
+    "services:request_photo": ("photo", {}, ["services:request_photo"]),
+    "services:permit_endorse": (
+        "permit",
+        {},
+        [("services:record_detail", {"kind": "residencepermit"})],
+    ),
+    "services:allowance_convert": (
+        "allowance",
+        {},
+        [("services:record_detail", {"kind": "allowance"})],
+    ),
+    "services:land_event_create": (
+        "landholding",
+        {},
+        [("services:record_detail", {"kind": "landholding"})],
+    ),
+    "services:record_detail": (
+        "record",
+        {"kind": "schoolenrolment"},
+        [("services:record_detail", {"kind": "schoolenrolment"})],
+    ),
+    "services:record_edit": (
+        "record",
+        {"kind": "schoolenrolment"},
+        [("services:record_detail", {"kind": "schoolenrolment"})],
+    ),
+    "services:task_detail": ("task", {}, ["services:task_detail"]),
+    "services:task_evidence": ("task", {"note_pk": "@note"}, ["services:task_detail"]),
+    "services:accountability_create": ("task", {}, ["services:task_detail"]),
+    "services:accountability_edit": (
+        "accountability",
+        {},
+        ["services:accountability_edit", ("services:task_detail", {}, "task")],
+    ),
+    "mobile:household_detail": ("household", {}, ["mobile:household_detail"]),
+    "mobile:proposal_member": ("household", {}, ["mobile:household_detail"]),
+    "mobile:person_status": ("person", {}, ["mobile:person_status"]),
+    "mobile:proposal_change": ("person", {}, ["mobile:person_status"]),
+    "mobile:proposal_leave": ("person", {}, ["mobile:person_status"]),
+    "mobile:hygiene_detail": ("hygiene", {}, ["mobile:hygiene_detail"]),
+    "mobile:hygiene_photo": ("hygiene", {}, ["mobile:hygiene_detail"]),
+    "mobile:request_detail": ("request", {}, ["mobile:request_detail", "services:request_detail"]),
+    "core:job_detail": ("job", {}, ["core:job_detail"]),
+    "core:job_status": ("job", {}, ["core:job_detail"]),
+    "core:job_download": ("job", {}, ["core:job_detail"]),
+}
+
+
+# Object URLs added by the features merged after this test was written, whose objects are not
+# built here yet: each still has its own scope tests (tests/security/test_registers_scope.py,
+# tests/ownersassoc/test_views.py, tests/services/test_monitoring_views.py,
+# tests/households/test_import_views.py, tests/households/test_household_file.py), but not
+# this missing-versus-out-of-scope comparison. The list only shrinks.
+NOT_YET_COMPARED = {
+    "buildings:premises_detail",
+    "community:applicant_decide",
+    "community:recruitment_detail",
+    "community:resident_group_detail",
+    "households:building_files",
+    "households:household_file",
+    "households:import_confirm",
+    "households:import_detail",
+    "households:import_status",
+    "mobile:ballot_collect",
+    "mobile:ballot_owners",
+    "mobile:facility_report",
+    "monitoring:authorisation_file",
+    "monitoring:case_detail",
+    "monitoring:case_notice",
+    "monitoring:clearing_start",
+    "monitoring:lead_close",
+    "monitoring:measure_create",
+    "monitoring:measure_done",
+    "monitoring:risk_level_set",
+    "monitoring:step_record",
+    "ownersassoc:committee_detail",
+    "ownersassoc:contract_detail",
+    "ownersassoc:document_detail",
+    "ownersassoc:fee_bill_action",
+    "ownersassoc:meeting_close",
+    "ownersassoc:meeting_detail",
+    "ownersassoc:meeting_notice",
+    "ownersassoc:sheet_create",
+    "ownersassoc:sheet_import",
+    "ownersassoc:sheet_list",
+    "ownersassoc:sheet_photo",
+    "ownersassoc:sheet_review",
+    "services:clinic_staff_add",
+    "services:facility_detail",
+    "services:facility_report",
+    "services:fire_inspection_detail",
+    "services:fire_inspection_evidence",
+    "services:incident_detail",
+}
+
+
+def _patterns_with_a_pk(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith("admin/"):
+                continue  # the admin is for administrators only (test_scope_audit)
+            ns = ":".join(n for n in (namespace, p.namespace) if n) or None
+            yield from _patterns_with_a_pk(p, ns)
+        elif isinstance(p, URLPattern) and "int:" in str(p.pattern):
+            yield f"{namespace}:{p.name}" if namespace else p.name
+
+
+def test_every_pattern_with_a_pk_is_checked():
+    assert sorted(set(_patterns_with_a_pk()) - NOT_YET_COMPARED) == sorted(OBJECT_OF)
+    assert not NOT_YET_COMPARED & set(OBJECT_OF)
+
+
+@pytest.fixture
+def world(settings, building_b, household_b, staff_user, supervisor_user):
+    """Objects of building B and of the education bureau: outside the scope of the leader of
+    building A and of the human-resources user."""
+    from households.proposals.services import proposal_create_change
+
+    education = Department.objects.get(code="education")
+    member = household_b.members.get()
+    leader_b = UserFactory(username="leader_b")
+    leader_b.groups.add(Group.objects.get(name=Role.BUILDING_LEADER.value))
+    leader_term_start(building=building_b, user=leader_b, elected_on=datetime.date(2019, 7, 1))
+    req = ResidentRequestFactory(
+        household=household_b, state=State.ACCEPTED, unit=education, filed_by=leader_b
+    )
+    photo = RequestPhoto.objects.create(
+        request=req,
+        image=ContentFile(b"\xff\xd8 photo", name="p.jpg"),
+        uploaded_by=leader_b,
+        uploaded_at=timezone.now(),
+    )
+    task = WorkTaskFactory(
+        unit=education, deadline=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    note = WorkTaskNote.objects.create(
+        task=task, author=staff_user, text="进展", evidence=ContentFile(b"%PDF-1.4", name="e.pdf")
+    )
+    settings.JOB_KINDS = {"test": "tests.core.test_jobs.KIND"}
+    job = Job.objects.create(kind="test", requested_by=staff_user)
+    return {
+        "building": building_b,
+        "household": household_b,
+        "person": member,
+        "proposal": proposal_create_change(
+            person=member, proposed_by=leader_b, fields={"name": "温晓明"}
+        ),
+        "request": req,
+        "photo": photo,
+        "permit": ResidencePermitFactory(person=member),
+        "allowance": AllowanceFactory(person=member),
+        "landholding": LandHoldingFactory(household=household_b),
+        "record": SchoolEnrolmentFactory(person=member),
+        "task": task,
+        "@note": note,
+        "accountability": Accountability.objects.create(
+            task=task, unit=education, opened_by=supervisor_user, reason="逾期"
+        ),
+        "hygiene": HygieneCheck.objects.create(
+            building=building_b,
+            area="1楼",
+            score=60,
+            checked_by=leader_b,
+            photo=ContentFile(b"\xff\xd8 photo", name="h.jpg"),
+        ),
+        "job": job,
+    }
+
+
+def _url(name, pk, extra, world):
+    kwargs = {"pk": pk} if name != "households:person_create" else {"household_pk": pk}
+    for key, value in extra.items():
+        kwargs[key] = world[value].pk if value.startswith("@") else value
+    return reverse(name, kwargs=kwargs)
+
+
+def _visible(client, obj, readers, world):
+    """Whether one of the read views shows the object (a reader may name another object of
+    the world that shows it: an accountability record is shown on its task's page)."""
+    for reader in readers:
+        name, extra, via = (
+            (reader + (None,))[:3] if isinstance(reader, tuple) else (reader, {}, None)
+        )
+        pk = world[via].pk if via else obj.pk
+        if client.get(_url(name, pk, extra, world)).status_code == 200:
+            return True
+    return False
+
+
+def _length_class(response):
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return len(body) // 64
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_an_object_out_of_scope_answers_like_a_missing_one(request, client_for, persona, world):
+    client = client_for(request.getfixturevalue(persona))
+    checked, leaks = 0, []
+    for name, (key, extra, readers) in OBJECT_OF.items():
+        obj = world[key]
+        url = _url(name, obj.pk, extra, world)
+        existing = client.get(url)
+        if existing.status_code == 200 or _visible(client, obj, readers, world):
+            continue  # the persona sees this object: nothing to hide
+        for method in ("get", "post"):
+            with transaction.atomic():  # a refused POST writes nothing; rolled back anyway
+                existing = getattr(client, method)(url)
+                transaction.set_rollback(True)
+            # the same URL once the object no longer exists (its pk moved away, rolled back)
+            with transaction.atomic():
+                type(obj).objects.filter(pk=obj.pk).update(**{obj._meta.pk.attname: obj.pk + 10**6})
+                missing = getattr(client, method)(url)
+                transaction.set_rollback(True)
+            checked += 1
+            got = (existing.status_code, _length_class(existing))
+            want = (missing.status_code, _length_class(missing))
+            if got != want:
+                leaks.append(f"{method.upper()} {name}: existing {got} != missing {want}")
+    assert leaks == [], persona + "\n" + "\n".join(leaks)
+    if persona in ("leader_a", "department_user", "outsider"):
+        assert checked >= 10  # the world really holds objects out of their scope

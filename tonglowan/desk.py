@@ -22,6 +22,9 @@ from households.models import LabourCapacity, Sex
 from households.proposals.models import MemberChangeProposal
 from households.proposals.services import proposals_for_user
 from households.selectors import households_for_user, people_for_user, registry_counts
+from services.monitoring import access as monitoring_access
+from services.monitoring import cadence
+from services.monitoring import selectors as monitoring_selectors
 from services.obligations.rules import working_age_q
 from services.records.models import Employment
 from services.requests.models import OPEN_STATES, Category, State
@@ -85,6 +88,27 @@ def staff_todo(*, user, today: datetime.date) -> list[dict]:
             "url": _url("households:household_list", is_active="1", confirmed="never"),
         },
     ]
+    if monitoring_access.sees_visit_figures(user):
+        overdue = cadence.visit_list(households_for_user(user), today=today, state=cadence.OVERDUE)
+        items.append(
+            {
+                "key": "visits_overdue",
+                "label": _("Households overdue for a visit"),
+                "count": overdue.count(),
+                "url": _url("monitoring:visit_households", state=cadence.OVERDUE),
+            }
+        )
+    if monitoring_access.sees_every_case(user):
+        items.append(
+            {
+                "key": "monitoring_flagged",
+                "label": _("Monitoring cases near or past the 15-day limit"),
+                "count": monitoring_selectors.case_list_for_user(user)
+                .filter(monitoring_selectors.flagged_q(today))
+                .count(),
+                "url": _url("monitoring:case_list", flagged="1"),
+            }
+        )
     return items
 
 

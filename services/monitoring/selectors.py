@@ -84,12 +84,18 @@ def _deadline_bounds(today: datetime.date):
     return overdue_before, near_before
 
 
+def flagged_q(today: datetime.date) -> Q:
+    """Open cases nearing or past the limit from lead to county decision."""
+    _overdue_before, near_before = _deadline_bounds(today)
+    return Q(status=CaseStatus.OPEN, lead_on__lte=near_before)
+
+
 def open_cases_flagged(*, today: datetime.date, queryset=None):
     """Open cases nearing (``near``) or past (``overdue``) the limit from lead to county
     decision, most urgent first, each with ``flag`` and ``days_open``."""
-    overdue_before, near_before = _deadline_bounds(today)
+    overdue_before, _near_before = _deadline_bounds(today)
     qs = (queryset if queryset is not None else MonitoringCase.objects.all()).filter(
-        status=CaseStatus.OPEN, lead_on__lte=near_before
+        flagged_q(today)
     )
     cases = list(qs.select_related("household__dwelling__building").order_by("lead_on", "pk"))
     for case in cases:

@@ -32,11 +32,13 @@ def _require(allowed: bool):
 def case_list(request):
     _require(access.sees_every_case(request.user) or access.records_leads(request.user))
     qs = selectors.case_list_for_user(request.user)
+    today = timezone.localdate()
     for field in ("status", "source", "purpose"):
         if request.GET.get(field):
             qs = qs.filter(**{field: request.GET[field]})
+    if request.GET.get("flagged") == "1":  # nearing or past the 15 days (the staff's to-do)
+        qs = qs.filter(selectors.flagged_q(today))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
     for case in page:
         case.overdue = selectors.is_overdue(case, today)
     return render(

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buildings.hygiene.models import HygieneCheck
+from households.fieldlogs.models import Visit
 from households.proposals.models import MemberChangeProposal
 from services.requests.models import State
 from services.worktasks.models import TaskState, WorkTask
 from tests.households.factories import DwellingFactory, HouseholdFactory, PersonFactory
+from tests.services.monitoring_helpers import lead
 from tests.services.record_factories import EmploymentFactory
 from tests.services.request_factories import ResidentRequestFactory, days_ago
 
@@ -35,7 +37,7 @@ def _list_count(client, url: str) -> int:
 
 
 @pytest.fixture
-def community(household_a, household_b, department, leader_a):
+def community(household_a, household_b, department, leader_a, staff_user):
     """Something on every to-do item: a pending proposal, a submitted request, an open
     request past its deadline, an overdue task, a household never confirmed."""
     head = household_a.members.get()
@@ -67,6 +69,11 @@ def community(household_a, household_b, department, leader_a):
     )
     household_b.confirmed_at = timezone.now()
     household_b.save(update_fields=["confirmed_at"])
+    # household_b was visited this month; household_a never was (overdue). A monitoring
+    # lead of 13 days ago nears the 15-day limit; one of yesterday does not.
+    Visit.objects.create(household=household_b, visited_by=leader_a, reason=Visit.Reason.ROUTINE)
+    lead(household_a, staff_user, on=timezone.localdate() - datetime.timedelta(days=13))
+    lead(household_b, staff_user, on=timezone.localdate() - datetime.timedelta(days=1))
     return household_a
 
 
@@ -81,6 +88,8 @@ def test_staff_home_counts_equal_the_lists_they_link_to(client_for, staff_user, 
         "requests_overdue",
         "tasks_overdue",
         "never_confirmed",
+        "visits_overdue",
+        "monitoring_flagged",
     }
     assert {k: v["count"] for k, v in todo.items()} == {
         "proposals": 1,
@@ -88,6 +97,8 @@ def test_staff_home_counts_equal_the_lists_they_link_to(client_for, staff_user, 
         "requests_overdue": 1,
         "tasks_overdue": 1,
         "never_confirmed": 1,
+        "visits_overdue": 1,
+        "monitoring_flagged": 1,
     }
     for item in todo.values():
         assert _list_count(client, item["url"]) == item["count"], item["key"]
@@ -176,10 +187,10 @@ def test_staff_home_query_count_is_constant(
         ResidentRequestFactory(household=household)
     client = client_for(staff_user)
     client.get("/")
-    # session, user, groups, profile, 2 permissions (proposal review), 5 to-do counts,
+    # session, user, groups, profile, 2 permissions (proposal review), 7 to-do counts,
     # pyramid, employment, requests, the hygiene ranking of this month and, none being
     # checked this month, of the past month (registry counts are cached)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         client.get("/")
 
 

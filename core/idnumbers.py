@@ -177,6 +177,30 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 
 DISABILITY_CATEGORIES = range(1, 8)  # 1 视力 2 听力 3 言语 4 肢体 5 智力 6 精神 7 多重
 DISABILITY_GRADES = range(1, 5)  # 1 most severe
+DISABILITY_CATEGORY_NAMES = {
+    "1": _("visual disability"),
+    "2": _("hearing disability"),
+    "3": _("speech disability"),
+    "4": _("physical disability"),
+    "5": _("intellectual disability"),
+    "6": _("mental disability"),
+    "7": _("multiple disabilities"),
+}
+DISABILITY_GRADE_NAMES = {
+    "1": _("grade 1"),
+    "2": _("grade 2"),
+    "3": _("grade 3"),
+    "4": _("grade 4"),
+}
+
+
+def disability_in_words(certificate: str) -> str:
+    """The category and grade a valid certificate number carries, in words (肢体残疾 二级)."""
+    if len(certificate) != 20:
+        return ""
+    category = DISABILITY_CATEGORY_NAMES.get(certificate[18])
+    grade = DISABILITY_GRADE_NAMES.get(certificate[19])
+    return f"{category} {grade}" if category and grade else ""
 
 
 def parse_disability_certificate(value: str, *, id_number: str) -> str:

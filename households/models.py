@@ -11,7 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from core.idnumbers import (
     age_on,
+    disability_in_words,
     mask_id_number,
+    normalize_id_number,
+    parse_disability_certificate,
     parse_id_number,
     validate_mobile,
 )
@@ -307,6 +310,10 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("households:person_detail", args=[self.pk])
 
+    @property
+    def disability_in_words(self) -> str:
+        return disability_in_words(self.disability_certificate)
+
     def clean_fields(self, exclude=None):
         # Sex and birth date left empty come from a valid ID number before the fields are
         # checked for being required; ``clean`` then checks entered values agree.
@@ -318,6 +325,9 @@ class Person(models.Model):
             self.id_number = info.number
             self.sex = self.sex or info.sex
             self.birth_date = self.birth_date or info.birth_date
+        # A certificate number is normalised as an ID number is (full-width digits, spaces,
+        # a lowercase x) before its length is checked; ``clean`` checks what it carries.
+        self.disability_certificate = normalize_id_number(self.disability_certificate or "")
         super().clean_fields(exclude=exclude)
 
     def clean(self):
@@ -342,6 +352,13 @@ class Person(models.Model):
                 errors["sex"] = _("The sex does not match the ID number, which gives %(sex)s.") % {
                     "sex": Sex(info.sex).label
                 }
+        if self.disability_certificate:
+            try:
+                self.disability_certificate = parse_disability_certificate(
+                    self.disability_certificate, id_number=self.id_number
+                )
+            except ValidationError as exc:
+                errors["disability_certificate"] = exc.messages
         if self.relationship == Relationship.HEAD and not self.is_active:
             errors.setdefault("is_active", []).append(
                 _("The head of household cannot leave: make another member head first.")

@@ -157,3 +157,54 @@ def test_person_leave_keeps_the_row_and_says_why():
 
     person.refresh_from_db()
     assert (person.is_active, person.left_reason, person.version) == (False, "married_out", 2)
+
+
+@pytest.mark.parametrize(
+    "certificate, message",
+    [
+        ("36073519850615001181", "1–7"),  # category 8
+        ("36073519850615001101", "1–7"),  # category 0
+        ("36073519850615001145", "1–4"),  # grade 5
+        ("36073519850615001140", "1–4"),  # grade 0
+        ("3607351985061500114", "20"),  # 19 characters
+        ("36073519900101002X41", "holder"),  # built on another person's ID number
+    ],
+)
+def test_a_disability_certificate_is_checked_against_the_holders_id(
+    household_a, certificate, message
+):
+    from django.core.exceptions import ValidationError
+
+    from households.models import Person
+
+    person = Person(
+        household=household_a,
+        relationship="20",
+        name="残疾证测试",
+        id_number="360735198506150011",
+        labour_capacity="ordinary",
+        disability_certificate=certificate,
+    )
+    with pytest.raises(ValidationError) as exc:
+        person.full_clean(exclude=["household"])
+    assert "disability_certificate" in exc.value.message_dict
+    if message != "holder":
+        assert message in " ".join(exc.value.message_dict["disability_certificate"])
+
+
+def test_a_valid_certificate_is_normalised_and_shown_in_words(client_for, staff_user, household_a):
+    from households.models import Person
+
+    person = Person(
+        household=household_a,
+        relationship="20",
+        name="残疾证测试",
+        id_number="360735198506150011",
+        labour_capacity="ordinary",
+        disability_certificate="３６０７３５１９８５０６１５００１１ 42",
+    )
+    person.full_clean(exclude=["household"])
+    assert person.disability_certificate == "36073519850615001142"
+    person.save()
+    page = client_for(staff_user).get(person.get_absolute_url()).content.decode()
+    assert "肢体残疾 二级" in page

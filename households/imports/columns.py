@@ -224,7 +224,7 @@ COLUMNS = [
     Column(
         "labour_capacity",
         "劳动技能",
-        ("劳动能力",),
+        ("劳动能力", "劳动力状况"),
         required=True,
         kind="enum",
         choices={
@@ -276,7 +276,7 @@ COLUMNS = [
         kind="mobile",
         hint="11位手机号",
     ),
-    Column("building", "楼栋", ("楼栋号", "楼号", "栋号"), level="dwelling", hint="楼栋编号"),
+    Column("building", "楼栋", ("楼栋号", "楼栋编号", "楼号", "栋号"), level="dwelling", hint="楼栋编号"),
     Column("entrance", "单元", ("单元号",), level="dwelling", kind="int", hint="数字，如 1"),
     Column("floor", "楼层", ("层",), level="dwelling", kind="int", hint="数字，如 3"),
     Column("room", "房号", ("房间号", "门牌号", "室号"), level="dwelling", max_length=10),
@@ -382,7 +382,7 @@ COLUMNS = [
     Column(
         "hukou_status",
         "户籍状态",
-        ("户口状态", "户籍"),
+        ("户口状态", "户籍", "户籍状况"),
         kind="enum",
         choices={
             "已迁入社区": HukouStatus.MOVED,

@@ -138,7 +138,7 @@ def _read_xlsx(path: str, *, max_rows: int, max_unzipped_mb: int) -> list:
     _check_zip(path, max_unzipped_mb)
     try:
         workbook = CalamineWorkbook.from_path(path)
-        sheet = workbook.get_sheet_by_index(0)
+        sheet = _people_sheet(workbook)
     except Exception:  # calamine raises its own error types for damaged workbooks
         raise ImportFileError(
             _("The file is damaged or not a spreadsheet: open it in Excel and save it again.")
@@ -155,6 +155,21 @@ def _read_xlsx(path: str, *, max_rows: int, max_unzipped_mb: int) -> list:
         (first_row + i + 1, pad + row if first_col else row)
         for i, row in enumerate(sheet.iter_rows())
     ]
+
+
+def _people_sheet(workbook):
+    """The sheet of people: the first whose header names the ID-number column (the roster
+    report's workbook has a sheet of households first, then its sheet 人员), else the first
+    sheet."""
+    for index in range(len(workbook.sheet_names)):
+        sheet = workbook.get_sheet_by_index(index)
+        for row_number, row in enumerate(sheet.iter_rows()):
+            if row_number >= HEADER_SCAN_ROWS:
+                break
+            columns = [column_for_header(cell) for cell in row]
+            if any(c is not None and c.key == "id_number" for c in columns):
+                return workbook.get_sheet_by_index(index)
+    return workbook.get_sheet_by_index(0)
 
 
 def _decode(raw: bytes) -> str:

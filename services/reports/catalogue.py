@@ -52,6 +52,12 @@ class ReportContext:
             return ""
         return value if self.full_ids else mask_id_number(value)
 
+    def certificate(self, value: str) -> str:
+        """A disability certificate is the ID number and two digits: masked as the ID is."""
+        if not value:
+            return ""
+        return value if self.full_ids else mask_id_number(value[:18]) + value[18:]
+
     def phone(self, value: str) -> str:
         """Phones are the contact data the units need to do their work: in full, as text."""
         return value or ""

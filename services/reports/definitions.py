@@ -297,11 +297,16 @@ def roster_sheets(ctx: ReportContext) -> list[Sheet]:
         Col(verbose(Person, "education"), lambda p: label(p, "education")),
         Col(verbose(Person, "school_status"), lambda p: label(p, "school_status")),
         Col(verbose(Person, "health"), lambda p: label(p, "health")),
-        Col(verbose(Person, "disability_certificate"), lambda p: p.disability_certificate),
+        Col(
+            verbose(Person, "disability_certificate"),
+            lambda p: ctx.certificate(p.disability_certificate),
+        ),
         Col(verbose(Person, "labour_capacity"), lambda p: label(p, "labour_capacity")),
         Col(verbose(Person, "training_willingness"), lambda p: label(p, "training_willingness")),
         Col(verbose(Person, "hukou_status"), lambda p: label(p, "hukou_status")),
-        Col(verbose(Household, "phone"), lambda p: ctx.phone(p.household.phone)),
+        # "household phone", not the person sheet's second 联系电话: the sheet imports back
+        # as a roster (households.imports), where 电话/联系电话 is the person's.
+        Col(_("household phone"), lambda p: ctx.phone(p.household.phone)),
         *origin_cols(lambda p: p.household),
     ]
     return [
@@ -562,7 +567,10 @@ def welfare_sheets(ctx: ReportContext) -> list[Sheet]:
             DATE,
         ),
         Col(verbose(PensionEnrolment, "ended_on"), lambda p: _attr(pension(p), "ended_on"), DATE),
-        Col(verbose(Person, "disability_certificate"), lambda p: p.disability_certificate),
+        Col(
+            verbose(Person, "disability_certificate"),
+            lambda p: ctx.certificate(p.disability_certificate),
+        ),
         Col(
             _("disability assistance (yuan a month)"),
             lambda p: _attr(_first(p.disability_list), "monthly_amount"),

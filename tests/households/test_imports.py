@@ -1,6 +1,7 @@
 """The roster import: reading, checking every row, the all-or-nothing idempotent write, the
 history it leaves, the shell command."""
 
+import os
 import zipfile
 from decimal import Decimal
 
@@ -432,3 +433,19 @@ def test_an_edit_between_the_recheck_and_the_locks_is_refused(
     with pytest.raises(ImportConflict):
         batch_write(batch=batch, user=staff_user, path=str(path))
     assert Person.objects.get(name="测试2").health == "healthy"
+
+
+def test_a_roster_exported_by_staff_imports_back_with_no_change(tmp_path, staff_user, capsys):
+    """The reports' ``roster`` workbook (its sheet 人员, IDs in full for staff) is a roster
+    the importer reads: importing it back finds every household and person unchanged."""
+    call_command("seed_demo", households=12, no_accounts=True, stdout=open(os.devnull, "w"))
+    path = tmp_path / "roster.xlsx"
+    call_command("export_report", "roster", "-o", str(path), "--user", "staff")
+    capsys.readouterr()
+    households, people = Household.objects.count(), Person.objects.count()
+    call_command("import_households", str(path), "--user", "staff")  # exit 0: no SystemExit
+    out = capsys.readouterr().out
+    assert "错误: 0" in out
+    assert f"未变户: {households}" in out and "新增户: 0" in out and "变更户: 0" in out
+    assert f"未变人员: {people}" in out and "新增人员: 0" in out and "变更人员: 0" in out
+    assert (Household.objects.count(), Person.objects.count()) == (households, people)

@@ -544,3 +544,17 @@ def test_followup_indicators_site_row_agrees_with_the_rules(registry, supervisor
     labour_households = site["有劳动力家庭户数"].value
     assert labour_households - site["有劳动力家庭中至少一人就业户数"].value == zero == 1
     assert site["有劳动力家庭至少一人就业占比（%）"].value == 50.0
+
+
+def test_a_disability_certificate_is_masked_as_the_id_number_it_carries(
+    registry, staff_user, supervisor_user, tmp_path
+):
+    head = registry["head"]
+    certificate = head.id_number + "42"
+    type(head).objects.filter(pk=head.pk).update(disability_certificate=certificate)
+    masked = head.id_number[:6] + "********" + head.id_number[-4:] + "42"
+    for user, want in ((staff_user, certificate), (supervisor_user, masked)):
+        _rows, path = export("roster", user, tmp_path)
+        _book, header, cells = sheet_rows(path, index=1)
+        row = row_of(cells, header, "姓名", head.name)
+        assert row["残疾证号"].value == want, user

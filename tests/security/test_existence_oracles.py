@@ -29,10 +29,12 @@ from core.models import Job
 from households.models import ImportBatch
 from services.facilities.models import Facility
 from services.firesafety.models import FireInspection
+from services.monitoring import services as monitoring_services
 from services.policelog.models import PoliceIncident
 from services.requests.models import RequestPhoto, State
 from services.worktasks.models import Accountability, WorkTaskNote
 from tests.households.factories import UserFactory
+from tests.services.monitoring_helpers import day, lead, threshold, through, unit_user
 from tests.services.record_factories import (
     AllowanceFactory,
     LandHoldingFactory,
@@ -136,6 +138,15 @@ OBJECT_OF = {
     "households:import_status": ("batch", {}, ["households:import_detail"]),
     "households:import_confirm": ("batch", {}, ["households:import_detail"]),
     "buildings:premises_detail": ("premises", {}, ["buildings:premises_detail"]),
+    "monitoring:case_detail": ("case", {}, ["monitoring:case_detail"]),
+    "monitoring:step_record": ("case", {"step": "home_check"}, ["monitoring:case_detail"]),
+    "monitoring:risk_level_set": ("case", {}, ["monitoring:case_detail"]),
+    "monitoring:lead_close": ("case", {}, ["monitoring:case_detail"]),
+    "monitoring:clearing_start": ("case", {}, ["monitoring:case_detail"]),
+    "monitoring:measure_create": ("case", {}, ["monitoring:case_detail"]),
+    "monitoring:authorisation_file": ("case", {}, ["monitoring:case_detail"]),
+    "monitoring:case_notice": ("case", {}, ["monitoring:case_detail"]),
+    "monitoring:measure_done": ("measure", {}, [("monitoring:case_detail", {}, "case")]),
 }
 
 # the URL keyword that takes the object's pk, where it is not ``pk``
@@ -153,15 +164,6 @@ PK_KWARG = {
 NOT_YET_COMPARED = {
     "mobile:ballot_collect",
     "mobile:ballot_owners",
-    "monitoring:authorisation_file",
-    "monitoring:case_detail",
-    "monitoring:case_notice",
-    "monitoring:clearing_start",
-    "monitoring:lead_close",
-    "monitoring:measure_create",
-    "monitoring:measure_done",
-    "monitoring:risk_level_set",
-    "monitoring:step_record",
     "ownersassoc:committee_detail",
     "ownersassoc:contract_detail",
     "ownersassoc:document_detail",
@@ -253,7 +255,30 @@ def world(settings, building_b, household_b, staff_user, supervisor_user):
         ),
         "premises": premises_create(code="SC-01", kind="market_stall", area=Decimal("12.00")),
         **_organisation_and_registers(staff_user),
+        **_monitoring(household_b, staff_user, education),
     }
+
+
+def _monitoring(household, staff_user, unit):
+    """A monitoring case of building B taken through the county's decision (its signed
+    authorisation kept), with a help measure of the education bureau."""
+    threshold()
+    case = through(
+        lead(household, staff_user),
+        staff=staff_user,
+        town=unit_user("qinjiang", "qinjiang-town"),
+        county=unit_user("fupin2", "poverty-office"),
+        upto="county_decision",
+    )
+    measure = monitoring_services.measure_create(
+        case=case,
+        actor=staff_user,
+        kind="employment",
+        description="推荐到工业园就业",
+        unit=unit,
+        deadline=day(30),
+    )
+    return {"case": case, "measure": measure}
 
 
 def _organisation_and_registers(staff_user):

@@ -10,6 +10,7 @@ committee; anyone else gets a 404. The figures come from the same selectors as t
 """
 
 from django import forms
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,7 +21,7 @@ from services.reports.catalogue import Col, Report, ReportContext, Sheet, batche
 from services.reports.forms import ReportForm, YearReportForm
 
 from . import fees, fund, selectors
-from .models import Matter, OwnersMeeting
+from .models import Ballot, BallotSheet, Matter, OwnersMeeting
 
 
 def _pct(part, whole):
@@ -320,8 +321,14 @@ def vote_sheets(ctx: ReportContext) -> list[Sheet]:
 def _ballot_sheet(ctx: ReportContext, meeting) -> Sheet:
     """One row per ballot sheet of the meeting, with the owner's choice on each motion."""
     motions = list(meeting.motions.all())
-    qs = selectors.sheets_of_meeting(meeting=meeting)
+    ballots = Ballot.objects.only("sheet_id", "motion_id", "choice")
+    qs = (
+        BallotSheet.objects.filter(meeting=meeting)
+        .select_related("owner", "collected_by")
+        .prefetch_related(Prefetch("ballots", queryset=ballots, to_attr="choice_list"))
+    )
     counting: dict = {}
+    choice_labels = {value: str(text) for value, text in Ballot.Choice.choices}
 
     def area(sheet):
         if not counting:
@@ -332,9 +339,9 @@ def _ballot_sheet(ctx: ReportContext, meeting) -> Sheet:
 
     def choice(motion):
         def get(sheet):
-            for ballot in sheet.ballots.all():
+            for ballot in sheet.choice_list:
                 if ballot.motion_id == motion.pk:
-                    return ballot.get_choice_display()
+                    return choice_labels[ballot.choice]
             return ""
 
         return get

@@ -354,7 +354,7 @@ def _ballot_sheet(ctx: ReportContext, meeting) -> Sheet:
         Col(_("ID number"), lambda s: ctx.id_number(s.owner.id_number) if s.owner_id else ""),
         Col(_("counting area (m²)"), area, DECIMAL),
         Col(_("status"), lambda s: label(s, "status")),
-        Col(_("source"), lambda s: label(s, "source")),
+        Col(_("how it was collected"), lambda s: label(s, "source")),
         Col(_("collected by"), lambda s: s.collected_by.get_username()),
         Col(_("signed on"), lambda s: s.signed_on, DATE),
         *[

@@ -221,3 +221,23 @@ def test_the_ledger_page_shows_rent_and_what_paid_for_the_property_service(
     assert 'data-source="market_rent"' in html and "1200.00" in html
     assert reverse("reports:report_start", args=["owners-ledger"]) in html
     assert 'name="year" value="2026"' in html
+
+
+def test_a_payment_recorded_on_the_premises_page_is_in_the_ledger(client_for, staff_user, stall):
+    client = client_for(staff_user)
+    response = client.post(
+        reverse("buildings:premises_detail", args=[stall.premises.pk]),
+        {
+            "action": "pay",
+            "pay-lease": stall.pk,
+            "pay-paid_on": "2026-04-02",
+            "pay-amount": "1200.00",
+            "pay-note": "四月",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("ownersassoc:ledger"), {"year": 2026}).content.decode()
+    payment = RentPayment.objects.get()
+    assert f'data-rent-payment="{payment.pk}"' in html and "四月" in html
+    _opening, months = fund.monthly_balance(year=2026)
+    assert months[3].income == Decimal("1200.00")

@@ -441,3 +441,11 @@ def test_export_report_from_the_shell(voted, books, admin_user, committee_user, 
         in out.getvalue()
     )
     assert AuditLog.objects.filter(action="export").count() == 2
+
+
+def test_the_committee_finds_its_workbooks_under_reports(committee_user, client_for):
+    html = client_for(committee_user).get(reverse("reports:report_list")).content.decode()
+    for code in OWNER_REPORTS:
+        assert f'data-report="{code}"' in html
+    assert 'data-report="roster"' not in html and 'data-report="requests"' not in html
+    assert f'href="{reverse("reports:report_list")}"' in html  # the header's link

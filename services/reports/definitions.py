@@ -977,3 +977,18 @@ REPORT_LIST = [
     for rule in RULE_LIST
 ]
 REPORTS = {report.code: report for report in REPORT_LIST}
+
+
+def register_reports(*reports: Report) -> None:
+    """Add reports defined by an app that services may not import (the owners' side: its
+    AppConfig.ready calls this with ``ownersassoc.reports.REPORTS``). Such a report says
+    who may run it (``Report.can_run``). Registering a code again replaces its report, so
+    a second ``ready()`` adds nothing twice."""
+    for report in reports:
+        if report.can_run is None:
+            raise ValueError(f"report {report.code}: a registered report says who runs it")
+        if report.code in REPORTS:
+            REPORT_LIST[REPORT_LIST.index(REPORTS[report.code])] = report
+        else:
+            REPORT_LIST.append(report)
+        REPORTS[report.code] = report

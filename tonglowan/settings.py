@@ -321,6 +321,9 @@ VISITS = {
     "LEFT_BEHIND_CHILD_AGE": env.int("VISIT_LEFT_BEHIND_CHILD_AGE", default=16),
     "SEVERE_DISABILITY_GRADES": env("VISIT_SEVERE_DISABILITY_GRADES", default="12"),
 }
+# Household representatives (户长, households/representatives/): how many households one
+# representative looks after at most.
+REPRESENTATIVE_MAX_HOUSEHOLDS = env.int("REPRESENTATIVE_MAX_HOUSEHOLDS", default=15)
 DAILY_TASKS["raise_monitoring_alerts"] = "services.monitoring.tasks.raise_monitoring_alerts"
 CELERY_BEAT_SCHEDULE["raise_monitoring_alerts"] = {
     "task": DAILY_TASKS["raise_monitoring_alerts"],

@@ -28,6 +28,20 @@ from core.idnumbers import birth_date_bounds_for_age
 from households.models import Household, HouseholdIncome, Person, Relationship
 from households.selectors import households_for_user, people_for_user
 from services.firesafety.models import FireInspection
+from services.monitoring.models import (
+    STEP_ORDER,
+    CaseStatus,
+    CaseStep,
+    HelpMeasure,
+    MonitoringCase,
+    Step,
+)
+from services.monitoring.selectors import (
+    case_list_for_user,
+    cases_filtered,
+    flagged_q,
+    is_overdue,
+)
 from services.obligations.rules import (
     INSPECTION,
     PERSON,
@@ -61,20 +75,6 @@ from services.reports.catalogue import (
     label,
     verbose,
     yes_no,
-)
-from services.monitoring.models import (
-    STEP_ORDER,
-    CaseStep,
-    CaseStatus,
-    HelpMeasure,
-    MonitoringCase,
-    Step,
-)
-from services.monitoring.selectors import (
-    case_list_for_user,
-    cases_filtered,
-    flagged_q,
-    is_overdue,
 )
 from services.reports.forms import (
     MonitoringReportForm,
@@ -955,9 +955,7 @@ def monitoring_sheets(ctx: ReportContext) -> list[Sheet]:
         Prefetch("steps", queryset=steps, to_attr="step_list"),
         Prefetch("measures", queryset=HelpMeasure.objects.select_related("unit")),
     )
-    near_ids = frozenset(
-        base.filter(flagged_q(ctx.today)).order_by().values_list("pk", flat=True)
-    )
+    near_ids = frozenset(base.filter(flagged_q(ctx.today)).order_by().values_list("pk", flat=True))
 
     def rows():
         for case in batched(cases):
@@ -1080,11 +1078,15 @@ def monitoring_sheets(ctx: ReportContext) -> list[Sheet]:
     return [
         Sheet(pgettext_lazy("sheet", "Monitored households"), case_cols, rows, cases.count),
         Sheet(
-            pgettext_lazy("sheet", "Steps"), step_sheet_cols, lambda: batched(step_rows),
+            pgettext_lazy("sheet", "Steps"),
+            step_sheet_cols,
+            lambda: batched(step_rows),
             step_rows.count,
         ),
         Sheet(
-            pgettext_lazy("sheet", "Help measures"), measure_cols, lambda: batched(measures),
+            pgettext_lazy("sheet", "Help measures"),
+            measure_cols,
+            lambda: batched(measures),
             measures.count,
         ),
         Sheet(pgettext_lazy("sheet", "Public notice"), notice_cols, notice_rows, noticed.count),

@@ -282,3 +282,26 @@ def test_list_pages_have_constant_queries(
     with django_assert_num_queries(10):
         page = client.get(reverse("mobile:representative_list"))
     assert page.content.decode().count('class="representative"') == n
+
+
+def test_the_demo_has_representatives_in_the_leaders_buildings():
+    import random
+
+    from buildings.models import BuildingLeaderTerm
+    from households.demo import registry as demo
+    from households.demo.representatives import seed_representatives
+
+    demo.seed_registry(households=150, rng=random.Random(2019), history=False)
+    demo.seed_accounts()
+    seed_representatives()
+    reps = list(HouseholdRepresentative.objects.select_related("building"))
+    leader_buildings = set(
+        BuildingLeaderTerm.objects.current().values_list("building_id", flat=True)
+    )
+    assert len(reps) >= 3 and {r.building_id for r in reps} <= leader_buildings
+    for rep in reps:
+        households = rep.assignments.filter(ended_on__isnull=True)
+        assert 2 <= households.count() <= 6
+        assert not households.exclude(household__dwelling__building=rep.building).exists()
+    seed_representatives()
+    assert HouseholdRepresentative.objects.count() == len(reps)

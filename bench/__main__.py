@@ -142,8 +142,13 @@ def _cases(staff, admin, renshe, fupin, leader):
     last_page = min(MAX_PAGES, -(-count // PAGE_SIZE))
     prefix = person.name[:2]
 
+    print_households = Household.objects.filter(dwelling__building=building, is_active=True).count()
+
     def households(**params):
         return "/households/?" + urlencode(params)
+
+    def people(**params):
+        return "/households/people/?" + urlencode(params)
 
     return [
         ("household list, page 1", staff, households()),
@@ -153,7 +158,17 @@ def _cases(staff, admin, renshe, fupin, leader):
         ("household search: last 4 of ID", staff, households(q=person.id_number[-4:])),
         ("household search: phone", staff, households(q=with_phone.phone)),
         ("household list: building filter", staff, households(building=building.code)),
+        ("people search: full ID number", staff, people(q=person.id_number)),
+        (f"people search: name prefix {prefix}", staff, people(q=prefix)),
+        ("people search: last 4 of ID", staff, people(q=person.id_number[-4:])),
+        ("people search: phone", staff, people(q=with_phone.phone)),
         ("household detail", staff, f"/households/{middle}/"),
+        ("household file", staff, f"/households/{middle}/file/"),
+        (
+            f"building print ({print_households} households)",
+            staff,
+            f"/households/buildings/{building.pk}/files/",
+        ),
         ("dashboard (counts cached for a minute)", staff, "/households/overview/"),
         ("dashboard, counting afresh", staff, "/households/overview/?fresh"),
         ("building list", staff, "/buildings/"),

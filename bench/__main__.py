@@ -6,6 +6,8 @@ Environment:
                       (default 20000); a database that already holds N demo households is
                       reused as it is
   BENCH_REPEAT        timed requests per page (default 7; the median is reported)
+  BENCH_PAGES         only the pages whose label contains one of these comma-separated
+                      words (default: every page), e.g. ``search,household``
 """
 
 import os
@@ -274,7 +276,10 @@ def main():
     )
     rows = []
     clients = {}
+    wanted = [w for w in os.environ.get("BENCH_PAGES", "").split(",") if w]
     for label, user, url in _cases(staff, admin, renshe, fupin, leader):
+        if wanted and not any(w in label for w in wanted):
+            continue
         client = clients.get(user.pk)
         if client is None:
             client = clients[user.pk] = Client()

@@ -6,6 +6,8 @@ Environment:
                       (default 20000); a database that already holds N demo households is
                       reused as it is
   BENCH_REPEAT        timed requests per page (default 7; the median is reported)
+  BENCH_PAGES         only the pages whose label contains one of these comma-separated
+                      words (default: every page), e.g. ``search,household``
 """
 
 import os
@@ -142,8 +144,13 @@ def _cases(staff, admin, renshe, fupin, leader):
     last_page = min(MAX_PAGES, -(-count // PAGE_SIZE))
     prefix = person.name[:2]
 
+    print_households = Household.objects.filter(dwelling__building=building, is_active=True).count()
+
     def households(**params):
         return "/households/?" + urlencode(params)
+
+    def people(**params):
+        return "/households/people/?" + urlencode(params)
 
     return [
         ("household list, page 1", staff, households()),
@@ -153,7 +160,17 @@ def _cases(staff, admin, renshe, fupin, leader):
         ("household search: last 4 of ID", staff, households(q=person.id_number[-4:])),
         ("household search: phone", staff, households(q=with_phone.phone)),
         ("household list: building filter", staff, households(building=building.code)),
+        ("people search: full ID number", staff, people(q=person.id_number)),
+        (f"people search: name prefix {prefix}", staff, people(q=prefix)),
+        ("people search: last 4 of ID", staff, people(q=person.id_number[-4:])),
+        ("people search: phone", staff, people(q=with_phone.phone)),
         ("household detail", staff, f"/households/{middle}/"),
+        ("household file", staff, f"/households/{middle}/file/"),
+        (
+            f"building print ({print_households} households)",
+            staff,
+            f"/households/buildings/{building.pk}/files/",
+        ),
         ("dashboard (counts cached for a minute)", staff, "/households/overview/"),
         ("dashboard, counting afresh", staff, "/households/overview/?fresh"),
         ("building list", staff, "/buildings/"),
@@ -259,7 +276,10 @@ def main():
     )
     rows = []
     clients = {}
+    wanted = [w for w in os.environ.get("BENCH_PAGES", "").split(",") if w]
     for label, user, url in _cases(staff, admin, renshe, fupin, leader):
+        if wanted and not any(w in label for w in wanted):
+            continue
         client = clients.get(user.pk)
         if client is None:
             client = clients[user.pk] = Client()

@@ -64,16 +64,43 @@ def history_entries(
     ``related`` maps a foreign key's name to a function that takes the set of ids changed
     in all the rows and returns ``{id: label}``: one query per such field, not per row.
     """
+    grouped = history_entries_by(
+        records,
+        group=lambda rec: None,
+        label=label,
+        mask_ids=mask_ids,
+        skip=skip,
+        display=display,
+        related=related,
+    )
+    return grouped.get(None, [])
+
+
+def history_entries_by(
+    records,
+    *,
+    group: Callable,
+    label="",
+    mask_ids=True,
+    skip=("version",),
+    display: dict[str, Callable] | None = None,
+    related: dict[str, Callable] | None = None,
+) -> dict:
+    """``history_entries`` of the rows of many pages at once: ``{group(row): entries}``,
+    each list exactly what ``history_entries`` makes of that group's rows alone (a row is
+    paired only with an older row of the same object in the same group), with one query
+    per ``related`` field for all the groups together."""
     display = display or {}
     related = related or {}
     records = list(records)
     previous_of = {}
     # Records of one object are consecutive by date when sorted; pair each with the next
-    # older record of the same object.
+    # older record of the same object (in the same group).
     last_seen = {}
     for rec in reversed(records):
-        previous_of[rec.pk] = last_seen.get(rec.id)
-        last_seen[rec.id] = rec
+        key = (group(rec), rec.id)
+        previous_of[rec.pk] = last_seen.get(key)
+        last_seen[key] = rec
     raw = []
     related_ids = {name: set() for name in related}
     for rec in records:
@@ -90,9 +117,9 @@ def history_entries(
                 continue
         raw.append((rec, changes))
     related_labels = {name: related[name](ids) for name, ids in related_ids.items() if ids}
-    entries = []
+    entries = {}
     for rec, changes in raw:
-        entries.append(
+        entries.setdefault(group(rec), []).append(
             HistoryEntry(
                 when=rec.history_date,
                 who=rec.history_user,

@@ -90,9 +90,23 @@ def household_get_for_user(*, user, pk: int, write: bool = False) -> Household:
     return household
 
 
+MEMBER_ORDER = ("-is_active", "relationship", "birth_date", "pk")
+
+
 def household_members(*, household: Household, include_left: bool = True):
-    qs = household.members.order_by("-is_active", "relationship", "birth_date")
+    qs = household.members.order_by(*MEMBER_ORDER)
     return qs if include_left else qs.filter(is_active=True)
+
+
+def members_by_household(*, household_ids) -> dict[int, list[Person]]:
+    """``{household pk: [members, those who left after]}`` in one query, each list in the
+    order of ``household_members``."""
+    members = {pk: [] for pk in household_ids}
+    for person in Person.objects.filter(household_id__in=household_ids).order_by(
+        "household_id", *MEMBER_ORDER
+    ):
+        members[person.household_id].append(person)
+    return members
 
 
 def person_get_for_user(*, user, pk: int, write: bool = False) -> Person:

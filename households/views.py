@@ -1,4 +1,5 @@
 import datetime
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,15 +14,17 @@ from buildings.selectors import building_get_for_user, dwelling_labels, dwelling
 from community.roles import Role, has_role, sees_whole_registry
 from core.audit import audit_log
 from core.forms import add_service_errors
-from core.history import history_entries
+from core.history import history_entries, history_entries_by
 from core.idnumbers import area_code_info
 from core.models import AuditLog
 from core.paging import RegistryPaginator
+from core.querysets import first_per_group
 
 from . import selectors, services
+from .fieldlogs.models import Visit
 from .filters import HouseholdFilter, PersonFilter
 from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
-from .models import LabourCapacity, Person, PovertyCause
+from .models import Household, LabourCapacity, Person, PovertyCause
 from .representatives.selectors import household_representative
 
 PAGE_SIZE = 50
@@ -43,14 +46,27 @@ def _show_full_ids(request, target: str) -> bool:
 
 
 def _extra_sections(setting: list[str], request, **kwargs) -> list[dict]:
-    """Sections that apps above the registry add to a household or person page (settings
-    ``HOUSEHOLD_PAGE_SECTIONS`` / ``PERSON_PAGE_SECTIONS``): each function returns
-    ``{"template": ..., "context": {...}}`` or None. The registry never imports those apps."""
+    """Sections that apps above the registry add to a person page (settings
+    ``PERSON_PAGE_SECTIONS``): each function returns ``{"template": ..., "context": {...}}``
+    or None. The registry never imports those apps."""
     sections = []
     for path in setting:
         section = import_string(path)(request=request, **kwargs)
         if section:
             sections.append(section)
+    return sections
+
+
+def _household_sections(request, households, *, full_ids: bool) -> dict[int, list[dict]]:
+    """``{household pk: [section, ...]}``: the sections apps above the registry add to the
+    household pages (settings ``HOUSEHOLD_PAGE_SECTIONS``), each function called once for
+    all the households, so that a building's print costs the queries of one household."""
+    sections = {h.pk: [] for h in households}
+    for path in settings.HOUSEHOLD_PAGE_SECTIONS:
+        made = import_string(path)(request=request, households=households, full_ids=full_ids)
+        for pk, section in made.items():
+            if section:
+                sections[pk].append(section)
     return sections
 
 
@@ -124,42 +140,70 @@ def household_detail(request, pk):
             "can_edit": request.user.has_perm("households.change_household"),
             "representative": household_representative(household=household),
             "history": sorted(history + member_history, key=lambda e: e.when, reverse=True),
-            "extra_sections": _extra_sections(
-                settings.HOUSEHOLD_PAGE_SECTIONS, request, household=household, full_ids=full_ids
-            ),
+            "extra_sections": _household_sections(request, [household], full_ids=full_ids)[
+                household.pk
+            ],
         },
     )
 
 
 FILE_HISTORY_ENTRIES = 12  # the change history summary of a household file
+FILE_VISITS = 20  # the latest home visits of a household file
 
 
-def _file_context(request, household, *, full_ids: bool) -> dict:
-    """One household's file (一户一档): facts, members, visits, the sections apps above the
-    registry add (records, requests, obligations) and the latest changes."""
-    history = history_entries(
-        household.history.select_related("history_user__profile").order_by("-history_date")[
-            :FILE_HISTORY_ENTRIES
-        ],
+def _file_contexts(request, households, *, full_ids: bool) -> list[dict]:
+    """The files (一户一档) of ``households``, in their order: facts, members, visits, the
+    sections apps above the registry add (records, requests, obligations, monitoring) and
+    the latest changes. Each part is read for all the households at once and handed out,
+    so one household's file and a building's print run the same queries."""
+    pks = [h.pk for h in households]
+    members = selectors.members_by_household(household_ids=pks)
+    visits = {pk: [] for pk in pks}
+    for visit in first_per_group(
+        Visit.objects.filter(household_id__in=pks).select_related("visited_by__profile"),
+        group="household_id",
+        order_by=("-visited_on", "-recorded_at", "-pk"),
+        n=FILE_VISITS,
+    ):
+        visits[visit.household_id].append(visit)
+    household_history = history_entries_by(
+        first_per_group(
+            Household.history.filter(id__in=pks).select_related("history_user__profile"),
+            group="id",
+            order_by=("-history_date", "-history_id"),
+            n=FILE_HISTORY_ENTRIES,
+        ),
+        group=attrgetter("id"),
         label=_("Household"),
         display={"secondary_causes": _cause_labels},
         related={"dwelling": dwelling_labels},
-    ) + history_entries(
-        Person.history.filter(household_id=household.pk)
-        .select_related("history_user__profile")
-        .order_by("-history_date")[:FILE_HISTORY_ENTRIES],
+    )
+    member_history = history_entries_by(
+        first_per_group(
+            Person.history.filter(household_id__in=pks).select_related("history_user__profile"),
+            group="household_id",
+            order_by=("-history_date", "-history_id"),
+            n=FILE_HISTORY_ENTRIES,
+        ),
+        group=attrgetter("household_id"),
         mask_ids=not full_ids,
     )
-    return {
-        "household": household,
-        "members": list(selectors.household_members(household=household)),
-        "visits": list(household.visits.select_related("visited_by__profile")[:20]),
-        "history": sorted(history, key=lambda e: e.when, reverse=True)[:FILE_HISTORY_ENTRIES],
-        "extra_sections": _extra_sections(
-            settings.HOUSEHOLD_PAGE_SECTIONS, request, household=household, full_ids=full_ids
-        ),
-        "full_ids": full_ids,
-    }
+    sections = _household_sections(request, households, full_ids=full_ids)
+    return [
+        {
+            "household": h,
+            "members": members[h.pk],
+            "visits": visits[h.pk],
+            "history": sorted(
+                household_history.get(h.pk, []) + member_history.get(h.pk, []),
+                key=lambda e: e.when,
+                reverse=True,
+            )[:FILE_HISTORY_ENTRIES],
+            "extra_sections": sections[h.pk],
+            "full_ids": full_ids,
+        }
+        for h in households
+    ]
 
 
 def _print_full_ids(request, target: str) -> bool:
@@ -176,7 +220,7 @@ def household_file(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk)
     full_ids = _print_full_ids(request, f"household file {household.number}")
     context = {
-        "files": [_file_context(request, household, full_ids=full_ids)],
+        "files": _file_contexts(request, [household], full_ids=full_ids),
         "title": _("Household file %(number)s") % {"number": household.number},
         "can_see_full_id": selectors.can_see_full_id(request.user),
         "full_ids": full_ids,
@@ -188,18 +232,18 @@ def household_file(request, pk):
 
 def building_files(request, building_pk):
     """The files of every household living in a building, one after another, for one
-    print. Each file costs the same fixed number of queries."""
+    print: the same fixed number of queries for any number of households."""
     _require_registry_reader(request.user)
     building = building_get_for_user(user=request.user, pk=building_pk)
     full_ids = _print_full_ids(request, f"household files of building {building.code}")
-    households = (
+    households = list(
         selectors.households_for_user(request.user)
         .filter(dwelling__building=building, is_active=True)
         .select_related("dwelling__building")
         .order_by("dwelling__entrance", "dwelling__floor", "dwelling__room", "number")
     )
     context = {
-        "files": [_file_context(request, h, full_ids=full_ids) for h in households],
+        "files": _file_contexts(request, households, full_ids=full_ids),
         "title": _("Household files of %(building)s") % {"building": building.name},
         "can_see_full_id": selectors.can_see_full_id(request.user),
         "full_ids": full_ids,

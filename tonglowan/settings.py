@@ -249,10 +249,13 @@ DEMO_SEEDERS: list[str] = []
 DEMO_ACCOUNT_SEEDERS: list[str] = [
     "services.demo.requests.seed_requests",
 ]
-# Sections that apps above the registry add to the household and person pages
-# (functions (request=, household=|person=, full_ids=) -> {"template", "context"} | None).
+# Sections that apps above the registry add to the household and person pages. A household
+# section is made for many households at once (the household page, its file, a building's
+# print): functions (request=, households=, full_ids=) -> {household pk: {"template",
+# "context"} | None}, a fixed number of queries for any number of households. A person
+# section: functions (request=, person=, full_ids=) -> {"template", "context"} | None.
 HOUSEHOLD_PAGE_SECTIONS: list[str] = [
-    "services.requests.views.household_requests_section",
+    "services.requests.views.household_requests_sections",
 ]
 PERSON_PAGE_SECTIONS: list[str] = []
 
@@ -268,7 +271,7 @@ REQUEST_PHOTO_MAX_MB = env.int("REQUEST_PHOTO_MAX_MB", default=10)
 # accounts, and the records sections of the staff person and household pages.
 DEMO_SEEDERS += ["services.demo.records.seed_records"]
 DEMO_ACCOUNT_SEEDERS += ["services.demo.records.notify_demo_refusals"]
-HOUSEHOLD_PAGE_SECTIONS += ["services.records.sections.household_records_section"]
+HOUSEHOLD_PAGE_SECTIONS += ["services.records.sections.household_records_sections"]
 PERSON_PAGE_SECTIONS += ["services.records.sections.person_records_section"]
 # Obligation rules (services/obligations/rules.py). Age bands and windows are local policy
 # (DOMAIN.md §8), so they are configuration read from the environment, not constants.
@@ -292,7 +295,7 @@ WORK_TASK_EVIDENCE_MAX_BYTES = env.int("WORK_TASK_EVIDENCE_MAX_BYTES", default=1
 DEMO_COUNT_SEEDERS: list[str] = ["services.demo.obligations.seed_rule_snapshots"]
 DEMO_ACCOUNT_SEEDERS.append("services.demo.obligations.seed_work_tasks")
 PERSON_PAGE_SECTIONS.append("services.obligations.sections.person_section")
-HOUSEHOLD_PAGE_SECTIONS.append("services.obligations.sections.household_section")
+HOUSEHOLD_PAGE_SECTIONS.append("services.obligations.sections.household_sections")
 # Counts per household shown on the building leaders' phone pages, contributed by apps above
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
 MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.requests.mobile_hooks.open_requests_by_household"]
@@ -330,7 +333,7 @@ CELERY_BEAT_SCHEDULE["raise_monitoring_alerts"] = {
     "task": DAILY_TASKS["raise_monitoring_alerts"],
     "schedule": crontab(hour=1, minute=30),
 }
-HOUSEHOLD_PAGE_SECTIONS.append("services.monitoring.sections.household_monitoring_section")
+HOUSEHOLD_PAGE_SECTIONS.append("services.monitoring.sections.household_monitoring_sections")
 # Sections that apps above the registry add to the leaders' phone home page
 # (functions (request=) -> {"template", "context"} | None).
 MOBILE_HOME_SECTIONS: list[str] = ["services.monitoring.sections.mobile_visits_due_section"]

@@ -8,30 +8,40 @@ from buildings.selectors import leader_building_ids
 from households.selectors import households_for_user
 from services.monitoring import access, cadence
 from services.monitoring.models import CaseStatus, MonitoringCase
-from services.monitoring.selectors import household_cases, is_overdue
+from services.monitoring.selectors import households_cases, is_overdue
 
 MOBILE_DUE_SHOWN = 30
 
 
-def household_monitoring_section(*, request, household, full_ids=False):
+def household_monitoring_sections(*, request, households, full_ids=False):
     """Staff, the town and county, and the household's own building leader (the page is
     already scoped to the leader's buildings) see every case of the household with its
-    steps and measures: one query, and two more (steps, measures) when it has cases. Other
-    units see only the measures they own, on their own pages."""
+    steps and measures: one query for all the households given, and two more (steps,
+    measures) when they have cases. Other units see only the measures they own, on their
+    own pages."""
     if not (access.sees_every_case(request.user) or access.records_leads(request.user)):
-        return None
-    cases = list(household_cases(household=household))
+        return {h.pk: None for h in households}
+    can_record_lead = access.records_leads(request.user)
+    cases = {h.pk: [] for h in households}
     today = timezone.localdate()
-    for case in cases:
+    for case in households_cases(household_ids=list(cases)):
         case.overdue = is_overdue(case, today)
+        cases[case.household_id].append(case)
     return {
-        "template": "services/monitoring/partials/_household_timeline.html",
-        "context": {
-            "cases": cases,
-            "household": household,
-            "can_record_lead": access.records_leads(request.user),
-        },
+        h.pk: {
+            "template": "services/monitoring/partials/_household_timeline.html",
+            "context": {
+                "cases": cases[h.pk],
+                "household": h,
+                "can_record_lead": can_record_lead,
+            },
+        }
+        for h in households
     }
+
+
+def household_monitoring_section(*, request, household, full_ids=False):
+    return household_monitoring_sections(request=request, households=[household])[household.pk]
 
 
 def mobile_visits_due_section(*, request):

@@ -166,15 +166,16 @@ def unit_open_measures(*, unit):
     )
 
 
-def household_cases(*, household):
-    """The household's monitoring timeline: every case with its steps and measures."""
+def households_cases(*, household_ids):
+    """The monitoring timelines of households: every case with its steps and measures, each
+    household's cases by the date of their lead (three queries for any number)."""
     return (
-        MonitoringCase.objects.filter(household=household)
+        MonitoringCase.objects.filter(household_id__in=household_ids)
         .prefetch_related(
             Prefetch("steps", queryset=CaseStep.objects.select_related("actor__profile")),
             Prefetch("measures", queryset=HelpMeasure.objects.select_related("unit")),
         )
-        .order_by("lead_on", "pk")
+        .order_by("household_id", "lead_on", "pk")
     )
 
 

@@ -1,6 +1,7 @@
 """The "obligations not met" section of the staff person and household pages
 (``PERSON_PAGE_SECTIONS`` / ``HOUSEHOLD_PAGE_SECTIONS``): the rules, of those the user may
-read, that this person or household fails today, in one query."""
+read, that this person or household fails today, in one query (one for all the households
+of a building's print)."""
 
 from django.db.models import Count
 from django.utils import timezone
@@ -10,20 +11,11 @@ from services.obligations.rules import HOUSEHOLD, PERSON, base_queryset
 from services.obligations.selectors import rules_for_user
 
 
-def _failed_rules(*, user, subject: str, pk: int):
-    rules = [r for r in rules_for_user(user) if r.subject == subject]
-    if not rules:
-        return None
-    today = timezone.localdate()
-    counts = (
-        base_queryset(subject)
-        .filter(pk=pk)
-        .aggregate(**{r.code: Count("pk", filter=r.condition(today)) for r in rules})
-    )
+def _rules_section(*, user, rules, subject: str, pk: int, failed: dict) -> dict:
     return {
         "template": "services/obligations/partials/_failed_rules.html",
         "context": {
-            "rules": [r for r in rules if counts[r.code]],
+            "rules": [r for r in rules if failed[r.code]],
             "subject": subject,
             "pk": pk,
             # "the obligations you are responsible for" speaks to a unit; staff follow all.
@@ -32,9 +24,37 @@ def _failed_rules(*, user, subject: str, pk: int):
     }
 
 
+def _failed_rules(*, user, subject: str, pks: list[int]) -> dict:
+    """``{pk: section}``: the rules each of ``pks`` fails today, in one grouped query."""
+    rules = [r for r in rules_for_user(user) if r.subject == subject]
+    if not rules:
+        return {pk: None for pk in pks}
+    today = timezone.localdate()
+    rows = (
+        base_queryset(subject)
+        .filter(pk__in=pks)
+        .order_by()
+        .values("pk")
+        .annotate(**{r.code: Count("pk", filter=r.condition(today)) for r in rules})
+    )
+    failed = {row["pk"]: row for row in rows}
+    none_failed = dict.fromkeys((r.code for r in rules), 0)
+    return {
+        pk: _rules_section(
+            user=user, rules=rules, subject=subject, pk=pk, failed=failed.get(pk, none_failed)
+        )
+        for pk in pks
+    }
+
+
 def person_section(*, request, person, full_ids=False):
-    return _failed_rules(user=request.user, subject=PERSON, pk=person.pk)
+    return _failed_rules(user=request.user, subject=PERSON, pks=[person.pk])[person.pk]
+
+
+def household_sections(*, request, households, full_ids=False):
+    """The section of many households (a building's print) in one query."""
+    return _failed_rules(user=request.user, subject=HOUSEHOLD, pks=[h.pk for h in households])
 
 
 def household_section(*, request, household, full_ids=False):
-    return _failed_rules(user=request.user, subject=HOUSEHOLD, pk=household.pk)
+    return household_sections(request=request, households=[household])[household.pk]

@@ -1,6 +1,10 @@
 """Sections of the staff person and household pages (settings ``PERSON_PAGE_SECTIONS`` /
 ``HOUSEHOLD_PAGE_SECTIONS``): the obligation records the user may read, one query per
-record kind, scoped by the same selectors as the lists."""
+record kind, scoped by the same selectors as the lists. The household sections are made for
+many households at once (``household_records_sections``): a building's print costs the same
+queries as one household's page."""
+
+from operator import attrgetter
 
 from django.db.models import Prefetch
 
@@ -47,30 +51,55 @@ def person_records_section(*, request, person, full_ids=False):
     }
 
 
-def household_records_section(*, request, household, full_ids=False):
+def household_records_sections(*, request, households, full_ids=False):
+    """The records sections of many households (the household page, one household file,
+    a whole building's print): one query per record kind for all of them together, and one
+    for the land holdings' events. Each query joins only what the section shows (the
+    person and the recording unit), not the household, dwelling and building the page
+    already has."""
     user = request.user
     kinds = readable_kinds(user)
     if not kinds:
-        return None
+        return {h.pk: None for h in households}
     may_record = {k.key for k in recordable_kinds(user)}
-    groups = []
+    pks = [h.pk for h in households]
+    groups = {pk: [] for pk in pks}
     for kind in kinds:
-        qs = records_for_user(user, kind)
+        qs = records_for_user(user, kind).select_related(None)
         if kind.subject == HOUSEHOLD:
-            qs = qs.filter(household=household)
+            qs = qs.filter(household_id__in=pks).select_related("recorded_unit")
+            if kind.key == "allowance":
+                qs = qs.select_related("person", "converted_from")
             if kind.key == "landholding":
                 qs = qs.prefetch_related(
-                    Prefetch("events", queryset=LandRightEvent.objects.order_by("-happened_on"))
+                    Prefetch(
+                        "events",
+                        queryset=LandRightEvent.objects.order_by("-happened_on", "-pk"),
+                    )
                 )
+            household_of = attrgetter("household_id")
         else:
-            qs = qs.filter(person__household=household)
-        groups.append(_group(user, kind, qs, kind.key in may_record))
+            qs = qs.filter(person__household_id__in=pks).select_related("person", "recorded_unit")
+            household_of = attrgetter("person.household_id")
+        by_household = {pk: [] for pk in pks}
+        for record in qs.order_by(*kind.model._meta.ordering, "-pk"):
+            by_household[household_of(record)].append(record)
+        for pk in pks:
+            groups[pk].append(_group(user, kind, by_household[pk], kind.key in may_record))
     return {
-        "template": "services/records/partials/_records_section.html",
-        "context": {
-            "groups": groups,
-            "param": "household",
-            "subject_pk": household.pk,
-            "show_person": True,
-        },
+        pk: {
+            "template": "services/records/partials/_records_section.html",
+            "context": {
+                "groups": groups[pk],
+                "param": "household",
+                "subject_pk": pk,
+                "show_person": True,
+            },
+        }
+        for pk in pks
     }
+
+
+def household_records_section(*, request, household, full_ids=False):
+    """The records section of one household's page."""
+    return household_records_sections(request=request, households=[household])[household.pk]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from buildings.selectors import leader_building_ids
 from community.roles import Role, has_role
 from community.selectors import department_of_user
+from core.querysets import first_per_group
 from households.selectors import head_name_subquery
 from services.requests.models import (
     OPEN_STATES,
@@ -94,6 +95,33 @@ def request_list_for_user(user, *, now: datetime.datetime | None = None):
             head_name=head_name_subquery("household"),
         )
         .order_by("-open_first", "-filed_at", "-pk")
+    )
+
+
+def households_newest_requests(user, *, household_ids, n: int):
+    """The newest ``n`` requests of each household the user may see, open ones first (the
+    queue's order), in one query: a window ranks each household's requests; only the unit
+    is joined, since the household's page already shows the rest."""
+    now = timezone.now()
+    qs = (
+        requests_for_user(user)
+        .filter(household_id__in=household_ids)
+        .select_related("unit")
+        .annotate(
+            overdue=Case(
+                When(overdue_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            open_first=Case(
+                When(state__in=OPEN_STATES, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+    return first_per_group(
+        qs, group="household_id", order_by=("-open_first", "-filed_at", "-pk"), n=n
     )
 
 

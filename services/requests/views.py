@@ -23,6 +23,7 @@ from services.requests import services
 from services.requests.filters import OPEN, RequestFilter
 from services.requests.forms import ACTION_FORMS, BulkAssignForm, RequestFileForm
 from services.requests.selectors import (
+    households_newest_requests,
     is_request_staff,
     request_allowed_actions,
     request_figures_by_unit,
@@ -251,17 +252,31 @@ def notification_count(request):
     return JsonResponse({"unread": unread_count(user=request.user)})
 
 
-def household_requests_section(*, request, household, full_ids=False):
-    """The household page's section (settings.HOUSEHOLD_PAGE_SECTIONS): the household's
-    requests the user may see, newest first, and a link to file one."""
+HOUSEHOLD_SECTION_REQUESTS = 20  # the newest requests a household's page lists
+
+
+def household_requests_sections(*, request, households, full_ids=False):
+    """The household page's section (settings.HOUSEHOLD_PAGE_SECTIONS) for many households
+    at once: each household's newest requests the user may see, open ones first, and a
+    link to file one. One query for all the households (a window ranks each household's
+    requests)."""
     if not has_role(request.user, Role.STAFF, Role.ADMINISTRATOR, Role.DEPARTMENT, Role.SUPERVISOR):
-        return None
-    rows = list(request_list_for_user(request.user).filter(household=household)[:20])
+        return {h.pk: None for h in households}
+    rows = {h.pk: [] for h in households}
+    newest = households_newest_requests(
+        request.user, household_ids=list(rows), n=HOUSEHOLD_SECTION_REQUESTS
+    )
+    for r in newest:
+        rows[r.household_id].append(r)
+    can_file = is_request_staff(request.user)
     return {
-        "template": "services/requests/partials/_household_section.html",
-        "context": {
-            "rows": rows,
-            "household": household,
-            "can_file": is_request_staff(request.user),
-        },
+        h.pk: {
+            "template": "services/requests/partials/_household_section.html",
+            "context": {"rows": rows[h.pk], "household": h, "can_file": can_file},
+        }
+        for h in households
     }
+
+
+def household_requests_section(*, request, household, full_ids=False):
+    return household_requests_sections(request=request, households=[household])[household.pk]

@@ -313,15 +313,27 @@ def test_household_list_query_count_does_not_grow(
 
 
 @pytest.mark.parametrize("n", [1, 30])
-def test_household_detail_query_count_does_not_grow_with_members_or_history(
+def test_household_detail_query_count_does_not_grow_with_members_history_or_records(
     client_for, staff_user, django_assert_num_queries, n
 ):
+    from tests.services.record_factories import (
+        AllowanceFactory,
+        LandHoldingFactory,
+        LandRightEventFactory,
+        TrainingFactory,
+    )
+    from tests.services.request_factories import ResidentRequestFactory
+
     household = HouseholdFactory(dwelling=DwellingFactory())
     PersonFactory(household=household, relationship="01")
+    LandRightEventFactory(holding=LandHoldingFactory(household=household))
     for _ in range(n):
         person = PersonFactory(household=household)
         person.name = person.name + "改"
         person.save()
+        TrainingFactory(person=person)
+        AllowanceFactory(household=household, person=person, kind="disability")
+        ResidentRequestFactory(household=household)
     client = client_for(staff_user)
     client.get(household.get_absolute_url())
 
@@ -329,13 +341,24 @@ def test_household_detail_query_count_does_not_grow_with_members_or_history(
     # 1 household history with users and profiles, 1 members' history with users and
     # profiles, 2 the user's own and group permissions (full-ID and edit checks), 1 the
     # user's profile (header); then the sections services adds (settings
-    # HOUSEHOLD_PAGE_SECTIONS): 10 service records (one per kind of record), 1 the
-    # household's requests, 1 its unmet obligations, 1 its monitoring cases (none here;
-    # steps and measures are prefetched when there are cases).
-    with django_assert_num_queries(23):
+    # HOUSEHOLD_PAGE_SECTIONS), each joining only what it shows: 1 the household's
+    # requests, 10 service records (one per kind of record, with the person and the
+    # recording unit) and 1 the land holdings' events, 1 its unmet obligations, 1 its
+    # monitoring cases (none here; steps and measures are prefetched when there are
+    # cases). The same with 1 member, record and request as with 30 of each.
+    with django_assert_num_queries(24):
         response = client.get(household.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count("<del>") == n
+    html = response.content.decode()
+    assert html.count("<del>") == n
+    shown = {
+        s["template"].rsplit("/", 1)[-1]: s["context"] for s in response.context["extra_sections"]
+    }
+    assert len(shown["_household_section.html"]["rows"]) == min(n, 20)  # the newest 20
+    training = next(
+        g for g in shown["_records_section.html"]["groups"] if g["kind"].key == "training"
+    )
+    assert len(training["rows"]) == n
 
 
 @pytest.mark.parametrize("n", [1, 20])

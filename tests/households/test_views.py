@@ -328,11 +328,12 @@ def test_household_detail_query_count_does_not_grow_with_members_or_history(
     # 1 session, 1 user, 1 roles, 1 household with dwelling and building, 1 members,
     # 1 household history with users and profiles, 1 members' history with users and
     # profiles, 2 the user's own and group permissions (full-ID and edit checks), 1 the
-    # user's profile (header); then the sections services adds (settings
-    # HOUSEHOLD_PAGE_SECTIONS): 10 service records (one per kind of record), 1 the
-    # household's requests, 1 its unmet obligations, 1 its monitoring cases (none here;
-    # steps and measures are prefetched when there are cases).
-    with django_assert_num_queries(23):
+    # household's representative (户长) with the resident, 1 the user's profile (header);
+    # then the sections services adds (settings HOUSEHOLD_PAGE_SECTIONS): 10 service
+    # records (one per kind of record), 1 the household's requests, 1 its unmet
+    # obligations, 1 its monitoring cases (none here; steps and measures are prefetched
+    # when there are cases).
+    with django_assert_num_queries(24):
         response = client.get(household.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count("<del>") == n

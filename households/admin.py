@@ -160,3 +160,26 @@ class PublicityRecordAdmin(SimpleHistoryAdmin):
     list_select_related = ["building", "recorded_by"]
     raw_id_fields = ["households"]
     date_hierarchy = "held_on"
+
+
+from households.representatives.models import (  # noqa: E402
+    HouseholdRepresentative,
+    RepresentedHousehold,
+)
+
+
+@admin.register(HouseholdRepresentative)
+class HouseholdRepresentativeAdmin(SimpleHistoryAdmin):
+    list_display = ["building", "person", "started_on", "ended_on", "appointed_by"]
+    list_filter = ["building"]
+    list_select_related = ["building", "person", "appointed_by"]
+    raw_id_fields = ["person"]
+    search_fields = ["person__name"]
+
+
+@admin.register(RepresentedHousehold)
+class RepresentedHouseholdAdmin(SimpleHistoryAdmin):
+    list_display = ["household", "representative", "started_on", "ended_on"]
+    list_select_related = ["household", "representative__person", "representative__building"]
+    raw_id_fields = ["household", "representative"]
+    search_fields = ["=household__number"]

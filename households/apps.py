@@ -1,7 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = ["households.view_household", "households.view_person"]
+# Household representatives (representatives/): every reader of the registry sees them.
+_VIEW = [
+    "households.view_household",
+    "households.view_person",
+    "households.view_householdrepresentative",
+]
 
 
 class HouseholdsConfig(AppConfig):
@@ -25,6 +30,9 @@ class HouseholdsConfig(AppConfig):
             # Roster import (imports/): upload, check, preview, confirm; the batches.
             "households.import_households",
             "households.view_importbatch",
+            # Appoint and end household representatives, assign and release households.
+            "households.add_householdrepresentative",
+            "households.change_householdrepresentative",
         ],
         # The phone pages (mobile/): contact facts apply at once, identity facts are proposed.
         "BUILDING_LEADER": _VIEW

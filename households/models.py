@@ -400,3 +400,7 @@ class Person(models.Model):
 from households.fieldlogs.models import PublicityRecord, Visit  # noqa: E402,F401
 from households.imports.models import ImportBatch  # noqa: E402,F401
 from households.proposals.models import MemberChangeProposal  # noqa: E402,F401
+from households.representatives.models import (  # noqa: E402,F401
+    HouseholdRepresentative,
+    RepresentedHousehold,
+)

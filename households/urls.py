@@ -3,6 +3,7 @@ from django.urls import path
 from households import views
 from households.imports import views as import_views
 from households.proposals import views as proposal_views
+from households.representatives import views as representative_views
 
 app_name = "households"
 urlpatterns = [
@@ -23,6 +24,28 @@ urlpatterns = [
     path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal_detail"),
     path("visits/", proposal_views.visit_list, name="visit_list"),
     path("publicity/", proposal_views.publicity_list, name="publicity_list"),
+    # Household representatives (户长) under the building leaders.
+    path("representatives/", representative_views.representative_list, name="representative_list"),
+    path(
+        "representatives/<int:pk>/",
+        representative_views.representative_detail,
+        name="representative_detail",
+    ),
+    path(
+        "representatives/<int:pk>/assign/",
+        representative_views.representative_assign,
+        name="representative_assign",
+    ),
+    path(
+        "representatives/<int:pk>/release/",
+        representative_views.representative_release,
+        name="representative_release",
+    ),
+    path(
+        "representatives/<int:pk>/end/",
+        representative_views.representative_end,
+        name="representative_end",
+    ),
     # Roster import: template, upload and batches, a batch's progress, preview and confirm.
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/template/", import_views.import_template, name="import_template"),

@@ -25,6 +25,7 @@ from .fieldlogs.models import Visit
 from .filters import HouseholdFilter, PersonFilter
 from .forms import HeadForm, HouseholdForm, PersonForm, PersonLeaveForm
 from .models import Household, LabourCapacity, Person, PovertyCause
+from .representatives.selectors import household_representative
 
 PAGE_SIZE = 50
 MAX_PAGES = RegistryPaginator.max_pages
@@ -137,6 +138,7 @@ def household_detail(request, pk):
             "full_ids": full_ids,
             "can_see_full_id": selectors.can_see_full_id(request.user),
             "can_edit": request.user.has_perm("households.change_household"),
+            "representative": household_representative(household=household),
             "history": sorted(history + member_history, key=lambda e: e.when, reverse=True),
             "extra_sections": _household_sections(request, [household], full_ids=full_ids)[
                 household.pk

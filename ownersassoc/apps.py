@@ -58,3 +58,11 @@ class OwnersassocConfig(AppConfig):
         + ["ownersassoc.add_committeemeeting", "ownersassoc.add_contractevaluation"],
         "BUILDING_LEADER": ["ownersassoc.add_ballotsheet"],
     }
+
+    def ready(self):
+        # The owners' workbooks join the reports catalogue (services may not import this app).
+        from services.reports.definitions import register_reports
+
+        from .reports import REPORTS
+
+        register_reports(*REPORTS)

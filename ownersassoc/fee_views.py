@@ -14,6 +14,7 @@ from core.paging import RegistryPaginator
 from . import fees
 from .forms import FeeIssueForm, FeePaymentForm, FeeReminderForm
 from .models import FeeBill, ServiceContract
+from .reports import can_run_arrears
 from .views import _require_manage, _require_read
 
 
@@ -44,6 +45,7 @@ def fee_arrears(request):
         "form": form,
         "payment_form": FeePaymentForm(initial={"paid_on": today}),
         "reminder_form": FeeReminderForm(initial={"sent_on": today}),
+        "may_export": can_run_arrears(request.user),
     }
     return render(request, "ownersassoc/fee_arrears.html", context)
 

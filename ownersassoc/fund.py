@@ -1,24 +1,53 @@
 """The community fund ledger: entries, the balance by month, and what each source paid for
 the property service this year. Read by staff, the owners' committee and the department
-users of the units in ``settings.OWNERS_LEDGER_UNITS`` (县财政局, 县扶贫办)."""
+users of the units in ``settings.OWNERS_LEDGER_UNITS`` (县财政局, 县扶贫办).
+
+Rent is posted to the ledger by reading it, not by copying it: the ledger's rent income is
+the leases' rent payments themselves (``buildings.premises.RentPayment``), each under the
+source its premises' kind names (``RENT_SOURCES``). A payment is therefore in the ledger
+exactly once, from the moment it is saved; correcting or removing it corrects the ledger
+with it; and rent income cannot be entered by hand (``fund_entry_record`` refuses it), so
+nothing counts it twice. The ledger's lines are ``LedgerLine``: the hand-entered
+``FundEntry`` rows and the rent payments, merged by date."""
 
 import datetime
+import heapq
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Case, CharField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from buildings.models import Premises, RentPayment
 from community.selectors import department_of_user
 
 from .models import FundEntry, FundExpense, FundSource
 from .selectors import can_read, cents
 
 ZERO = Decimal("0")
+
+# The ledger's source of each kind of premises' rent.
+RENT_SOURCES = {
+    Premises.Kind.MARKET_STALL: FundSource.MARKET_RENT,
+    Premises.Kind.STORAGE: FundSource.STORAGE_RENT,
+    Premises.Kind.SHOP: FundSource.SHOP_RENT,
+}
+RENT_SOURCE_VALUES = frozenset(RENT_SOURCES.values())
+
+
+def rent_source_expression(prefix: str = "lease__premises__"):
+    """The ledger source of a rent payment's premises kind, in SQL."""
+    return Case(
+        *[
+            When(**{f"{prefix}kind": kind}, then=Value(str(source)))
+            for kind, source in RENT_SOURCES.items()
+        ],
+        output_field=CharField(),
+    )
 
 
 def can_read_ledger(user) -> bool:
@@ -33,10 +62,108 @@ def require_ledger_reader(user) -> None:
         raise Http404
 
 
-def ledger_entries(*, user, year: int):
+@dataclass
+class LedgerLine:
+    """One line of the ledger: a hand-entered ``FundEntry`` or a lease's rent payment."""
+
+    entry_on: datetime.date
+    direction: str
+    source: str
+    expense: str
+    amount: Decimal
+    description: str
+    origin: str  # who entered it, or that it is a lease's rent payment
+    pk: int
+    is_rent: bool = False
+
+    @property
+    def direction_label(self) -> str:
+        return str(FundEntry.Direction(self.direction).label)
+
+    @property
+    def source_label(self) -> str:
+        return str(FundSource(self.source).label)
+
+    @property
+    def expense_label(self) -> str:
+        return str(FundExpense(self.expense).label) if self.expense else ""
+
+    @classmethod
+    def of_entry(cls, entry: FundEntry) -> "LedgerLine":
+        user = entry.recorded_by
+        profile = getattr(user, "profile", None)
+        who = getattr(profile, "display_name", "") or user.get_username()
+        return cls(
+            entry_on=entry.entry_on,
+            direction=entry.direction,
+            source=entry.source,
+            expense=entry.expense,
+            amount=entry.amount,
+            description=entry.description,
+            origin=_("entered by %(user)s") % {"user": who},
+            pk=entry.pk,
+        )
+
+    @classmethod
+    def of_rent(cls, payment: RentPayment) -> "LedgerLine":
+        lease = payment.lease
+        text = _("Rent of %(premises)s (tenant %(tenant)s)") % {
+            "premises": lease.premises.code,
+            "tenant": lease.tenant,
+        }
+        if payment.note:
+            text = f"{text} {payment.note}"
+        return cls(
+            entry_on=payment.paid_on,
+            direction=FundEntry.Direction.INCOME,
+            source=RENT_SOURCES[lease.premises.kind],
+            expense="",
+            amount=payment.amount,
+            description=text,
+            origin=_("rent payment of the lease"),
+            pk=payment.pk,
+            is_rent=True,
+        )
+
+
+def _entries(year: int):
+    return (
+        FundEntry.objects.filter(entry_on__year=year)
+        .select_related("recorded_by__profile")
+        .order_by("-entry_on", "-pk")
+    )
+
+
+def _rent_payments(year: int):
+    return (
+        RentPayment.objects.filter(paid_on__year=year)
+        .select_related("lease__premises")
+        .order_by("-paid_on", "-pk")
+    )
+
+
+def ledger_lines(*, user, year: int, limit: int | None = None) -> list[LedgerLine]:
+    """The ledger's lines of ``year``, newest first: the entries and the rent payments
+    merged by date (two queries); at most ``limit`` lines."""
     if not can_read_ledger(user):
-        return FundEntry.objects.none()
-    return FundEntry.objects.filter(entry_on__year=year).select_related("recorded_by")
+        return []
+    entries, payments = _entries(year), _rent_payments(year)
+    if limit is not None:
+        entries, payments = entries[:limit], payments[:limit]
+    lines = heapq.merge(
+        (LedgerLine.of_entry(e) for e in entries),
+        (LedgerLine.of_rent(p) for p in payments),
+        key=lambda line: line.entry_on,
+        reverse=True,
+    )
+    lines = list(lines)
+    return lines[:limit] if limit is not None else lines
+
+
+def ledger_line_count(*, user, year: int) -> int:
+    if not can_read_ledger(user):
+        return 0
+    return _entries(year).count() + _rent_payments(year).count()
 
 
 @dataclass
@@ -48,14 +175,16 @@ class MonthRow:
 
 
 def monthly_balance(*, year: int) -> tuple[Decimal, list[MonthRow]]:
-    """The opening balance of ``year`` and twelve months of income, spending and closing
-    balance: two queries."""
+    """The opening balance of ``year`` and twelve months of income (the entries' and the
+    rent received), spending and closing balance: four queries."""
     signed = Sum("amount", filter=Q(direction="income"), default=ZERO) - Sum(
         "amount", filter=Q(direction="expense"), default=ZERO
     )
-    opening = FundEntry.objects.filter(entry_on__lt=datetime.date(year, 1, 1)).aggregate(v=signed)[
-        "v"
-    ]
+    new_year = datetime.date(year, 1, 1)
+    opening = FundEntry.objects.filter(entry_on__lt=new_year).aggregate(v=signed)["v"]
+    opening += RentPayment.objects.filter(paid_on__lt=new_year).aggregate(
+        v=Sum("amount", default=ZERO)
+    )["v"]
     per_month = {
         row["m"]: row
         for row in FundEntry.objects.filter(entry_on__year=year)
@@ -67,13 +196,44 @@ def monthly_balance(*, year: int) -> tuple[Decimal, list[MonthRow]]:
         )
         .order_by()
     }
-    rows, balance = [], opening
+    rent_per_month = dict(
+        RentPayment.objects.filter(paid_on__year=year)
+        .annotate(m=ExtractMonth("paid_on"))
+        .values_list("m")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    rows, balance = [], cents(opening)
     for month in range(1, 13):
         figures = per_month.get(month, {"income": ZERO, "expense": ZERO})
-        income, expense = cents(figures["income"]), cents(figures["expense"])
+        income = cents(figures["income"]) + cents(rent_per_month.get(month))
+        expense = cents(figures["expense"])
         balance = balance + income - expense
         rows.append(MonthRow(month, income, expense, balance))
-    return opening, rows
+    return cents(opening), rows
+
+
+def income_by_source(*, year: int) -> list[tuple[str, str, Decimal]]:
+    """``(source, label, amount)`` of the income of ``year``, the rent under its premises'
+    sources, largest first (two queries)."""
+    totals: dict[str, Decimal] = {}
+    for source, amount in (
+        FundEntry.objects.filter(entry_on__year=year, direction="income")
+        .values_list("source")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        totals[source] = totals.get(source, ZERO) + cents(amount)
+    for source, amount in (
+        RentPayment.objects.filter(paid_on__year=year)
+        .annotate(source=rent_source_expression())
+        .values_list("source")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        totals[source] = totals.get(source, ZERO) + cents(amount)
+    labels = dict(FundSource.choices)
+    return sorted(((s, str(labels[s]), v) for s, v in totals.items()), key=lambda r: (-r[2], r[0]))
 
 
 def property_service_paid_by_source(*, year: int) -> list[tuple[str, Decimal]]:
@@ -103,6 +263,13 @@ def fund_entry_record(
     expense: str = "",
 ) -> FundEntry:
     errors = {}
+    if direction == FundEntry.Direction.INCOME and source in RENT_SOURCE_VALUES:
+        errors["source"] = [
+            _(
+                "Rent is posted to the ledger from the rent payments of the leases: record the "
+                "payment on the lease of the premises (Premises and leases)."
+            )
+        ]
     if direction == FundEntry.Direction.EXPENSE and not expense:
         errors["expense"] = [_("Say what kind of spending this is.")]
     if direction == FundEntry.Direction.INCOME:

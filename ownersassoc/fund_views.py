@@ -11,6 +11,8 @@ from core.forms import add_service_errors
 from . import fund
 from .forms import FundEntryForm
 
+LINES_SHOWN = 500  # the page's newest lines; the Excel export has every line of the year
+
 
 def ledger(request):
     fund.require_ledger_reader(request.user)
@@ -33,13 +35,17 @@ def ledger(request):
                 return redirect(f"{request.path}?year={form.cleaned_data['entry_on'].year}")
     opening, months = fund.monthly_balance(year=year)
     paid = fund.property_service_paid_by_source(year=year)
+    income = fund.income_by_source(year=year)
     context = {
         "year": year,
         "opening": opening,
         "months": months,
         "paid": paid,
         "paid_total": sum((v for _label, v in paid), 0),
-        "entries": fund.ledger_entries(user=request.user, year=year)[:500],
+        "income": income,
+        "income_total": sum((v for _s, _label, v in income), 0),
+        "entries": fund.ledger_lines(user=request.user, year=year, limit=LINES_SHOWN),
+        "lines_shown": LINES_SHOWN,
         "form": form,
         "may_record": may_record,
     }

@@ -693,11 +693,14 @@ class ContractRequest(models.Model):
 
 
 class FundSource(models.TextChoices):
-    """Where the community's money comes from (income), and what an expense was paid from."""
+    """Where the community's money comes from (income), and what an expense was paid from.
+    Rent income is not a ``FundEntry``: the ledger reads it from the leases' rent payments
+    (``ownersassoc.fund``), the source named by the premises' kind (``RENT_SOURCES``)."""
 
     COUNTY = "county", _("County appropriation")
     MARKET_RENT = "market_rent", _("Market rent")
     STORAGE_RENT = "storage_rent", _("Storage-room rent")
+    SHOP_RENT = "shop_rent", _("Shop rent")
     ASSET_SALE = "asset_sale", _("Asset-sale proceeds")
     OWNERS_FEES = "owners_fees", _("Owners' self-paid property fees")
 

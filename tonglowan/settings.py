@@ -300,6 +300,7 @@ HOUSEHOLD_PAGE_SECTIONS.append("services.obligations.sections.household_sections
 # the registry (functions (*, household_ids) -> {household pk: count}, with a ``label``).
 MOBILE_HOUSEHOLD_COUNTS: list[str] = ["services.requests.mobile_hooks.open_requests_by_household"]
 DEMO_ACCOUNT_SEEDERS += ["households.demo.fieldwork.seed_field_work"]
+DEMO_ACCOUNT_SEEDERS.append("households.demo.representatives.seed_representatives")
 # Excel reports for the county bureaus (services/reports/): a background job kind, and how
 # many days a produced file is kept before the daily expiry removes it.
 REPORT_FILE_DAYS = env.int("REPORT_FILE_DAYS", default=7)
@@ -324,6 +325,9 @@ VISITS = {
     "LEFT_BEHIND_CHILD_AGE": env.int("VISIT_LEFT_BEHIND_CHILD_AGE", default=16),
     "SEVERE_DISABILITY_GRADES": env("VISIT_SEVERE_DISABILITY_GRADES", default="12"),
 }
+# Household representatives (户长, households/representatives/): how many households one
+# representative looks after at most.
+REPRESENTATIVE_MAX_HOUSEHOLDS = env.int("REPRESENTATIVE_MAX_HOUSEHOLDS", default=15)
 DAILY_TASKS["raise_monitoring_alerts"] = "services.monitoring.tasks.raise_monitoring_alerts"
 CELERY_BEAT_SCHEDULE["raise_monitoring_alerts"] = {
     "task": DAILY_TASKS["raise_monitoring_alerts"],

@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("people/<int:pk>/", views.person_status, name="person_status"),
     path("people/<int:pk>/propose/", views.proposal_change, name="proposal_change"),
     path("people/<int:pk>/propose-leave/", views.proposal_leave, name="proposal_leave"),
+    path("representatives/", views.representative_list, name="representative_list"),
     path("visits/", views.visit_list, name="visit_list"),
     path("visits/new/", views.visit_create, name="visit_create"),
     path("publicity/new/", views.publicity_create, name="publicity_create"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from buildings.hygiene.services import open_problem_count
+from buildings.selectors import leader_building_ids
 from core.forms import add_service_errors
 from households.fieldlogs import services as fieldlogs
 from households.mobile import selectors as ms
@@ -25,6 +26,7 @@ from households.mobile.forms import (
     VisitForm,
 )
 from households.proposals import services as proposals
+from households.representatives import selectors as representatives
 
 
 def _require(user, perm):
@@ -106,7 +108,22 @@ def household_detail(request, pk):
             "form": form,
             "members": members,
             "proposals": ms.household_recent_proposals(household=household),
+            "representative": representatives.household_representative(household=household),
         },
+    )
+
+
+def representative_list(request):
+    """The household representatives (户长) of the leader's buildings and their households."""
+    _require(request.user, "households.view_householdrepresentative")
+    reps = list(representatives.leader_representatives(request.user))
+    unrepresented = representatives.unrepresented_households(
+        building_ids=leader_building_ids(request.user)
+    ).count()
+    return render(
+        request,
+        "mobile/representatives.html",
+        {"representatives": reps, "unrepresented": unrepresented},
     )
 
 

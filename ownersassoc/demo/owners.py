@@ -339,14 +339,16 @@ def _pay_rent(lease, today, *, months_behind: int) -> None:
 
 
 def _ledger(user, today, rng) -> None:
+    """A year of the fund to today: the county's money in, and the property service and
+    repairs paid from it and from the rent (the rent itself is in the ledger through the
+    leases' payments, ``ownersassoc.fund``)."""
     rows = []
     start = datetime.date(today.year - 1, today.month, 1)
     month = start
     while month <= today:
         rows += [
+            # Rent is not entered here: the ledger reads the leases' rent payments above.
             ("income", "county", "", Decimal("18000.00"), "县财政拨付物业服务购买资金"),
-            ("income", "market_rent", "", Decimal("2860.00"), "菜市场摊位租金"),
-            ("income", "storage_rent", "", Decimal("560.00"), "地下储藏室租金"),
             (
                 "expense",
                 "county",
@@ -359,7 +361,14 @@ def _ledger(user, today, rng) -> None:
                 "market_rent",
                 "property_service",
                 Decimal("1800.00"),
-                "支付物业服务费（公共收益）",
+                "支付物业服务费（菜市场租金）",
+            ),
+            (
+                "expense",
+                "storage_rent",
+                "property_service",
+                Decimal("400.00"),
+                "支付物业服务费（储藏室租金）",
             ),
         ]
         if rng.random() < 0.4:

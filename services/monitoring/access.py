@@ -38,3 +38,16 @@ def records_leads(user) -> bool:
 def sees_visit_figures(user) -> bool:
     """Staff and supervisors follow the visits of every building."""
     return runs_procedure(user) or has_role(user, Role.SUPERVISOR)
+
+
+# The units of the ``monitoring`` report (services.reports.definitions); the reports layer
+# sits above this one, so the case list asks ``runs_report`` (a test keeps the two in step).
+REPORT_UNITS = (COUNTY_UNIT, TOWN_UNIT)
+
+
+def runs_report(user) -> bool:
+    """Who gets the case list's 导出 Excel: the roles that run every report, and the town
+    and county units."""
+    return has_role(user, Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR) or (
+        has_role(user, Role.DEPARTMENT) and unit_code(user) in REPORT_UNITS
+    )

@@ -108,20 +108,54 @@ def is_overdue(case: MonitoringCase, today: datetime.date) -> bool:
     return case.status == CaseStatus.OPEN and today > case.deadline()
 
 
-def overview_counts(*, today: datetime.date) -> dict[str, int]:
-    """The supervisors' figures in one query: leads received and risks cleared in the past
-    30 days, cases open, open past the limit, households under monitoring."""
+# The supervisors' figures: each a condition on cases, so a count and the list behind it
+# (``case_list?figure=…``, the monitoring report) are the same query.
+FIGURES = ("new", "open", "overdue", "monitored", "cleared")
+RECENT_DAYS = 30
+
+
+def figure_q(name: str, today: datetime.date) -> Q:
+    """Leads received and risks cleared in the past 30 days, cases open, open past the
+    limit, households under monitoring."""
     overdue_before, _near = _deadline_bounds(today)
-    since = today - datetime.timedelta(days=30)
+    since = today - datetime.timedelta(days=RECENT_DAYS)
+    return {
+        "new": Q(purpose=Purpose.IDENTIFY, lead_on__gt=since),
+        "open": Q(status=CaseStatus.OPEN),
+        "overdue": Q(status=CaseStatus.OPEN, lead_on__lte=overdue_before),
+        "monitored": Q(purpose=Purpose.IDENTIFY, status=CaseStatus.MONITORED),
+        "cleared": Q(purpose=Purpose.CLEAR, status=CaseStatus.CLEARED, decided_on__gt=since),
+    }[name]
+
+
+def overview_counts(*, today: datetime.date) -> dict[str, int]:
+    """The supervisors' figures in one query (``FIGURES``, by ``figure_q``)."""
     return MonitoringCase.objects.aggregate(
-        new=Count("pk", filter=Q(purpose=Purpose.IDENTIFY, lead_on__gt=since)),
-        cleared=Count(
-            "pk", filter=Q(purpose=Purpose.CLEAR, status=CaseStatus.CLEARED, decided_on__gt=since)
-        ),
-        open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
-        overdue=Count("pk", filter=Q(status=CaseStatus.OPEN, lead_on__lte=overdue_before)),
-        monitored=Count("pk", filter=Q(purpose=Purpose.IDENTIFY, status=CaseStatus.MONITORED)),
+        **{name: Count("pk", filter=figure_q(name, today)) for name in FIGURES}
     )
+
+
+# The filters of the case list, carried by its Excel export into the monitoring report.
+CASE_FILTERS = ("building", "status", "source", "purpose", "flagged", "figure")
+
+
+def cases_filtered(queryset, *, params, today: datetime.date):
+    """``queryset`` narrowed by the case list's filters (``CASE_FILTERS``); an unknown
+    figure is refused with ``ValueError``."""
+    qs = queryset
+    if params.get("building"):
+        qs = qs.filter(household__dwelling__building__code=params["building"])
+    for field in ("status", "source", "purpose"):
+        if params.get(field):
+            qs = qs.filter(**{field: params[field]})
+    if str(params.get("flagged") or "") in ("1", "True", "true"):
+        qs = qs.filter(flagged_q(today))
+    figure = params.get("figure")
+    if figure:
+        if figure not in FIGURES:
+            raise ValueError(figure)
+        qs = qs.filter(figure_q(figure, today))
+    return qs
 
 
 def unit_open_measures(*, unit):

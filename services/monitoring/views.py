@@ -33,19 +33,26 @@ def case_list(request):
     _require(access.sees_every_case(request.user) or access.records_leads(request.user))
     qs = selectors.case_list_for_user(request.user)
     today = timezone.localdate()
-    for field in ("status", "source", "purpose"):
-        if request.GET.get(field):
-            qs = qs.filter(**{field: request.GET[field]})
-    if request.GET.get("flagged") == "1":  # nearing or past the 15 days (the staff's to-do)
-        qs = qs.filter(selectors.flagged_q(today))
+    # status, source, purpose; flagged=1 nearing or past the 15 days (the staff's to-do);
+    # figure= a count of the supervisors' overview; building= a building number
+    filters = {k: request.GET[k].strip() for k in selectors.CASE_FILTERS if request.GET.get(k)}
+    try:
+        qs = selectors.cases_filtered(qs, params=filters, today=today)
+    except ValueError:
+        raise Http404 from None
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page:
         case.overdue = selectors.is_overdue(case, today)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "services/monitoring/case_list.html",
         {
             "page": page,
+            "query": query.urlencode(),
+            "export_filters": sorted(filters.items()),
+            "can_export": access.runs_report(request.user),
             "flagged": selectors.open_cases_flagged(
                 today=today, queryset=selectors.cases_for_user(request.user)
             ),

@@ -76,6 +76,11 @@ class Report:
     description: Promise = ""
     form_class: object = None  # a form of its filters (None: the building filter)
     rule: object = None  # the obligation rule of a ``rule:<code>`` report
+    # Who may run it, when the report's app decides that itself (a report registered by an
+    # app that services may not import, ``register_reports``): ``can_run(user)`` then
+    # alone decides, for staff as for anyone; ``readers`` names them on the title rows.
+    can_run: Callable | None = None
+    readers: object = ""
 
 
 def batched(queryset, *, size: int = BATCH_SIZE):

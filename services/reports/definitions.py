@@ -28,6 +28,20 @@ from core.idnumbers import birth_date_bounds_for_age
 from households.models import Household, HouseholdIncome, Person, Relationship
 from households.selectors import households_for_user, people_for_user
 from services.firesafety.models import FireInspection
+from services.monitoring.models import (
+    STEP_ORDER,
+    CaseStatus,
+    CaseStep,
+    HelpMeasure,
+    MonitoringCase,
+    Step,
+)
+from services.monitoring.selectors import (
+    case_list_for_user,
+    cases_filtered,
+    flagged_q,
+    is_overdue,
+)
 from services.obligations.rules import (
     INSPECTION,
     PERSON,
@@ -62,7 +76,12 @@ from services.reports.catalogue import (
     verbose,
     yes_no,
 )
-from services.reports.forms import PeriodReportForm, RosterReportForm, YearReportForm
+from services.reports.forms import (
+    MonitoringReportForm,
+    PeriodReportForm,
+    RosterReportForm,
+    YearReportForm,
+)
 from services.requests.models import ResidentRequest
 from services.requests.selectors import (
     overdue_q,
@@ -893,6 +912,187 @@ def rule_sheets(rule):
     return sheets
 
 
+def _who(user) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "profile", None)
+    return getattr(profile, "display_name", "") or user.get_username()
+
+
+def _case_head(case):
+    heads = case.household.heads
+    return heads[0] if heads else None
+
+
+def _deadline_state(case, ctx: ReportContext, near_ids) -> str:
+    """The 15-day rule of one case: decided in time or late, or (still open) within,
+    nearing or past the limit; empty for a lead closed or ended before the county."""
+    decision = case.step_map.get(Step.COUNTY_DECISION)
+    if decision is not None:
+        return _g("decided in time") if decision.done_on <= case.deadline() else _g("decided late")
+    if is_overdue(case, ctx.today):
+        return _g("past the limit")
+    if case.pk in near_ids:
+        return _g("nearing the limit")
+    if case.status == CaseStatus.OPEN:
+        return _g("within the limit")
+    return ""
+
+
+def _measure_state(measure, today) -> str:
+    if measure.done_on is not None:
+        return _g("measure done")
+    return _g("measure late") if measure.is_late(today) else _g("measure under way")
+
+
+def monitoring_sheets(ctx: ReportContext) -> list[Sheet]:
+    """The monitored households (one row per case, each step with its date and who), the
+    steps, the help measures, and a notice-style sheet that carries only what the public
+    notice shows (household number, head's name, category, risk types, notice dates)."""
+    base = cases_filtered(case_list_for_user(ctx.user), params=ctx.params, today=ctx.today)
+    steps = CaseStep.objects.select_related("actor__profile").order_by("done_on", "pk")
+    cases = base.select_related("clears").prefetch_related(
+        Prefetch("steps", queryset=steps, to_attr="step_list"),
+        Prefetch("measures", queryset=HelpMeasure.objects.select_related("unit")),
+    )
+    near_ids = frozenset(base.filter(flagged_q(ctx.today)).order_by().values_list("pk", flat=True))
+
+    def rows():
+        for case in batched(cases):
+            case.step_map = {s.step: s for s in case.step_list}
+            yield case
+
+    def step_cols(step):
+        def done(c):
+            s = c.step_map.get(step)
+            return s.done_on if s is not None else None
+
+        def who(c):
+            s = c.step_map.get(step)
+            return _who(s.actor) if s is not None else ""
+
+        title = Step(step).label
+        return [
+            Col(_("%(step)s: date") % {"step": title}, done, DATE),
+            Col(_("%(step)s: by") % {"step": title}, who),
+        ]
+
+    def notice_until(c):
+        s = c.step_map.get(Step.NOTICE)
+        return s.notice_until if s is not None else None
+
+    def head_attr(get):
+        def value(c):
+            head = _case_head(c)
+            return get(head) if head is not None else ""
+
+        return value
+
+    case_cols = [
+        *place_cols(lambda c: c.household),
+        Col(_("head of household"), head_attr(lambda p: p.name)),
+        Col(_("head's ID number"), head_attr(lambda p: ctx.id_number(p.id_number))),
+        Col(verbose(MonitoringCase, "purpose"), lambda c: label(c, "purpose")),
+        Col(verbose(MonitoringCase, "source"), lambda c: label(c, "source")),
+        Col(verbose(MonitoringCase, "alert_kind"), lambda c: label(c, "alert_kind")),
+        Col(verbose(MonitoringCase, "fact"), lambda c: c.fact),
+        Col(verbose(MonitoringCase, "lead_on"), lambda c: c.lead_on, DATE),
+        Col(_("county decision due by"), lambda c: c.deadline(), DATE),
+        Col(_("days since the lead"), lambda c: (ctx.today - c.lead_on).days, INTEGER),
+        Col(_("15-day limit"), lambda c: _deadline_state(c, ctx, near_ids)),
+        Col(verbose(MonitoringCase, "status"), lambda c: label(c, "status")),
+        Col(_("income over the 12 months before the lead (yuan)"), lambda c: c.income_12m, MONEY),
+        Col(verbose(MonitoringCase, "category"), lambda c: label(c, "category")),
+        Col(verbose(MonitoringCase, "risk_types"), lambda c: c.get_risk_types_display()),
+        Col(verbose(MonitoringCase, "risk_level"), lambda c: label(c, "risk_level")),
+        Col(verbose(MonitoringCase, "risk_reason"), lambda c: c.risk_reason),
+        Col(verbose(MonitoringCase, "risk_set_on"), lambda c: c.risk_set_on, DATE),
+        *[col for step in STEP_ORDER for col in step_cols(step)],
+        Col(verbose(CaseStep, "notice_until"), notice_until, DATE),
+        Col(verbose(MonitoringCase, "decided_on"), lambda c: c.decided_on, DATE),
+        Col(
+            _("lead date of the identification cleared"),
+            lambda c: _attr(c.clears, "lead_on"),
+            DATE,
+        ),
+        Col(_("number of help measures"), lambda c: len(c.measures.all()), INTEGER),
+        Col(
+            _("help measures not done"),
+            lambda c: sum(1 for m in c.measures.all() if m.done_on is None),
+            INTEGER,
+        ),
+    ]
+
+    scoped = base.order_by().values("pk")
+    step_rows = (
+        CaseStep.objects.filter(case__in=scoped)
+        .select_related("case__household__dwelling__building", "actor__profile")
+        .order_by("case_id", "done_on", "pk")
+    )
+    step_sheet_cols = [
+        *place_cols(lambda s: s.case.household),
+        Col(verbose(MonitoringCase, "purpose"), lambda s: label(s.case, "purpose")),
+        Col(verbose(MonitoringCase, "lead_on"), lambda s: s.case.lead_on, DATE),
+        Col(verbose(CaseStep, "step"), lambda s: label(s, "step")),
+        Col(verbose(CaseStep, "done_on"), lambda s: s.done_on, DATE),
+        Col(verbose(CaseStep, "approved"), lambda s: yes_no(s.approved)),
+        Col(verbose(CaseStep, "actor"), lambda s: _who(s.actor)),
+        Col(verbose(CaseStep, "notice_until"), lambda s: s.notice_until, DATE),
+        Col(verbose(CaseStep, "note"), lambda s: s.note),
+    ]
+    measures = HelpMeasure.objects.filter(case__in=scoped).select_related(
+        "case__household__dwelling__building", "unit"
+    )
+    measure_cols = [
+        *place_cols(lambda m: m.case.household),
+        Col(verbose(MonitoringCase, "lead_on"), lambda m: m.case.lead_on, DATE),
+        Col(verbose(HelpMeasure, "kind"), lambda m: label(m, "kind")),
+        Col(verbose(HelpMeasure, "description"), lambda m: m.description),
+        Col(verbose(HelpMeasure, "unit"), lambda m: m.unit.name),
+        Col(verbose(HelpMeasure, "deadline"), lambda m: m.deadline, DATE),
+        Col(verbose(HelpMeasure, "done_on"), lambda m: m.done_on, DATE),
+        Col(_("state"), lambda m: _measure_state(m, ctx.today)),
+        Col(verbose(HelpMeasure, "result"), lambda m: m.result),
+    ]
+    # The notice-style sheet: what the public notice (公示) shows, nothing more — no ID
+    # numbers, phones, bank accounts, health, income or the lead's own words.
+    noticed = cases.filter(steps__step=Step.NOTICE).distinct()
+
+    def notice_rows():
+        for case in batched(noticed):
+            case.step_map = {s.step: s for s in case.step_list}
+            yield case
+
+    def notice_from(c):
+        return c.step_map[Step.NOTICE].done_on
+
+    notice_cols = [
+        Col(verbose(Household, "number"), lambda c: c.household.number),
+        Col(_("head of household"), head_attr(lambda p: p.name)),
+        Col(verbose(MonitoringCase, "purpose"), lambda c: label(c, "purpose")),
+        Col(verbose(MonitoringCase, "category"), lambda c: label(c, "category")),
+        Col(verbose(MonitoringCase, "risk_types"), lambda c: c.get_risk_types_display()),
+        Col(_("notice posted on"), notice_from, DATE),
+        Col(verbose(CaseStep, "notice_until"), notice_until, DATE),
+    ]
+    return [
+        Sheet(pgettext_lazy("sheet", "Monitored households"), case_cols, rows, cases.count),
+        Sheet(
+            pgettext_lazy("sheet", "Steps"),
+            step_sheet_cols,
+            lambda: batched(step_rows),
+            step_rows.count,
+        ),
+        Sheet(
+            pgettext_lazy("sheet", "Help measures"),
+            measure_cols,
+            lambda: batched(measures),
+            measures.count,
+        ),
+        Sheet(pgettext_lazy("sheet", "Public notice"), notice_cols, notice_rows, noticed.count),
+    ]
+
+
 REGISTRY_UNITS = ("poverty-office", "qinjiang-town")
 
 REPORT_LIST = [
@@ -965,6 +1165,18 @@ REPORT_LIST = [
             "site."
         ),
     ),
+    Report(
+        "monitoring",
+        _("Monitoring against falling back into poverty"),
+        REGISTRY_UNITS,
+        monitoring_sheets,
+        _(
+            "The monitored households with category, risk types, every step with its date and "
+            "who, the 15-day limit and the risk level; the help measures; a sheet for the public "
+            "notice."
+        ),
+        form_class=MonitoringReportForm,
+    ),
 ] + [
     Report(
         f"rule:{rule.code}",
@@ -977,3 +1189,18 @@ REPORT_LIST = [
     for rule in RULE_LIST
 ]
 REPORTS = {report.code: report for report in REPORT_LIST}
+
+
+def register_reports(*reports: Report) -> None:
+    """Add reports defined by an app that services may not import (the owners' side: its
+    AppConfig.ready calls this with ``ownersassoc.reports.REPORTS``). Such a report says
+    who may run it (``Report.can_run``). Registering a code again replaces its report, so
+    a second ``ready()`` adds nothing twice."""
+    for report in reports:
+        if report.can_run is None:
+            raise ValueError(f"report {report.code}: a registered report says who runs it")
+        if report.code in REPORTS:
+            REPORT_LIST[REPORT_LIST.index(REPORTS[report.code])] = report
+        else:
+            REPORT_LIST.append(report)
+        REPORTS[report.code] = report

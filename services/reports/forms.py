@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.models import PovertyStatus
+from services.monitoring.models import CaseStatus, Purpose, Source
 
 
 class ReportForm(forms.Form):
@@ -74,6 +75,40 @@ class PeriodReportForm(ReportForm):
         if since and until and since > until:
             self.add_error("until", _("The end of the period is before its start."))
         return data
+
+
+class MonitoringReportForm(ReportForm):
+    """The case list's filters (``services.monitoring.selectors.CASE_FILTERS``)."""
+
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", "---------"), *CaseStatus.choices]
+    )
+    source = forms.ChoiceField(
+        label=_("source of the lead"),
+        required=False,
+        choices=[("", "---------"), *Source.choices],
+    )
+    purpose = forms.ChoiceField(
+        label=_("purpose"), required=False, choices=[("", "---------"), *Purpose.choices]
+    )
+    flagged = forms.BooleanField(
+        label=_("only cases nearing or past the 15-day limit"), required=False
+    )
+    figure = forms.ChoiceField(
+        label=_("figure of the overview"),
+        required=False,
+        choices=[
+            ("", "---------"),
+            ("new", _("new leads in the past 30 days")),
+            ("open", _("cases in progress")),
+            ("overdue", _("open past 15 days")),
+            ("monitored", _("households under monitoring")),
+            ("cleared", _("risks cleared in the past 30 days")),
+        ],
+    )
+
+    def clean_flagged(self):
+        return "1" if self.cleaned_data.get("flagged") else ""
 
 
 def form_errors_text(form) -> str:

@@ -1,9 +1,10 @@
 """Who may run which report, and the export log.
 
-Community staff, supervisors and administrators run every report. A department user runs
-the reports marked for their unit (``EVERY_UNIT`` reports for their own rows) and the
-``rule:`` reports of the rules their unit may read. Building leaders and anyone else run
-none. A report out of reach is a 404, the same as one that does not exist."""
+Community staff, supervisors and administrators run every report of the catalogue. A
+department user runs the reports marked for their unit (``EVERY_UNIT`` reports for their
+own rows) and the ``rule:`` reports of the rules their unit may read. Building leaders and
+anyone else run none. A report registered by another app (``register_reports``: the owners'
+side) says itself who runs it (``Report.can_run``). A report out of reach is a 404, the same as one that does not exist."""
 
 from django.http import Http404
 
@@ -23,22 +24,31 @@ def runs_every_report(user) -> bool:
 
 
 def reports_for_user(user) -> list[Report]:
+    """The reports ``user`` may run, in the catalogue's order. A report that says who runs
+    it (``can_run``, the owners' side's) decides alone; the others go to staff, supervisors
+    and administrators, and to a department user for their unit."""
     if not user.is_authenticated:
         return []
-    if runs_every_report(user):
-        return list(REPORT_LIST)
-    if not has_role(user, Role.DEPARTMENT):
-        return []
-    dept = department_of_user(user)
-    if dept is None:
-        return []
-    rule_codes = {rule.code for rule in rules_for_user(user)}
-    return [
-        report
-        for report in REPORT_LIST
-        if (report.rule is not None and report.rule.code in rule_codes)
-        or (report.rule is None and (dept.code in report.units or EVERY_UNIT in report.units))
-    ]
+    every = runs_every_report(user)
+    dept = None
+    if not every and has_role(user, Role.DEPARTMENT):
+        dept = department_of_user(user)
+    rule_codes = {rule.code for rule in rules_for_user(user)} if dept is not None else set()
+    mine = []
+    for report in REPORT_LIST:
+        if report.can_run is not None:
+            allowed = report.can_run(user)
+        elif every:
+            allowed = True
+        elif dept is None:
+            allowed = False
+        elif report.rule is not None:
+            allowed = report.rule.code in rule_codes
+        else:
+            allowed = dept.code in report.units or EVERY_UNIT in report.units
+        if allowed:
+            mine.append(report)
+    return mine
 
 
 def report_get_for_user(*, user, code: str) -> Report:

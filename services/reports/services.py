@@ -32,9 +32,13 @@ def _title_lines(report: Report, ctx: ReportContext, params: dict) -> list[str]:
     names = unit_names(report.units) or [_("every unit, each its own rows")]
     profile = getattr(ctx.user, "profile", None)
     who = getattr(profile, "display_name", "") or ctx.user.get_username()
+    if report.readers:
+        who_reads = _("Readers: %(readers)s") % {"readers": report.readers}
+    else:
+        who_reads = _("Responsible units: %(units)s") % {"units": "、".join(names)}
     lines = [
         str(report.title),
-        _("Responsible units: %(units)s") % {"units": "、".join(names)},
+        who_reads,
         _("Data as of %(day)s") % {"day": ctx.today.isoformat()},
         _("Exported by %(user)s at %(at)s")
         % {"user": who, "at": timezone.localtime().strftime("%Y-%m-%d %H:%M")},

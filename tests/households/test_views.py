@@ -340,13 +340,14 @@ def test_household_detail_query_count_does_not_grow_with_members_history_or_reco
     # 1 session, 1 user, 1 roles, 1 household with dwelling and building, 1 members,
     # 1 household history with users and profiles, 1 members' history with users and
     # profiles, 2 the user's own and group permissions (full-ID and edit checks), 1 the
-    # user's profile (header); then the sections services adds (settings
-    # HOUSEHOLD_PAGE_SECTIONS), each joining only what it shows: 1 the household's
+    # user's profile (header), 1 the household's representative (户长); then the sections
+    # services adds (settings HOUSEHOLD_PAGE_SECTIONS), each joining only what it shows:
+    # 1 the household's
     # requests, 10 service records (one per kind of record, with the person and the
     # recording unit) and 1 the land holdings' events, 1 its unmet obligations, 1 its
     # monitoring cases (none here; steps and measures are prefetched when there are
     # cases). The same with 1 member, record and request as with 30 of each.
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         response = client.get(household.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()

@@ -37,6 +37,7 @@ def page_weight(html: str) -> tuple[int, list[str]]:
         ("mobile:visit_list", None),
         ("mobile:visit_create", None),
         ("mobile:publicity_create", None),
+        ("mobile:representative_list", None),
         ("mobile:request_list", None),
         ("mobile:request_create", None),
     ],

@@ -1,8 +1,12 @@
 import datetime
 
+from django.db.models import Sum
+from django.utils import timezone
+
+from buildings.models import RentPayment
 from buildings.services import leader_term_start
 from community.roles import Role
-from ownersassoc import selectors
+from ownersassoc import fund, selectors
 from ownersassoc.demo.owners import seed_owners
 from ownersassoc.models import (
     BallotSheet,
@@ -38,6 +42,18 @@ def test_demo_owners_side_is_seeded_once(building_a, building_b, staff_user):
     assert term.members.count() == 7 and not term.filing_overdue()
     assert ContractEvaluation.objects.count() == 2
     assert FundEntry.objects.filter(expense="property_service").exists()
+    # The ledger shows how rent and county money paid for the property service this year:
+    # the rent is the leases' payments (never an entry by hand), the spending names its source.
+    year = timezone.localdate().year
+    assert not FundEntry.objects.filter(
+        direction="income", source__in=["market_rent", "storage_rent", "shop_rent"]
+    ).exists()
+    income = {source: amount for source, _label, amount in fund.income_by_source(year=year)}
+    stalls = RentPayment.objects.filter(paid_on__year=year, lease__premises__kind="market_stall")
+    assert income["market_rent"] == fund.cents(stalls.aggregate(s=Sum("amount"))["s"]) > 0
+    assert income["storage_rent"] > 0 and income["county"] > 0
+    paid = dict(fund.property_service_paid_by_source(year=year))
+    assert {"县财政拨款", "菜市场租金", "储藏室租金"} <= set(paid)
 
     seed_owners()
     assert OwnersMeeting.objects.count() == 2

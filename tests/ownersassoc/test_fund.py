@@ -5,6 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from buildings.models import RentPayment
+from buildings.premises import services as premises
 from community.models import Department
 from community.roles import Role
 from ownersassoc import fund
@@ -26,11 +28,31 @@ def _entry(user, day, direction, source, amount, expense=""):
     )
 
 
+def _lease(kind, code, rent="1200.00", building=None):
+    place = premises.premises_create(code=code, kind=kind, area=Decimal("9.00"), building=building)
+    return premises.lease_create(
+        premises=place,
+        tenant=f"{code}的承租人",
+        started_on=datetime.date(2025, 1, 1),
+        ended_on=datetime.date(2027, 12, 31),
+        monthly_rent=Decimal(rent),
+    )
+
+
 @pytest.fixture
-def ledger(staff_user):
+def stall():
+    return _lease("market_stall", "市场-01")
+
+
+@pytest.fixture
+def ledger(staff_user, stall):
+    """County money in; rent received on a market stall's lease (posted by the payment);
+    the property service paid from both; a repair paid from the rent."""
     _entry(staff_user, datetime.date(2025, 12, 1), "income", "county", "1000.00")
     _entry(staff_user, datetime.date(2026, 1, 5), "income", "county", "5000.00")
-    _entry(staff_user, datetime.date(2026, 1, 20), "income", "market_rent", "1200.00")
+    premises.rent_payment_record(
+        lease=stall, paid_on=datetime.date(2026, 1, 20), amount=Decimal("1200.00")
+    )
     _entry(
         staff_user, datetime.date(2026, 2, 1), "expense", "county", "4000.00", "property_service"
     )
@@ -94,7 +116,7 @@ def test_finance_bureau_and_poverty_office_read_the_ledger(
         },
     )
     assert response.status_code == 403
-    assert FundEntry.objects.count() == 6
+    assert FundEntry.objects.count() == 5
 
 
 @pytest.mark.parametrize(
@@ -110,10 +132,112 @@ def test_ledger_query_count(client_for, staff_user, ledger, django_assert_num_qu
     client = client_for(staff_user)
     # session, user, user and group permissions, opening balance, months, property
     # service by source, roles (groups), the header's profile, entries
-    with django_assert_num_queries(10):
+    # session, user, user and group permissions, opening balance (entries, rent), months
+    # (entries, rent), property service by source, income by source (entries, rent), roles
+    # (groups), the header's profile, entries, rent payments
+    with django_assert_num_queries(15):
         client.get(reverse("ownersassoc:ledger") + "?year=2026")
-    for _n in range(5):
-        _entry(staff_user, datetime.date(2026, 6, 1), "income", "storage_rent", "10.00")
-    with django_assert_num_queries(10):
+    room = _lease("storage", "储藏室-01", rent="10.00")
+    for n in range(5):
+        _entry(staff_user, datetime.date(2026, 6, 1), "income", "county", "10.00")
+        premises.rent_payment_record(
+            lease=room, paid_on=datetime.date(2026, 6, 2 + n), amount=Decimal("10.00")
+        )
+    with django_assert_num_queries(15):
         response = client.get(reverse("ownersassoc:ledger") + "?year=2026")
-    assert len(response.context["entries"]) == 10  # five of 2026 and the five added
+    # five of 2026 (four entries, one rent payment) and the ten added
+    assert len(response.context["entries"]) == 15
+
+
+# Rent posted to the ledger -------------------------------------------------------------
+
+
+def _rent_lines(user, year=2026):
+    return [line for line in fund.ledger_lines(user=user, year=year) if line.is_rent]
+
+
+def test_a_rent_payment_is_income_of_its_premises_source_exactly_once(staff_user, building_a):
+    stall = _lease("market_stall", "市场-02", rent="260.00")
+    room = _lease("storage", "储藏室-A-01", rent="80.00", building=building_a)
+    shop = _lease("shop", "商铺-01", rent="1500.00", building=building_a)
+    for lease in (stall, room, shop):
+        premises.rent_payment_record(
+            lease=lease, paid_on=datetime.date(2026, 3, 5), amount=lease.monthly_rent
+        )
+    lines = _rent_lines(staff_user)
+    assert len(lines) == 3 == RentPayment.objects.count()
+    assert {(line.source, line.amount) for line in lines} == {
+        ("market_rent", Decimal("260.00")),
+        ("storage_rent", Decimal("80.00")),
+        ("shop_rent", Decimal("1500.00")),
+    }
+    assert all(line.direction == "income" and line.entry_on.month == 3 for line in lines)
+    assert "市场-02" in next(line for line in lines if line.source == "market_rent").description
+    assert not FundEntry.objects.exists()  # read from the payments, never copied
+    _opening, months = fund.monthly_balance(year=2026)
+    assert months[2].income == Decimal("1840.00") and months[11].balance == Decimal("1840.00")
+    assert fund.income_by_source(year=2026) == [
+        ("shop_rent", "商铺租金", Decimal("1500.00")),
+        ("market_rent", "菜市场租金", Decimal("260.00")),
+        ("storage_rent", "储藏室租金", Decimal("80.00")),
+    ]
+    assert fund.ledger_line_count(user=staff_user, year=2026) == 3
+
+
+def test_correcting_or_removing_a_payment_corrects_the_ledger(staff_user, ledger, stall):
+    payment = RentPayment.objects.get()
+    RentPayment.objects.filter(pk=payment.pk).update(
+        amount=Decimal("1000.00"), paid_on=datetime.date(2026, 2, 3)
+    )
+    _opening, months = fund.monthly_balance(year=2026)
+    assert (months[0].income, months[1].income) == (Decimal("5000.00"), Decimal("1000.00"))
+    assert [line.amount for line in _rent_lines(staff_user)] == [Decimal("1000.00")]
+    # a payment of the year before moves into the opening balance
+    RentPayment.objects.filter(pk=payment.pk).update(paid_on=datetime.date(2025, 12, 30))
+    opening, _months = fund.monthly_balance(year=2026)
+    assert opening == Decimal("2000.00") and _rent_lines(staff_user) == []
+    RentPayment.objects.filter(pk=payment.pk).delete()
+    opening, months = fund.monthly_balance(year=2026)
+    assert opening == Decimal("1000.00") and months[11].balance == Decimal("850.00")
+    assert fund.income_by_source(year=2026) == [("county", "县财政拨款", Decimal("5000.00"))]
+
+
+@pytest.mark.parametrize("source", ["market_rent", "storage_rent", "shop_rent"])
+def test_rent_income_is_not_entered_by_hand(staff_user, source):
+    with pytest.raises(ValidationError) as exc:
+        _entry(staff_user, datetime.date(2026, 1, 1), "income", source, "100.00")
+    assert "租约" in " ".join(exc.value.message_dict["source"])
+    assert not FundEntry.objects.exists()
+    # spending paid from the rent is entered by hand
+    _entry(staff_user, datetime.date(2026, 1, 1), "expense", source, "100.00", "repairs")
+    assert FundEntry.objects.count() == 1
+
+
+def test_the_ledger_page_shows_rent_and_what_paid_for_the_property_service(
+    client_for, staff_user, ledger
+):
+    html = client_for(staff_user).get(reverse("ownersassoc:ledger") + "?year=2026").content.decode()
+    assert 'data-rent-payment="' in html and "市场-01" in html
+    assert 'data-source="market_rent"' in html and "1200.00" in html
+    assert reverse("reports:report_start", args=["owners-ledger"]) in html
+    assert 'name="year" value="2026"' in html
+
+
+def test_a_payment_recorded_on_the_premises_page_is_in_the_ledger(client_for, staff_user, stall):
+    client = client_for(staff_user)
+    response = client.post(
+        reverse("buildings:premises_detail", args=[stall.premises.pk]),
+        {
+            "action": "pay",
+            "pay-lease": stall.pk,
+            "pay-paid_on": "2026-04-02",
+            "pay-amount": "1200.00",
+            "pay-note": "四月",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("ownersassoc:ledger"), {"year": 2026}).content.decode()
+    payment = RentPayment.objects.get()
+    assert f'data-rent-payment="{payment.pk}"' in html and "四月" in html
+    _opening, months = fund.monthly_balance(year=2026)
+    assert months[3].income == Decimal("1200.00")

@@ -4,7 +4,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ownersassoc.voting import decide
@@ -147,6 +147,9 @@ def test_no_owners_no_quorum():
 
 # Properties ------------------------------------------------------------------------------
 
+# The test machine is shared: slow input generation under load is not a failure of the vote.
+RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
 areas = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("300"), places=2)
 choices = st.sampled_from(["agree", "oppose", "abstain", None])  # None: did not vote
 owners = st.lists(st.tuples(areas, choices), min_size=1, max_size=40)
@@ -168,6 +171,7 @@ def tally(matter, ballots):
     )
 
 
+@RELAXED
 @given(matters, owners, st.randoms())
 def test_verdict_does_not_depend_on_ballot_order(matter, ballots, rnd):
     shuffled = list(ballots)
@@ -175,6 +179,7 @@ def test_verdict_does_not_depend_on_ballot_order(matter, ballots, rnd):
     assert tally(matter, ballots) == tally(matter, shuffled)
 
 
+@RELAXED
 @given(matters, owners)
 def test_turning_a_ballot_into_agree_never_fails_a_pass(matter, ballots):
     if not tally(matter, ballots).passed:
@@ -186,12 +191,14 @@ def test_turning_a_ballot_into_agree_never_fails_a_pass(matter, ballots):
             assert tally(matter, changed).passed
 
 
+@RELAXED
 @given(matters, owners, areas)
 def test_an_added_agreeing_owner_never_fails_a_pass(matter, ballots, area):
     if tally(matter, ballots).passed:
         assert tally(matter, [*ballots, (area, "agree")]).passed
 
 
+@RELAXED
 @given(
     st.integers(1, 1000),
     st.integers(0, 1000),

@@ -27,6 +27,7 @@ from community.organisation.models import (
 from community.roles import Role
 from core.models import Job
 from households.models import ImportBatch
+from households.representatives.services import representative_appoint
 from ownersassoc import committee, fees
 from ownersassoc import property as prop
 from ownersassoc.models import BallotSheet, FeeBill, Matter, OwnersMeeting
@@ -147,6 +148,26 @@ OBJECT_OF = {
     "households:import_status": ("batch", {}, ["households:import_detail"]),
     "households:import_confirm": ("batch", {}, ["households:import_detail"]),
     "buildings:premises_detail": ("premises", {}, ["buildings:premises_detail"]),
+    "households:representative_detail": (
+        "representative",
+        {},
+        ["households:representative_detail"],
+    ),
+    "households:representative_assign": (
+        "representative",
+        {},
+        ["households:representative_detail"],
+    ),
+    "households:representative_release": (
+        "representative",
+        {},
+        ["households:representative_detail"],
+    ),
+    "households:representative_end": (
+        "representative",
+        {},
+        ["households:representative_detail"],
+    ),
     "monitoring:case_detail": ("case", {}, ["monitoring:case_detail"]),
     "monitoring:step_record": ("case", {"step": "home_check"}, ["monitoring:case_detail"]),
     "monitoring:risk_level_set": ("case", {}, ["monitoring:case_detail"]),
@@ -278,6 +299,12 @@ def world(settings, building_b, household_b, staff_user, supervisor_user):
             created_by=staff_user, file_name="r.xlsx", status="valid"
         ),
         "premises": premises_create(code="SC-01", kind="market_stall", area=Decimal("12.00")),
+        "representative": representative_appoint(
+            building=building_b,
+            person=member,
+            started_on=datetime.date(2024, 3, 1),
+            actor=staff_user,
+        ),
         **_organisation_and_registers(staff_user),
         **_monitoring(household_b, staff_user, education),
         **_owners_side(building_b, staff_user),

@@ -294,7 +294,7 @@ def test_dashboards_show_measures_and_flags(
     page = client_for(supervisor_user).get(reverse("services:unit_dashboard")).content.decode()
     assert 'id="unit-monitoring-flagged"' in page
     page = client_for(supervisor_user).get(reverse("services:supervisor_overview")).content.decode()
-    assert re.search(r'id="mon-overdue">1<', page)
+    assert re.search(r'id="mon-overdue"><a [^>]+>1<', page)
     assert re.search(r'id="mon-monitored"><a [^>]+>1<', page)
     # Other units see only their own measures.
     jiaoyu = unit_user(

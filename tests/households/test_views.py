@@ -347,7 +347,7 @@ def test_household_detail_query_count_does_not_grow_with_members_history_or_reco
     # its unmet obligations, 1 its monitoring cases (none here; steps and measures are
     # prefetched when there are cases). The same with 1 member, record and request as with
     # 30 of each.
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         response = client.get(household.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()

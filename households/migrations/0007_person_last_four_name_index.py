@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0005_merge_imports_relationships'),
+        ('households', '0006_household_representatives'),
     ]
 
     operations = [

@@ -63,7 +63,9 @@ def csrf(path):
 def sql(query):
     out = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DB, "-tAc", query],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.strip()
 
@@ -84,7 +86,9 @@ def login():
     assert status == 302, ("login", status)
     status, headers, _b = request("/reports/")
     assert status == 302 and headers["Location"].startswith("/accounts/2fa/?"), (
-        status, headers["Location"])
+        status,
+        headers["Location"],
+    )
     key = bytes.fromhex(open(os.path.join(os.path.dirname(COOKIES), "totp.hex")).read().strip())
     code = f"{totp(key):06d}"
     token = csrf("/accounts/2fa/")
@@ -136,8 +140,10 @@ def start_and_kill(worker_pid):
     login()
     pk = start_roster()
     size, sheets = download_whole(pk)
-    print(f"roster job #{pk} ran in the worker; downloaded {size} bytes over HTTP, "
-          f"opened with openpyxl: {sheets}")
+    print(
+        f"roster job #{pk} ran in the worker; downloaded {size} bytes over HTTP, "
+        f"opened with openpyxl: {sheets}"
+    )
 
     pk = start_roster()
     _status, done = wait_for(pk, ("running",), done_rows=1)
@@ -150,8 +156,10 @@ def start_and_kill(worker_pid):
     assert request(f"/jobs/{pk}/download/")[0] == 404
     page = request(f"/jobs/{pk}/status/")[2].decode()
     assert f"/jobs/{pk}/download/" not in page
-    print(f"roster job #{pk}: worker killed (SIGKILL) at {done} rows; "
-          "the job is left running and its download is refused (404)")
+    print(
+        f"roster job #{pk}: worker killed (SIGKILL) at {done} rows; "
+        "the job is left running and its download is refused (404)"
+    )
     with open(os.path.join(os.path.dirname(COOKIES), "killed.pk"), "w") as fh:
         fh.write(str(pk))
 
@@ -163,8 +171,10 @@ def after_restart(killed):
     assert request(f"/jobs/{killed}/download/")[0] == 404
     page = request(f"/jobs/{killed}/")[2].decode()
     assert "后台进程" in page, "the job's page does not say why it failed"
-    print(f"roster job #{killed}: failed by the new worker at its start: {message}; "
-          "download still refused")
+    print(
+        f"roster job #{killed}: failed by the new worker at its start: {message}; "
+        "download still refused"
+    )
     pk = start_roster()
     size, sheets = download_whole(pk)
     print(f"roster job #{pk} ran in the new worker; downloaded {size} bytes, opened: {sheets}")

@@ -43,7 +43,8 @@ def request(path, data=None):
 def pg_ctl(*args):
     subprocess.run(
         ["runuser", "-u", "postgres", "--", f"{PGBIN}/pg_ctl", "-D", DATADIR, "-w", *args],
-        check=True, stdout=subprocess.DEVNULL,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -66,14 +67,18 @@ def main():
         assert "系统暂时无法使用" in html, "the error page is not the Chinese one"
         for leak in ("Traceback", "OperationalError", "psycopg", "connection", "5432"):
             assert leak not in html, f"the error page shows {leak!r}"
-    print(f"PostgreSQL stopped: {len(outage)} requests got {outage[0][0]} with the Chinese "
-          "error page 系统暂时无法使用 (no traceback, nothing of the exception)")
+    print(
+        f"PostgreSQL stopped: {len(outage)} requests got {outage[0][0]} with the Chinese "
+        "error page 系统暂时无法使用 (no traceback, nothing of the exception)"
+    )
 
     pg_ctl("start", "-l", f"{DATADIR}/../postgres.log")  # port and socket: its own conf
     after = [request(PAGE)[0] for _ in range(3)]
     assert after == [200, 200, 200], ("after the restart", after)
-    print(f"PostgreSQL started again after {time.monotonic() - started:.1f} s: {PAGE} "
-          f"answers {after} from the same server, not restarted")
+    print(
+        f"PostgreSQL started again after {time.monotonic() - started:.1f} s: {PAGE} "
+        f"answers {after} from the same server, not restarted"
+    )
 
 
 if __name__ == "__main__":

@@ -127,6 +127,8 @@ def job_claim(job_id: int) -> Job | None:
 
 
 def _fail_abandoned(job: Job) -> None:
+    if job.result_file:  # attached by the run that stopped: not served, not kept
+        job.result_file.delete(save=False)
     job.status = Job.Status.FAILED
     job.message = _(
         "The job stopped half-way because the background worker running it stopped; no "

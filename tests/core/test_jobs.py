@@ -225,6 +225,11 @@ def test_a_file_of_a_job_that_did_not_finish_is_never_served(
     assert f"/jobs/{job.pk}/download/" not in client.get(f"/jobs/{job.pk}/status/").content.decode()
     assert jobs_reap() == 1
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+    from django.core.files.storage import default_storage
+
+    name = job.result_file.name
+    job.refresh_from_db()
+    assert not job.result_file and not default_storage.exists(name)  # not kept either
 
 
 def test_the_reaper_runs_when_a_worker_starts_and_from_beat(settings):

@@ -133,7 +133,10 @@ def _dead_pid():
 
 def _running(user, *, worker, attempts=1, minutes_ago=0):
     job = Job.objects.create(
-        kind="test", requested_by=user, status=Job.Status.RUNNING, worker=worker,
+        kind="test",
+        requested_by=user,
+        status=Job.Status.RUNNING,
+        worker=worker,
         attempts=attempts,
     )
     Job.objects.filter(pk=job.pk).update(
@@ -172,9 +175,7 @@ def test_a_job_whose_worker_process_died_is_failed_by_the_reaper_at_once(staff_u
         assert job.status == "running"
 
 
-def test_a_job_with_no_progress_for_the_stale_time_is_failed_wherever_it_ran(
-    staff_user, settings
-):
+def test_a_job_with_no_progress_for_the_stale_time_is_failed_wherever_it_ran(staff_user, settings):
     import os
     import socket
 
@@ -190,9 +191,7 @@ def test_a_job_with_no_progress_for_the_stale_time_is_failed_wherever_it_ran(
     assert (stale.status, recent.status) == ("failed", "running")
 
 
-def test_a_task_given_back_after_its_worker_died_is_run_again_at_most_twice(
-    staff_user, settings
-):
+def test_a_task_given_back_after_its_worker_died_is_run_again_at_most_twice(staff_user, settings):
     import socket
 
     settings.JOB_MAX_ATTEMPTS = 2

@@ -9,12 +9,22 @@ with a generic message and the traceback in the log.
 
 Runs are safe to repeat: ``job_claim`` moves a job from waiting to running once, so a task
 delivered twice runs once, and a result file is attached only when it is complete (written
-to a temporary file first), so a half-written file is never served.
+to a temporary file first) and served only once the job is done, so a half-written file is
+never served.
+
+A worker that dies in the middle of a job (killed, out of memory, the machine stopped)
+leaves the job running. The claim records the worker process ("host:pid"); a job whose
+process is gone (on this host) or that has made no progress for ``JOB_STALE_MINUTES``
+(anywhere) is *abandoned*. ``jobs_reap`` fails abandoned jobs with a message saying so; it
+runs when a worker starts and every few minutes from beat. When the broker gives the task
+back (``acks_late`` with ``reject_on_worker_lost``), ``job_claim`` takes the abandoned job
+over and runs it afresh instead, at most ``JOB_MAX_ATTEMPTS`` times in all.
 """
 
 import datetime
 import logging
 import os
+import socket
 import tempfile
 from dataclasses import dataclass
 
@@ -69,21 +79,79 @@ def job_start(*, kind: str, user, params: dict | None = None) -> Job:
     return job
 
 
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, run by another user
+        return False
+    return False
+
+
+def job_abandoned(job: Job, *, now: datetime.datetime | None = None) -> bool:
+    """A running job whose worker is gone: its process no longer exists on this host, or it
+    has made no progress for ``JOB_STALE_MINUTES``."""
+    if job.status != Job.Status.RUNNING:
+        return False
+    now = now or timezone.now()
+    if job.updated_at < now - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES):
+        return True
+    host, _sep, pid = job.worker.rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and _process_gone(int(pid))
+
+
 def job_claim(job_id: int) -> Job | None:
     """Move the job from waiting to running; None when it is not waiting (already run or
-    running: a task delivered twice does the work once). A job left running by a worker
-    that died (no progress for ``JOB_STALE_MINUTES``) is claimed again and run afresh."""
-    stale = timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    running: a task delivered twice does the work once). A job abandoned by a worker that
+    died (``job_abandoned``) is claimed again and run afresh, up to ``JOB_MAX_ATTEMPTS``
+    claims in all; past them it ends failed."""
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None:
             return None
-        running_stale = job.status == Job.Status.RUNNING and job.updated_at < stale
-        if job.status != Job.Status.PENDING and not running_stale:
+        if job.status != Job.Status.PENDING and not job_abandoned(job):
+            return None
+        if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+            _fail_abandoned(job)
             return None
         job.status = Job.Status.RUNNING
-        job.save(update_fields=["status", "updated_at"])
+        job.worker = _this_worker()
+        job.attempts += 1
+        job.save(update_fields=["status", "worker", "attempts", "updated_at"])
     return job
+
+
+def _fail_abandoned(job: Job) -> None:
+    if job.result_file:  # attached by the run that stopped: not served, not kept
+        job.result_file.delete(save=False)
+    job.status = Job.Status.FAILED
+    job.message = _(
+        "The job stopped half-way because the background worker running it stopped; no "
+        "file was kept. Start it again."
+    )
+    job.finished_at = timezone.now()
+    job.result_file = ""
+    job.save(update_fields=["status", "message", "finished_at", "result_file", "updated_at"])
+
+
+def jobs_reap(*, now: datetime.datetime | None = None) -> int:
+    """Fail every abandoned job (``job_abandoned``); returns how many. Run when a worker
+    starts and every few minutes: a job never stays "running" after its worker died."""
+    now = now or timezone.now()
+    reaped = 0
+    for pk in Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = Job.objects.select_for_update().filter(pk=pk).first()
+            if job is not None and job_abandoned(job, now=now):
+                logger.warning("job %s (%s): its worker %s stopped", job.pk, job.kind, job.worker)
+                _fail_abandoned(job)
+                reaped += 1
+    return reaped
 
 
 def job_progress(job: Job, *, done_rows: int, total_rows: int | None = None) -> None:

@@ -43,6 +43,10 @@ class Job(TimeStampedModel):
         related_name="+",
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Who runs it ("host:pid" of the worker process) and how many times it was claimed: a job
+    # whose worker died is failed by ``core.jobs.jobs_reap`` or run again, at most twice.
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("background job")
@@ -61,7 +65,9 @@ class Job(TimeStampedModel):
 
     @property
     def has_file(self) -> bool:
-        return bool(self.result_file) and self.expired_at is None
+        """Only a finished job's file is served: a run that stopped half-way has none."""
+        done = self.status == self.Status.DONE
+        return done and bool(self.result_file) and self.expired_at is None
 
 
 class DailyRun(models.Model):

@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from community.models import Department
 from community.roles import Role, has_role
 from community.selectors import departments_for_user
 from core.notifications import notifications_for, notifications_mark_read, unread_count
+from core.redirects import local_next
 from households.selectors import household_get_for_user
 from services.requests import services
 from services.requests.filters import OPEN, RequestFilter
@@ -53,10 +53,7 @@ def _error_messages(request, exc_or_form):
 
 
 def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    return local_next(request, default)
 
 
 def request_queue(request):

@@ -120,3 +120,123 @@ def test_an_expired_file_is_removed_and_the_page_says_so(
     client = client_for(staff_user)
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
     assert 'id="job-expired"' in client.get(f"/jobs/{job.pk}/").content.decode()
+
+
+def _dead_pid():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _running(user, *, worker, attempts=1, minutes_ago=0):
+    job = Job.objects.create(
+        kind="test",
+        requested_by=user,
+        status=Job.Status.RUNNING,
+        worker=worker,
+        attempts=attempts,
+    )
+    Job.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    )
+    job.refresh_from_db()
+    return job
+
+
+def test_a_claim_records_the_worker_process_and_counts_the_attempt(staff_user):
+    import os
+    import socket
+
+    job = Job.objects.create(kind="test", requested_by=staff_user)
+    claimed = job_claim(job.pk)
+    assert claimed.worker == f"{socket.gethostname()}:{os.getpid()}"
+    assert claimed.attempts == 1 and claimed.status == "running"
+
+
+def test_a_job_whose_worker_process_died_is_failed_by_the_reaper_at_once(staff_user):
+    import os
+    import socket
+
+    from core.jobs import job_abandoned, jobs_reap
+
+    host = socket.gethostname()
+    dead = _running(staff_user, worker=f"{host}:{_dead_pid()}")
+    alive = _running(staff_user, worker=f"{host}:{os.getpid()}")
+    elsewhere = _running(staff_user, worker=f"another-host:{_dead_pid()}")
+    assert job_abandoned(dead) and not job_abandoned(alive) and not job_abandoned(elsewhere)
+    assert jobs_reap() == 1
+    dead.refresh_from_db()
+    assert dead.status == "failed" and "停止" in dead.message and dead.finished_at
+    for job in (alive, elsewhere):
+        job.refresh_from_db()
+        assert job.status == "running"
+
+
+def test_a_job_with_no_progress_for_the_stale_time_is_failed_wherever_it_ran(staff_user, settings):
+    import os
+    import socket
+
+    from core.jobs import jobs_reap
+
+    stale = _running(
+        staff_user, worker="another-host:1", minutes_ago=settings.JOB_STALE_MINUTES + 1
+    )
+    recent = _running(staff_user, worker=f"{socket.gethostname()}:{os.getpid()}")
+    assert jobs_reap() == 1
+    stale.refresh_from_db()
+    recent.refresh_from_db()
+    assert (stale.status, recent.status) == ("failed", "running")
+
+
+def test_a_task_given_back_after_its_worker_died_is_run_again_at_most_twice(staff_user, settings):
+    import socket
+
+    settings.JOB_MAX_ATTEMPTS = 2
+    host = socket.gethostname()
+    again = _running(staff_user, worker=f"{host}:{_dead_pid()}", attempts=1)
+    assert job_run(again.pk) == "done"
+    again.refresh_from_db()
+    assert again.attempts == 2 and again.result_file
+    twice = _running(staff_user, worker=f"{host}:{_dead_pid()}", attempts=2)
+    assert job_run(twice.pk) == "skipped"
+    twice.refresh_from_db()
+    assert twice.status == "failed" and not twice.result_file
+
+
+def test_a_file_of_a_job_that_did_not_finish_is_never_served(
+    client_for, staff_user, django_capture_on_commit_callbacks
+):
+    """A file attached by a run that then stopped (the row saved with its file but still
+    running, or failed by the reaper) is refused at download."""
+    import socket
+
+    from core.jobs import jobs_reap
+
+    job = _start(staff_user, django_capture_on_commit_callbacks)
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, worker=f"{socket.gethostname()}:{_dead_pid()}"
+    )
+    client = client_for(staff_user)
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+    assert f"/jobs/{job.pk}/download/" not in client.get(f"/jobs/{job.pk}/status/").content.decode()
+    assert jobs_reap() == 1
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+    from django.core.files.storage import default_storage
+
+    name = job.result_file.name
+    job.refresh_from_db()
+    assert not job.result_file and not default_storage.exists(name)  # not kept either
+
+
+def test_the_reaper_runs_when_a_worker_starts_and_from_beat(settings):
+    from core import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["reap_jobs"]["task"] == "core.tasks.reap_jobs"
+    assert tasks.run_job.reject_on_worker_lost and tasks.run_job.acks_late
+    from celery.signals import worker_ready
+
+    receivers = [r[1]() for r in worker_ready.receivers]
+    assert tasks._reap_when_a_worker_starts in receivers

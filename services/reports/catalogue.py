@@ -76,6 +76,7 @@ class Report:
     description: Promise = ""
     form_class: object = None  # a form of its filters (None: the building filter)
     rule: object = None  # the obligation rule of a ``rule:<code>`` report
+    log_detail: dict | None = None  # more for the export log (a table's column list)
 
 
 def batched(queryset, *, size: int = BATCH_SIZE):

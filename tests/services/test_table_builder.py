@@ -650,3 +650,17 @@ def test_export_report_runs_a_template_from_the_shell(
         call_command("export_report", template.code, "-o", str(path), "--user", "renshe")
     with pytest.raises(CommandError):
         call_command("export_report", "table:999999", "-o", str(path), "--user", "staff")
+
+
+def test_the_demo_templates_are_seeded_once_and_run(people, staff_user, department_user, tmp_path):
+    from services.demo.tables import LABOUR, MEDICAL, seed_tables
+
+    assert seed_tables() == 2 and seed_tables() == 0
+    medical = TableTemplate.objects.get(name=MEDICAL)
+    assert medical.owner == staff_user and medical.shared and medical.unit is None
+    labour = TableTemplate.objects.get(name=LABOUR)
+    assert labour.unit.code == "human-resources"
+    for template, user in ((medical, staff_user), (labour, department_user)):
+        report = table_report(user=user, spec=template.spec, template=template)
+        rows = report_export(report=report, user=user, params={}, path=str(tmp_path / "d.xlsx"))
+        assert rows == (3 if template == medical else 2)

@@ -5,7 +5,6 @@ record, ``Exists`` for a rule), the sort, read as tuples. The rows are streamed
 ten rows and for a million, and holds one chunk in memory at a time."""
 
 import datetime
-import itertools
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -186,7 +185,3 @@ def _cell(index, display, cell, key):
     if display is None:
         return lambda row, number: row[index]
     return lambda row, number: display(row[index], cell, key)
-
-
-def preview(compiled: CompiledTable, n: int = 20) -> list[list]:
-    return list(itertools.islice(compiled.first(n), n))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.jobs import job_start
 from services.reports.builder import bureau
 from services.reports.builder.catalogue import PERSON_ROWS, ROW_KINDS
-from services.reports.builder.query import compile_table, preview
+from services.reports.builder.query import compile_table
 from services.reports.builder.selectors import (
     builder_user_or_404,
     fields_for_user,
@@ -132,7 +132,7 @@ def builder_preview(request):
         context.update(
             headers=compiled.headers,
             types=[c.type for c in compiled.columns],
-            cells=preview(compiled, PREVIEW_ROWS),
+            cells=compiled.first(PREVIEW_ROWS),
             count=compiled.count(),
             shown=PREVIEW_ROWS,
         )

@@ -204,6 +204,21 @@ def test_a_table_compiles_to_the_values_of_each_column(people, staff_user):
         None,
     ]
     assert rows["刘大山"][8:12] == ["是", 1, 1, 0]
+    this_year = compile_table(
+        clean_spec(
+            spec([("person.name", "姓名"), ("derived.insured_place", "本年度参保地")]), staff_user
+        ),
+        staff_user,
+        full_ids=True,
+    )
+    assert rows_of(this_year, 0)["温大明"][1] == "琴江（现居地）"
+    last_year = clean_spec(
+        spec([("person.name", "姓名"), ("derived.insured_place", "参保地")]), staff_user
+    )
+    last_year["as_of"] = today.replace(year=today.year - 1, month=6, day=1).isoformat()
+    assert (
+        rows_of(compile_table(last_year, staff_user, full_ids=True), 0)["温大明"][1] == "原籍乡镇"
+    )
     assert rows["温小明"][5] is None and rows["温小明"][2] == people["child"].id_number
     assert [r[0] for r in table.rows()] == [1, 2, 3]  # the row number
 

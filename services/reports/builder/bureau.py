@@ -82,6 +82,8 @@ SYNONYMS = {
     "脱贫户类型": "household.poverty_status",
     "监测对象类型": "household.monitoring_category",
     "监测类型": "household.monitoring_category",
+    "本年度参保地": "derived.insured_place",
+    "本年度医保参保地": "derived.insured_place",
     "参保地": "record.medicalinsurance.place",
     "参保地点": "record.medicalinsurance.place",
     "参保年度": "record.medicalinsurance.year",

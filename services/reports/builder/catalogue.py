@@ -41,6 +41,7 @@ from services.monitoring.models import MonitoringCase, RiskType
 from services.obligations.rules import HOUSEHOLD, PERSON, RULE_LIST, employed_q, labourer_q
 from services.records.kinds import KINDS
 from services.records.kinds import PERSON as RECORD_PERSON
+from services.records.models import MedicalInsurance
 
 PERSON_ROWS = "person"
 HOUSEHOLD_ROWS = "household"
@@ -589,6 +590,15 @@ def _employed(ctx):
     )
 
 
+def _insured_this_year(ctx):
+    """Where the person is enrolled in medical insurance for the table's year (本年度)."""
+    return Subquery(
+        MedicalInsurance.objects.filter(person=OuterRef("pk"), year=ctx.today.year)
+        .order_by("-pk")
+        .values("place")[:1]
+    )
+
+
 ROW_NUMBER = "derived.row_number"
 
 
@@ -634,6 +644,16 @@ def derived_fields() -> list[Field]:
             _("employed members of the household"),
             INTEGER,
             lambda ctx: _members_count(ctx, employed_q(ctx.today)),
+        ),
+        make(
+            "derived.insured_place",
+            _("medical insurance enrolled at, for the table's year"),
+            TEXT,
+            _insured_this_year,
+            _choice,
+            rows=(PERSON_ROWS,),
+            record_kind="medicalinsurance",
+            choices=tuple(MedicalInsurance._meta.get_field("place").flatchoices),
         ),
         make(
             "derived.employed",

@@ -37,6 +37,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 	$(PY) -m bench.reports
+	$(PY) -m bench.builder
 	$(PIP) install --quiet -r bench/requirements.txt
 	$(PY) -m bench.imports
 

@@ -26,6 +26,7 @@ from services.records.models import (
     SchoolEnrolment,
     Training,
 )
+from services.reports.builder.models import TableTemplate
 from services.reports.models import ReportAccess
 from services.requests.models import (
     OPEN_STATES,
@@ -78,6 +79,7 @@ __all__ = [
     "RuleSnapshot",
     "Satisfaction",
     "SchoolEnrolment",
+    "TableTemplate",
     "ServiceRecord",
     "State",
     "TaskState",

@@ -310,6 +310,8 @@ DEMO_ACCOUNT_SEEDERS.append("households.demo.representatives.seed_representative
 # many days a produced file is kept before the daily expiry removes it.
 REPORT_FILE_DAYS = env.int("REPORT_FILE_DAYS", default=7)
 JOB_KINDS["report"] = "services.reports.jobs.REPORT_JOB"
+# The table builder's demo templates (一表通) belong to the demo accounts.
+DEMO_ACCOUNT_SEEDERS.append("services.demo.tables.seed_tables")
 # Monitoring against falling back into poverty (services/monitoring/, DOMAIN.md §3). The
 # income thresholds themselves are data (监测标准, kept by staff per province and year).
 MONITORING = {

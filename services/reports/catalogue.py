@@ -81,6 +81,7 @@ class Report:
     # alone decides, for staff as for anyone; ``readers`` names them on the title rows.
     can_run: Callable | None = None
     readers: object = ""
+    log_detail: dict | None = None  # more for the export log (a table's column list)
 
 
 def batched(queryset, *, size: int = BATCH_SIZE):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.jobs import JobError, JobKind, job_attach, job_progress, job_temp_path
+from services.reports.builder.services import is_table_code, table_report_for_code
 from services.reports.selectors import REPORTS, may_run
 from services.reports.services import report_export
 
@@ -20,7 +21,10 @@ def report_file_name(code: str, title: str, fmt: str) -> str:
 
 def run_report_job(job) -> None:
     code = job.params.get("code", "")
-    report = REPORTS.get(code)
+    if is_table_code(code):
+        report = table_report_for_code(user=job.requested_by, code=code, params=job.params)
+    else:
+        report = REPORTS.get(code)
     if report is None or not may_run(job.requested_by, code):
         raise JobError(
             _("The report “%(code)s” does not exist or is not yours to run.") % {"code": code}
@@ -28,7 +32,7 @@ def run_report_job(job) -> None:
     fmt = job.params.get("format") or "xlsx"
     if fmt not in ("xlsx", "csv"):
         raise JobError(_("Unknown file format: %(fmt)s") % {"fmt": fmt})
-    filters = {k: v for k, v in job.params.items() if k not in ("code", "format")}
+    filters = {k: v for k, v in job.params.items() if k not in ("code", "format", "spec")}
     path = job_temp_path(f".{fmt}")
 
     def progress(done, total):

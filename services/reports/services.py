@@ -123,6 +123,7 @@ def report_export(
                 "unit": unit.code if unit is not None else "",
                 "unit_name": unit.name if unit is not None else "",
                 "job": job.pk if job is not None else None,
+                **(report.log_detail or {}),
             },
         )
     return first_rows

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from community.models import Department
 from core.jobs import job_start, jobs_for_user
 from services.reports import selectors
+from services.reports.builder.selectors import uses_builder
 from services.reports.services import report_form
 
 RECENT_JOBS = 10
@@ -29,6 +30,7 @@ def report_list(request):
             "jobs": list(jobs_for_user(request.user, kind="report")[:RECENT_JOBS]),
             "can_read_log": selectors.can_read_export_log(request.user),
             "full_ids": selectors.exports_full_ids(request.user),
+            "uses_builder": uses_builder(request.user),
         },
     )
 

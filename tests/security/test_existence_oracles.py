@@ -36,6 +36,7 @@ from services.facilities.models import Facility
 from services.firesafety.models import FireInspection
 from services.monitoring import services as monitoring_services
 from services.policelog.models import PoliceIncident
+from services.reports.builder.models import TableTemplate
 from services.requests.models import RequestPhoto, State
 from services.worktasks.models import Accountability, WorkTaskNote
 from tests.households.factories import (
@@ -128,6 +129,9 @@ OBJECT_OF = {
     "core:job_detail": ("job", {}, ["core:job_detail"]),
     "core:job_status": ("job", {}, ["core:job_detail"]),
     "core:job_download": ("job", {}, ["core:job_detail"]),
+    "reports:builder_template": ("table_template", {}, ["reports:builder_template"]),
+    "reports:builder_template_export": ("table_template", {}, ["reports:builder_template"]),
+    "reports:builder_template_delete": ("table_template", {}, ["reports:builder_template"]),
     "community:recruitment_detail": ("round", {}, ["community:recruitment_detail"]),
     "community:applicant_decide": (
         "applicant",
@@ -295,6 +299,14 @@ def world(settings, building_b, household_b, staff_user, supervisor_user):
             photo=ContentFile(b"\xff\xd8 photo", name="h.jpg"),
         ),
         "job": job,
+        # a template of the education bureau's user, not shared: no other persona sees it
+        "table_template": TableTemplate.objects.create(
+            name="教育局学生核对表",
+            owner=_education_user(education),
+            unit=education,
+            shared=False,
+            spec={"rows": "person", "columns": [{"key": "person.name", "header": "姓名"}]},
+        ),
         "batch": ImportBatch.objects.create(
             created_by=staff_user, file_name="r.xlsx", status="valid"
         ),
@@ -309,6 +321,15 @@ def world(settings, building_b, household_b, staff_user, supervisor_user):
         **_monitoring(household_b, staff_user, education),
         **_owners_side(building_b, staff_user),
     }
+
+
+def _education_user(education):
+    from community.models import UserProfile
+
+    user = UserFactory(username="jiaoyu")
+    user.groups.add(Group.objects.get(name=Role.DEPARTMENT.value))
+    UserProfile.objects.create(user=user, department=education, display_name="教育局")
+    return user
 
 
 def _monitoring(household, staff_user, unit):

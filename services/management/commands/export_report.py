@@ -1,4 +1,4 @@
-"""python manage.py export_report CODE -o FILE [--user U] [--format xlsx|csv] [--param k=v …]
+"""python manage.py export_report CODE|table:<template id> -o FILE [--user U] [--format xlsx|csv] [--param k=v …]
 
 Writes the same workbook as the /reports/ pages, with that user's scope and masking
 (default: an administrator's scope, ID numbers masked), logs the export, and prints one
@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from community.roles import Role
 from core.jobs import JobError
+from services.reports.builder.services import is_table_code, table_report_for_code
 from services.reports.selectors import REPORTS, may_run
 from services.reports.services import report_export
 
@@ -26,8 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
 
     def handle(self, *args, code, output, user, format, param, **options):
+        table = is_table_code(code)
         report = REPORTS.get(code)
-        if report is None:
+        if report is None and not table:
             raise CommandError(f"报表不存在：{code}", returncode=2)
         User = get_user_model()
         full_ids = None
@@ -45,6 +47,13 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError("没有可用的管理员账号：请用 --user 指定用户", returncode=2)
             full_ids = False  # an administrator's scope, ID numbers masked
+        if table:  # a saved template of the table builder: table:<id>
+            if code == "table":
+                raise CommandError("请指定模板编号：table:<编号>", returncode=2)
+            try:
+                report = table_report_for_code(user=account, code=code, params={})
+            except JobError as exc:
+                raise CommandError(str(exc), returncode=2) from exc
         if not may_run(account, code):
             raise CommandError(
                 f"报表“{code}”不在用户 {account.username} 的权限范围内", returncode=2

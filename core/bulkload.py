@@ -50,10 +50,8 @@ class BulkWriter:
             name = self.fields[0]
             self._get = lambda values: (values[name],)
         rest = [f for f in meta.concrete_fields if f.attname not in fields and f is not meta.pk]
-        for f in rest:
-            if not f.has_default() and not f.null and not f.blank:
-                raise ValueError(f"{meta.label}: {f.attname} has no default and is not given")
-        self._defaults = tuple(f.get_default() if f.has_default() else _blank(f) for f in rest)
+        # As a model instance would have them: the default, else empty text or NULL.
+        self._defaults = tuple(f.get_default() for f in rest)
         columns = [meta.pk, *(by_attname[name] for name in self.fields), *rest]
         self._columns = columns
         self._nullable = [i for i, f in enumerate(columns) if f.null]
@@ -204,11 +202,6 @@ class BulkWriter:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params + params_where)
-
-
-def _blank(field):
-    """The value of a field without a default that may be left out: NULL, or empty text."""
-    return None if field.null else ""
 
 
 def analyze():

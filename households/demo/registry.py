@@ -20,7 +20,7 @@ from django.utils import timezone
 from buildings.models import Building, BuildingLeaderTerm, Dwelling
 from community.models import Department, UserProfile
 from community.roles import Role
-from core.bulkload import BulkWriter
+from core.bulkload import BulkWriter, loading
 from core.idnumbers import make_id_number
 from households.models import (
     Education,
@@ -147,7 +147,13 @@ def seed_registry(
     """Create buildings, dwellings, households and people. Returns counts.
 
     The rows are made one by one from the seeded generator and streamed to the database
-    in batches (``core.bulkload``: ``COPY`` on PostgreSQL), so memory stays flat."""
+    in batches (``core.bulkload``: ``COPY`` on PostgreSQL, the tables' keys and indexes
+    made again after the load), so memory stays flat. Runs inside a transaction."""
+    with loading(Building, Dwelling, Household, Person):
+        return _seed_registry(households=households, rng=rng, stdout=stdout, history=history)
+
+
+def _seed_registry(*, households, rng, stdout, history):
     area = settings.DEMO_AREA_CODE
     reason = HISTORY_REASON if history else None
     n_buildings = max(1, math.ceil(households / (DWELLINGS_PER_BUILDING * OCCUPANCY)))

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from community.models import Department
-from core.bulkload import BulkWriter
+from core.bulkload import BulkWriter, loading
 from core.idnumbers import age_on
 from households.demo.registry import NUMBER_PREFIX
 from households.models import (
@@ -196,7 +196,13 @@ CHUNK = 5000
 
 
 def seed_records(*, rng, stdout=None):
-    """Create every kind of record for the demo households (run once, by seed_demo)."""
+    """Create every kind of record for the demo households (run once, by seed_demo, inside
+    its transaction)."""
+    with loading(*FIELDS):
+        _seed_records(rng=rng, stdout=stdout)
+
+
+def _seed_records(*, rng, stdout):
     today = timezone.localdate()
     units = dict(Department.objects.values_list("code", "pk"))
     ids = list(

@@ -55,8 +55,22 @@ class BulkWriter:
         self._defaults = tuple(f.get_default() for f in rest)
         columns = [meta.pk, *(by_attname[name] for name in self.fields), *rest]
         self._columns = columns
-        self._nullable = [i for i, f in enumerate(columns) if f.null]
-        self._json = [(i, f.encoder) for i, f in enumerate(columns) if isinstance(f, JSONField)]
+        # Only the given columns can hold None; the defaults are written as COPY reads them.
+        self._nullable = [i + 1 for i, name in enumerate(self.fields) if by_attname[name].null]
+        self._json = [
+            (i + 1, by_attname[name].encoder)
+            for i, name in enumerate(self.fields)
+            if isinstance(by_attname[name], JSONField)
+        ]
+        if self.postgres:  # the defaults as COPY reads them, once
+            self._defaults = tuple(
+                NULL
+                if value is None
+                else json.dumps(value, cls=f.encoder, ensure_ascii=False)
+                if isinstance(f, JSONField)
+                else value
+                for f, value in zip(rest, self._defaults, strict=True)
+            )
         self._rows: list[tuple] = []
         self._ids: list[int] = []
         self._next_local = None

@@ -7,6 +7,7 @@ and streamed to the database in batches (``core.bulkload``: ``COPY`` on PostgreS
 """
 
 import datetime
+import itertools
 import math
 import random
 from decimal import Decimal
@@ -112,6 +113,21 @@ POVERTY_STATUSES = list(PovertyStatus.values)
 POVERTY_CAUSES = list(PovertyCause.values)
 HEALTH_VALUES = list(Health.values)
 HUKOU_STATUSES = list(HukouStatus.values)
+SKILLS = [LabourCapacity.ORDINARY, LabourCapacity.SKILLED]
+
+
+def _cumulative(*weights):
+    """``random.choices`` with these cumulative weights draws exactly what it draws with the
+    weights (it accumulates them itself), without adding them up on every call."""
+    return list(itertools.accumulate(weights))
+
+
+POVERTY_WEIGHTS = _cumulative(80, 15, 5)
+EDUCATION_WEIGHTS = _cumulative(10, 30, 35, 12, 8, 5)
+OLD_EDUCATION_WEIGHTS = _cumulative(45, 40, 12, 3, 0, 0)
+HEALTH_WEIGHTS = _cumulative(82, 10, 3, 5)
+SKILL_WEIGHTS = _cumulative(80, 20)
+HUKOU_WEIGHTS = _cumulative(55, 40, 5)
 
 # (username, display name, role, department code or None, building index or None)
 DEMO_ACCOUNTS = [
@@ -194,7 +210,9 @@ def _seed_registry(*, households, rng, stdout, history):
         dwellings[index][5] = Dwelling.AllocationState.VACANT
         dwellings[index][6] = Dwelling.TitleState.NONE
     occupied = [d for index, d in enumerate(dwellings) if index not in vacant]
-    sizes = rng.choices([1, 2, 3, 4, 5, 6], weights=[4, 10, 20, 30, 22, 14], k=households)
+    sizes = rng.choices(
+        [1, 2, 3, 4, 5, 6], cum_weights=_cumulative(4, 10, 20, 30, 22, 14), k=households
+    )
     for dwelling, size in zip(occupied, sizes, strict=True):
         if size * 25 < dwelling[4] and rng.random() < 0.97:
             # Allocation follows the 25 m² per person red line for almost everyone.
@@ -224,7 +242,7 @@ def _seed_registry(*, households, rng, stdout, history):
     for i in range(households):
         town = rng.choice(list(TOWNS))
         size = sizes[i]
-        status = rng.choices(POVERTY_STATUSES, weights=[80, 15, 5])[0]
+        status = rng.choices(POVERTY_STATUSES, cum_weights=POVERTY_WEIGHTS)[0]
         main_cause = rng.choice(POVERTY_CAUSES)
         household_pk = household_writer.add(
             number=f"{NUMBER_PREFIX}{i + 1:07d}",
@@ -351,9 +369,9 @@ def _person(rng, household_pk, relationship, surname, given, male, birth, age, a
                 Education.VOCATIONAL,
                 Education.COLLEGE,
             ],
-            weights=[10, 30, 35, 12, 8, 5] if age < 60 else [45, 40, 12, 3, 0, 0],
+            cum_weights=EDUCATION_WEIGHTS if age < 60 else OLD_EDUCATION_WEIGHTS,
         )[0]
-    health = rng.choices(HEALTH_VALUES, weights=[82, 10, 3, 5])[0]
+    health = rng.choices(HEALTH_VALUES, cum_weights=HEALTH_WEIGHTS)[0]
     if age < 16 or school != SchoolStatus.NOT_IN_SCHOOL:
         capacity = LabourCapacity.NONE
     elif health == Health.DISABLED or age >= 75:
@@ -361,9 +379,7 @@ def _person(rng, household_pk, relationship, surname, given, male, birth, age, a
     elif age >= 60 or health != Health.HEALTHY:
         capacity = LabourCapacity.WEAK
     else:
-        capacity = rng.choices([LabourCapacity.ORDINARY, LabourCapacity.SKILLED], weights=[80, 20])[
-            0
-        ]
+        capacity = rng.choices(SKILLS, cum_weights=SKILL_WEIGHTS)[0]
     able = capacity in LabourCapacity.able()
     id_number = make_id_number(_area_of_first_issue(area, birth, sequence), birth, sequence)
     return dict(
@@ -394,7 +410,7 @@ def _person(rng, household_pk, relationship, surname, given, male, birth, age, a
         phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
         if 18 <= age < 70 and rng.random() < 0.7
         else "",
-        hukou_status=rng.choices(HUKOU_STATUSES, weights=[55, 40, 5])[0],
+        hukou_status=rng.choices(HUKOU_STATUSES, cum_weights=HUKOU_WEIGHTS)[0],
     )
 
 

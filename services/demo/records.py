@@ -8,6 +8,8 @@ Streamed to the database in batches (``core.bulkload``: ``COPY`` on PostgreSQL),
 """
 
 import datetime
+import functools
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -72,6 +74,7 @@ EMPLOYERS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
 
@@ -132,6 +135,12 @@ FIELDS = {  # the columns each demo record gives; the others take their defaults
     ],
 }
 ABLE = frozenset(LabourCapacity.able())
+# Cumulative weights: ``random.choices`` draws exactly what it draws with the weights.
+KIND_WEIGHTS = list(itertools.accumulate([25, 25, 10, 10, 30]))
+EMPLOYING_UNITS = ["human-resources", "poverty-office", "townships"]
+EMPLOYING_UNIT_WEIGHTS = list(itertools.accumulate([80, 10, 10]))
+PLANNING_STATUSES = list(FamilyPlanningRecord.Status)
+PLANNING_WEIGHTS = list(itertools.accumulate([88, 8, 4]))
 
 
 @dataclass
@@ -346,7 +355,7 @@ def _employment(rng, households, today, units, sink):
             rng.choice(able)
         ]
         for p in employed:
-            kind = rng.choices(kinds, weights=[25, 25, 10, 10, 30])[0]
+            kind = rng.choices(kinds, cum_weights=KIND_WEIGHTS)[0]
             start = (p.move_in or datetime.date(2019, 1, 1)) + datetime.timedelta(
                 days=rng.randint(10, 400)
             )
@@ -358,9 +367,7 @@ def _employment(rng, households, today, units, sink):
                 started_on=min(start, today),
                 monthly_income=Decimal(rng.randrange(1500, 5200, 100)),
                 recorded_unit_id=units[
-                    rng.choices(
-                        ["human-resources", "poverty-office", "townships"], weights=[80, 10, 10]
-                    )[0]
+                    rng.choices(EMPLOYING_UNITS, cum_weights=EMPLOYING_UNIT_WEIGHTS)[0]
                 ],
                 recorded_at=_at(min(start, today)),
             )
@@ -540,7 +547,7 @@ def _family_planning_and_land(rng, households, today, units, sink):
     for hid, members in households.items():
         move_in = members[0].move_in or datetime.date(2019, 1, 1)
         if rng.random() < 0.85:
-            status = rng.choices(list(FamilyPlanningRecord.Status), weights=[88, 8, 4])[0]
+            status = rng.choices(PLANNING_STATUSES, cum_weights=PLANNING_WEIGHTS)[0]
             sink.add(
                 FamilyPlanningRecord,
                 household_id=hid,

@@ -5,10 +5,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from buildings.models import Building, Dwelling
-from core.bulkload import BulkWriter
+from core.bulkload import BulkWriter, loading
 from households.models import Household
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,53 @@ def test_a_row_must_give_exactly_the_named_fields():
     with pytest.raises(ValueError):
         BulkWriter(Building, ["code", "nonsense"])
     assert writer.close() == 0 and not Building.objects.exists()
+
+
+def _catalogue():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT conname, pg_get_constraintdef(oid), condeferrable, condeferred
+            FROM pg_constraint WHERE conrelid = ANY(%(tables)s::regclass[])
+            UNION ALL
+            SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), NULL, NULL
+            FROM pg_index WHERE indrelid = ANY(%(tables)s::regclass[])
+            ORDER BY 1, 2
+            """,
+            {"tables": ["buildings_dwelling", "buildings_historicaldwelling"]},
+        )
+        return cursor.fetchall()
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="loading() changes nothing on other backends"
+)
+
+
+@postgres_only
+def test_loading_makes_the_keys_and_indexes_again_as_they_were():
+    building = Building.objects.create(code="A", name="A栋", floors=6)
+    before = _catalogue()
+    assert any("FOREIGN KEY" in row[1] for row in before)
+    with loading(Dwelling):
+        assert not any("FOREIGN KEY" in row[1] for row in _catalogue())
+        with BulkWriter(Dwelling, ["building_id", "entrance", "floor", "room", "area"]) as writer:
+            for room in ("101", "102"):
+                writer.add(building_id=building.pk, entrance=1, floor=1, room=room, area=50)
+    assert _catalogue() == before
+    assert Dwelling.objects.filter(building=building).count() == 2
+
+
+@postgres_only
+def test_loading_refuses_rows_that_break_a_key_when_it_is_made_again():
+    building = Building.objects.create(code="A", name="A栋", floors=6)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with loading(Dwelling):
+            with BulkWriter(Dwelling, ["building_id", "entrance", "floor", "room", "area"]) as w:
+                w.add(building_id=building.pk + 1000, entrance=1, floor=1, room="101", area=50)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with loading(Dwelling):
+            with BulkWriter(Dwelling, ["building_id", "entrance", "floor", "room", "area"]) as w:
+                for _twice in range(2):  # the same room twice: dwelling_unique_room
+                    w.add(building_id=building.pk, entrance=1, floor=1, room="101", area=50)
+    assert not Dwelling.objects.exists()

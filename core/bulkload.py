@@ -232,7 +232,9 @@ def loading(*models):
     database: their foreign keys, unique constraints and secondary indexes are dropped for
     the load and made again after it, in one sorted pass each, instead of being checked and
     updated row by row (a foreign key made again checks every row with one join). The
-    definitions are read from the catalogue and made again as they were, with their names.
+    definitions are read from the catalogue and made again as they were, with their names;
+    then the tables are analysed, so the queries that read the rows before the commit plan
+    with statistics.
 
     Must run inside a transaction: if anything fails, the drops are rolled back with the
     rows. The tables are locked (ACCESS EXCLUSIVE) until the transaction ends. A no-op on
@@ -289,3 +291,5 @@ def loading(*models):
             cursor.execute(
                 f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
             )
+        # Statistics of the new rows, for the queries that read them before the commit.
+        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")

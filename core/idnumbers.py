@@ -7,6 +7,7 @@ derive sex, so the registry uses this small module instead (DOMAIN.md §1).
 
 import datetime
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -37,8 +38,9 @@ def normalize_id_number(value: str) -> str:
 
 
 def check_character(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    if len(first17) != 17:
+        raise ValueError("17 characters expected")
+    return CHECK_CHARS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def parse_id_number(value: str, *, today: datetime.date | None = None) -> IDInfo:

@@ -2,10 +2,12 @@
 with valid Shicheng ID numbers, and one account per role.
 
 Everything is made with a seeded random generator, so two runs produce the same community,
-and inserted with ``bulk_create`` in batches, so ``--households 250000`` is practical.
+and streamed to the database in batches (``core.bulkload``: ``COPY`` on PostgreSQL,
+``bulk_create`` elsewhere), so ``--households 250000`` is practical.
 """
 
 import datetime
+import itertools
 import math
 import random
 from decimal import Decimal
@@ -19,6 +21,7 @@ from django.utils import timezone
 from buildings.models import Building, BuildingLeaderTerm, Dwelling
 from community.models import Department, UserProfile
 from community.roles import Role
+from core.bulkload import BulkWriter, loading
 from core.idnumbers import make_id_number
 from households.models import (
     Education,
@@ -37,7 +40,7 @@ from households.models import (
 NUMBER_PREFIX = "SC"  # household numbers SC0000001…: marks the demo community
 DWELLINGS_PER_BUILDING = 36  # 6 floors × 3 entrances × 2 rooms
 OCCUPANCY = 0.93  # about 7 % of the flats are not allocated (yet): 1,000 households → 30 buildings
-BATCH = 5000
+BATCH = 5000  # progress is reported every BATCH households
 DEMO_PASSWORD = "tongluowan2019"
 
 TOWNS = {
@@ -56,12 +59,75 @@ SURNAMES = "温赖黄刘陈李张曾邱谢罗熊吴杨廖钟许朱胡郑".strip(
 GIVEN_M = "建华明国平伟志强军文辉林斌勇海荣福春生德金祥兴永东发"
 GIVEN_F = "秀英兰芳梅珍丽华玉凤琴霞红燕萍娟婷敏莲桂香娇妹群"
 
+HISTORY_REASON = "演示数据"
+AREA_CHOICES = ["50.00", "75.00", "100.00", "125.00"]
+AREAS = {a: Decimal(a) for a in AREA_CHOICES}
+OCCUPIED = Dwelling.AllocationState.OCCUPIED
+BLOOD_RELATIONS = (
+    Relationship.HEAD,
+    Relationship.SON,
+    Relationship.DAUGHTER,
+    Relationship.GRANDCHILD,
+)
+DWELLING_FIELDS = [
+    "building_id",
+    "entrance",
+    "floor",
+    "room",
+    "area",
+    "allocation_state",
+    "title_state",
+]
+HOUSEHOLD_FIELDS = [
+    "number",
+    "dwelling_id",
+    "origin_town",
+    "origin_village",
+    "move_in_date",
+    "poverty_status",
+    "main_cause",
+    "secondary_causes",
+    "phone",
+]
+PERSON_FIELDS = [
+    "household_id",
+    "relationship",
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "education",
+    "school_status",
+    "health",
+    "disability_certificate",
+    "labour_capacity",
+    "training_willingness",
+    "months_worked",
+    "phone",
+    "hukou_status",
+]
+
 # Enumeration values, read once (``TextChoices.values`` builds a new list on every call).
 TITLE_STATES = list(Dwelling.TitleState.values)
 POVERTY_STATUSES = list(PovertyStatus.values)
 POVERTY_CAUSES = list(PovertyCause.values)
 HEALTH_VALUES = list(Health.values)
 HUKOU_STATUSES = list(HukouStatus.values)
+SKILLS = [LabourCapacity.ORDINARY, LabourCapacity.SKILLED]
+
+
+def _cumulative(*weights):
+    """``random.choices`` with these cumulative weights draws exactly what it draws with the
+    weights (it accumulates them itself), without adding them up on every call."""
+    return list(itertools.accumulate(weights))
+
+
+POVERTY_WEIGHTS = _cumulative(80, 15, 5)
+EDUCATION_WEIGHTS = _cumulative(10, 30, 35, 12, 8, 5)
+OLD_EDUCATION_WEIGHTS = _cumulative(45, 40, 12, 3, 0, 0)
+HEALTH_WEIGHTS = _cumulative(82, 10, 3, 5)
+SKILL_WEIGHTS = _cumulative(80, 20)
+HUKOU_WEIGHTS = _cumulative(55, 40, 5)
 
 # (username, display name, role, department code or None, building index or None)
 DEMO_ACCOUNTS = [
@@ -94,74 +160,93 @@ def demo_exists() -> bool:
 def seed_registry(
     *, households: int, rng: random.Random, stdout=None, history: bool = True
 ) -> dict:
-    """Create buildings, dwellings, households and people. Returns counts."""
-    area = settings.DEMO_AREA_CODE
-    n_buildings = max(1, math.ceil(households / (DWELLINGS_PER_BUILDING * OCCUPANCY)))
-    buildings = [
-        Building(
-            code=f"{i + 1:02d}" if n_buildings < 100 else f"{i + 1:04d}",
-            name=f"{i + 1}栋",
-            floors=6,
-            entrances=3,
-            address=f"铜锣湾社区{i + 1}栋",
-        )
-        for i in range(n_buildings)
-    ]
-    Building.objects.bulk_create(buildings, batch_size=BATCH)  # sets pk on PostgreSQL and SQLite
+    """Create buildings, dwellings, households and people. Returns counts.
 
+    The rows are made one by one from the seeded generator and streamed to the database
+    in batches (``core.bulkload``: ``COPY`` on PostgreSQL, the tables' keys and indexes
+    made again after the load), so memory stays flat. Runs inside a transaction."""
+    with loading(Building, Dwelling, Household, Person):
+        return _seed_registry(households=households, rng=rng, stdout=stdout, history=history)
+
+
+def _seed_registry(*, households, rng, stdout, history):
+    area = settings.DEMO_AREA_CODE
+    reason = HISTORY_REASON if history else None
+    n_buildings = max(1, math.ceil(households / (DWELLINGS_PER_BUILDING * OCCUPANCY)))
+    with BulkWriter(
+        Building, ["code", "name", "floors", "entrances", "address"], history_reason=reason
+    ) as writer:
+        building_pks = [
+            writer.add(
+                code=f"{i + 1:02d}" if n_buildings < 100 else f"{i + 1:04d}",
+                name=f"{i + 1}栋",
+                floors=6,
+                entrances=3,
+                address=f"铜锣湾社区{i + 1}栋",
+            )
+            for i in range(n_buildings)
+        ]
+
+    # [building pk, entrance, floor, room, area, allocation state, title state]
     dwellings = []
-    for b in buildings:
+    for building_pk in building_pks:
         for entrance in (1, 2, 3):
             for floor in range(1, 7):
                 for pos in (1, 2):
                     dwellings.append(
-                        Dwelling(
-                            building=b,
-                            entrance=entrance,
-                            floor=floor,
-                            room=f"{floor}0{pos}",
-                            area=Decimal(rng.choice(["50.00", "75.00", "100.00", "125.00"])),
-                            allocation_state=Dwelling.AllocationState.OCCUPIED,
-                            title_state=rng.choice(TITLE_STATES),
-                        )
+                        [
+                            building_pk,
+                            entrance,
+                            floor,
+                            f"{floor}0{pos}",
+                            AREAS[rng.choice(AREA_CHOICES)],
+                            OCCUPIED,
+                            rng.choice(TITLE_STATES),
+                        ]
                     )
     # Spread the vacant flats over the community; households take the others in order.
     vacant = set(rng.sample(range(len(dwellings)), len(dwellings) - households))
     for index in vacant:
-        dwellings[index].allocation_state = Dwelling.AllocationState.VACANT
-        dwellings[index].title_state = Dwelling.TitleState.NONE
+        dwellings[index][5] = Dwelling.AllocationState.VACANT
+        dwellings[index][6] = Dwelling.TitleState.NONE
     occupied = [d for index, d in enumerate(dwellings) if index not in vacant]
-    sizes = rng.choices([1, 2, 3, 4, 5, 6], weights=[4, 10, 20, 30, 22, 14], k=households)
+    sizes = rng.choices(
+        [1, 2, 3, 4, 5, 6], cum_weights=_cumulative(4, 10, 20, 30, 22, 14), k=households
+    )
     for dwelling, size in zip(occupied, sizes, strict=True):
-        if size * 25 < dwelling.area and rng.random() < 0.97:
+        if size * 25 < dwelling[4] and rng.random() < 0.97:
             # Allocation follows the 25 m² per person red line for almost everyone.
-            dwelling.area = Decimal(min(125, 25 * size))
-    Dwelling.objects.bulk_create(dwellings, batch_size=BATCH)
+            dwelling[4] = Decimal(min(125, 25 * size))
+    del occupied
+    occupied_pks = []
+    with BulkWriter(Dwelling, DWELLING_FIELDS, history_reason=reason) as writer:
+        for building_pk, entrance, floor, room, area_m2, state, title in dwellings:
+            pk = writer.add(
+                building_id=building_pk,
+                entrance=entrance,
+                floor=floor,
+                room=room,
+                area=area_m2,
+                allocation_state=state,
+                title_state=title,
+            )
+            if state == OCCUPIED:
+                occupied_pks.append(pk)
+        n_dwellings = len(dwellings)
+        del dwellings
 
     used_sequences: dict[datetime.date, int] = {}
     today = timezone.localdate()
-    person_count = 0
-    hh_batch, people_batch = [], []
-
-    def flush():
-        nonlocal person_count
-        Household.objects.bulk_create(hh_batch, batch_size=BATCH)
-        for p in people_batch:
-            p.household_id = p.household.pk
-        Person.objects.bulk_create(people_batch, batch_size=BATCH)
-        person_count += len(people_batch)
-        hh_batch.clear()
-        people_batch.clear()
-
+    household_writer = BulkWriter(Household, HOUSEHOLD_FIELDS, history_reason=reason)
+    person_writer = BulkWriter(Person, PERSON_FIELDS, history_reason=reason)
     for i in range(households):
-        dwelling = occupied[i]
         town = rng.choice(list(TOWNS))
         size = sizes[i]
-        status = rng.choices(POVERTY_STATUSES, weights=[80, 15, 5])[0]
+        status = rng.choices(POVERTY_STATUSES, cum_weights=POVERTY_WEIGHTS)[0]
         main_cause = rng.choice(POVERTY_CAUSES)
-        household = Household(
+        household_pk = household_writer.add(
             number=f"{NUMBER_PREFIX}{i + 1:07d}",
-            dwelling=dwelling,
+            dwelling_id=occupied_pks[i],
             origin_town=town,
             origin_village=rng.choice(TOWNS[town]),
             move_in_date=datetime.date(2018, 6, 1) + datetime.timedelta(days=rng.randrange(0, 580)),
@@ -172,7 +257,6 @@ def seed_registry(
             ),
             phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
         )
-        hh_batch.append(household)
         surname = rng.choice(SURNAMES)
         head_age = rng.randint(28, 75)
         members = [(Relationship.HEAD, head_age, rng.random() < 0.82)]
@@ -218,20 +302,12 @@ def seed_registry(
             given = rng.choice(GIVEN_M if male else GIVEN_F)
             if rng.random() < 0.6:
                 given += rng.choice(GIVEN_M if male else GIVEN_F)
-            people_batch.append(
-                _person(
+            person_writer.add(
+                **_person(
                     rng,
-                    household,
+                    household_pk,
                     relationship,
-                    surname
-                    if relationship
-                    in (
-                        Relationship.HEAD,
-                        Relationship.SON,
-                        Relationship.DAUGHTER,
-                        Relationship.GRANDCHILD,
-                    )
-                    else rng.choice(SURNAMES),
+                    surname if relationship in BLOOD_RELATIONS else rng.choice(SURNAMES),
                     given,
                     male,
                     birth,
@@ -240,16 +316,13 @@ def seed_registry(
                     sequence,
                 )
             )
-        if len(hh_batch) >= BATCH:
-            flush()
-            if stdout is not None:
-                stdout.write(f"  {i + 1} households…")
-    flush()
-    if history:
-        _history_for_all()
+        if (i + 1) % BATCH == 0 and stdout is not None:
+            stdout.write(f"  {i + 1} households…")
+    household_writer.close()
+    person_count = person_writer.close()
     return {
-        "buildings": len(buildings),
-        "dwellings": len(dwellings),
+        "buildings": len(building_pks),
+        "dwellings": n_dwellings,
         "households": households,
         "people": person_count,
     }
@@ -269,7 +342,7 @@ def _area_of_first_issue(area: str, birth: datetime.date, sequence: int) -> str:
     return area
 
 
-def _person(rng, household, relationship, surname, given, male, birth, age, area, sequence):
+def _person(rng, household_pk, relationship, surname, given, male, birth, age, area, sequence):
     if age < 3:
         school, education = SchoolStatus.NOT_IN_SCHOOL, ""
     elif age < 6:
@@ -296,9 +369,9 @@ def _person(rng, household, relationship, surname, given, male, birth, age, area
                 Education.VOCATIONAL,
                 Education.COLLEGE,
             ],
-            weights=[10, 30, 35, 12, 8, 5] if age < 60 else [45, 40, 12, 3, 0, 0],
+            cum_weights=EDUCATION_WEIGHTS if age < 60 else OLD_EDUCATION_WEIGHTS,
         )[0]
-    health = rng.choices(HEALTH_VALUES, weights=[82, 10, 3, 5])[0]
+    health = rng.choices(HEALTH_VALUES, cum_weights=HEALTH_WEIGHTS)[0]
     if age < 16 or school != SchoolStatus.NOT_IN_SCHOOL:
         capacity = LabourCapacity.NONE
     elif health == Health.DISABLED or age >= 75:
@@ -306,13 +379,11 @@ def _person(rng, household, relationship, surname, given, male, birth, age, area
     elif age >= 60 or health != Health.HEALTHY:
         capacity = LabourCapacity.WEAK
     else:
-        capacity = rng.choices([LabourCapacity.ORDINARY, LabourCapacity.SKILLED], weights=[80, 20])[
-            0
-        ]
+        capacity = rng.choices(SKILLS, cum_weights=SKILL_WEIGHTS)[0]
     able = capacity in LabourCapacity.able()
     id_number = make_id_number(_area_of_first_issue(area, birth, sequence), birth, sequence)
-    return Person(
-        household=household,
+    return dict(
+        household_id=household_pk,
         relationship=relationship,
         name=surname + given,
         id_number=id_number,
@@ -339,30 +410,8 @@ def _person(rng, household, relationship, surname, given, male, birth, age, area
         phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
         if 18 <= age < 70 and rng.random() < 0.7
         else "",
-        hukou_status=rng.choices(HUKOU_STATUSES, weights=[55, 40, 5])[0],
+        hukou_status=rng.choices(HUKOU_STATUSES, cum_weights=HUKOU_WEIGHTS)[0],
     )
-
-
-def _history_for_all():
-    """'Created' history rows for the demo, so every page shows where a record came from."""
-    for model in (Building, Dwelling, Household, Person):
-        history_model = model.history.model
-        rows = []
-        now = timezone.now()
-        field_names = [f.attname for f in model._meta.fields]
-        for obj in model.objects.all().iterator(chunk_size=BATCH):
-            rows.append(
-                history_model(
-                    **{name: getattr(obj, name) for name in field_names},
-                    history_date=now,
-                    history_type="+",
-                    history_change_reason="演示数据",
-                )
-            )
-            if len(rows) >= BATCH:
-                history_model.objects.bulk_create(rows)
-                rows.clear()
-        history_model.objects.bulk_create(rows)
 
 
 @transaction.atomic

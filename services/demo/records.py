@@ -3,19 +3,21 @@ gaps the obligation rules should find — a few people uninsured, children waiti
 refused, trainings late, households with labour capacity and nobody employed, lapsed
 residence permits, 低保 not converted after the hukou moved.
 
-Inserted with ``bulk_create`` (with a "created" history row each), so large demos stay fast.
+Streamed to the database in batches (``core.bulkload``: ``COPY`` on PostgreSQL), with a
+"created" history row each up to ``HISTORY_LIMIT`` households, so large demos stay fast.
 """
 
 import datetime
+import functools
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone, translation
-from simple_history.utils import bulk_create_with_history
 
 from community.models import Department
+from core.bulkload import BulkWriter, loading
 from core.idnumbers import age_on
 from households.demo.registry import NUMBER_PREFIX
 from households.models import (
@@ -25,6 +27,7 @@ from households.models import (
     LabourCapacity,
     Person,
     PovertyStatus,
+    Relationship,
     SchoolStatus,
     TrainingWillingness,
 )
@@ -43,7 +46,6 @@ from services.records.models import (
     Training,
 )
 
-BATCH = 5000
 HISTORY_LIMIT = 20000  # households; as seed_demo does for the registry
 REASON = "演示数据"
 COURSES = [
@@ -72,8 +74,73 @@ EMPLOYERS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+RECORDED = ["recorded_unit_id", "recorded_at"]
+FIELDS = {  # the columns each demo record gives; the others take their defaults
+    MedicalInsurance: ["person_id", "year", "place", "transfer_done", *RECORDED],
+    SchoolEnrolment: [
+        "person_id",
+        "school",
+        "grade",
+        "status",
+        "started_on",
+        "reason",
+        "escalated_at",
+        *RECORDED,
+    ],
+    Training: ["person_id", "course", "provider", "started_on", "ended_on", "certificate"]
+    + RECORDED,
+    Employment: ["person_id", "employer", "kind", "started_on", "monthly_income", *RECORDED],
+    PensionEnrolment: ["person_id", "scheme", "place", "enrolled_on", *RECORDED],
+    HukouMigration: ["person_id", "status", "applied_on", "completed_on", *RECORDED],
+    ResidencePermit: [
+        "person_id",
+        "number",
+        "issued_on",
+        "valid_until",
+        "last_endorsed_on",
+        *RECORDED,
+    ],
+    Allowance: [
+        "household_id",
+        "person_id",
+        "kind",
+        "started_on",
+        "ended_on",
+        "monthly_amount",
+        "converted_from_id",
+        *RECORDED,
+    ],
+    FamilyPlanningRecord: ["household_id", "kept_at", "status", "checked_on", *RECORDED],
+    LandHolding: [
+        "household_id",
+        "kind",
+        "location",
+        "area_mu",
+        "contract_number",
+        *RECORDED,
+    ],
+    LandRightEvent: [
+        "holding_id",
+        "kind",
+        "happened_on",
+        "counterparty",
+        "income",
+        "notice_given_on",
+        *RECORDED,
+    ],
+}
+ABLE = frozenset(LabourCapacity.able())
+# Cumulative weights: ``random.choices`` draws exactly what it draws with the weights.
+KIND_WEIGHTS = list(itertools.accumulate([25, 25, 10, 10, 30]))
+EMPLOYING_UNITS = ["human-resources", "poverty-office", "townships"]
+EMPLOYING_UNIT_WEIGHTS = list(itertools.accumulate([80, 10, 10]))
+PLANNING_STATUSES = list(FamilyPlanningRecord.Status)
+PLANNING_WEIGHTS = list(itertools.accumulate([88, 8, 4]))
 
 
 @dataclass
@@ -82,18 +149,54 @@ class _Sink:
     history: bool  # a "created" history row per record (skipped for very large demos)
     first_chunk: bool = True  # the few special cases (waiting pupils, a refusal) go here
     permits: int = 0  # residence permits numbered so far
-    written: dict = field(default_factory=dict)  # {model: rows}, reported at the end
+    writers: dict = field(default_factory=dict)  # {model: BulkWriter}
+
+    def __post_init__(self):
+        reason = REASON if self.history else None
+        self.writers = {
+            model: BulkWriter(model, fields, history_reason=reason)
+            for model, fields in FIELDS.items()
+        }
+
+    def add(self, model, **values) -> int:
+        return self.writers[model].add(**values)
 
 
-def _insert(model, objs, sink: _Sink):
-    for start in range(0, len(objs), BATCH):
-        batch = objs[start : start + BATCH]
-        if sink.history:
-            bulk_create_with_history(batch, model, batch_size=BATCH, default_change_reason=REASON)
-        else:
-            model.objects.bulk_create(batch, batch_size=BATCH)
-    sink.written[model] = sink.written.get(model, 0) + len(objs)
-    return objs
+class _Person:
+    """The columns of a person the demo records are made from (no model instances)."""
+
+    COLUMNS = (
+        "pk",
+        "household_id",
+        "relationship",
+        "sex",
+        "birth_date",
+        "school_status",
+        "health",
+        "labour_capacity",
+        "training_willingness",
+        "hukou_status",
+        "household__move_in_date",
+        "household__poverty_status",
+    )
+    __slots__ = (*COLUMNS[:-2], "move_in", "poverty", "is_head")
+
+    def __init__(self, row):
+        (
+            self.pk,
+            self.household_id,
+            self.relationship,
+            self.sex,
+            self.birth_date,
+            self.school_status,
+            self.health,
+            self.labour_capacity,
+            self.training_willingness,
+            self.hukou_status,
+            self.move_in,
+            self.poverty,
+        ) = row
+        self.is_head = self.relationship == Relationship.HEAD
 
 
 # Households per pass: the records of a county-sized demo are made and written a chunk of
@@ -102,7 +205,13 @@ CHUNK = 5000
 
 
 def seed_records(*, rng, stdout=None):
-    """Create every kind of record for the demo households (run once, by seed_demo)."""
+    """Create every kind of record for the demo households (run once, by seed_demo, inside
+    its transaction)."""
+    with loading(*FIELDS):
+        _seed_records(rng=rng, stdout=stdout)
+
+
+def _seed_records(*, rng, stdout):
     today = timezone.localdate()
     units = dict(Department.objects.values_list("code", "pk"))
     ids = list(
@@ -112,11 +221,16 @@ def seed_records(*, rng, stdout=None):
     )
     sink = _Sink(stdout=stdout, history=len(ids) <= HISTORY_LIMIT)
     for start in range(0, len(ids), CHUNK):
-        people = list(
-            Person.objects.filter(household_id__in=ids[start : start + CHUNK], is_active=True)
-            .annotate(move_in=F("household__move_in_date"), poverty=F("household__poverty_status"))
+        chunk = ids[start : start + CHUNK]
+        people = [
+            _Person(row)
+            for row in Person.objects.filter(
+                household_id__gte=chunk[0], household_id__lte=chunk[-1], is_active=True
+            )
+            .filter(household__number__startswith=NUMBER_PREFIX)
             .order_by("household_id", "relationship", "pk")
-        )
+            .values_list(*_Person.COLUMNS)
+        ]
         households: dict[int, list[Person]] = {}
         for p in people:
             households.setdefault(p.household_id, []).append(p)
@@ -129,13 +243,13 @@ def seed_records(*, rng, stdout=None):
         _allowances(rng, households, today, units, sink)
         _family_planning_and_land(rng, households, today, units, sink)
         sink.first_chunk = False
+    written = {model: writer.close() for model, writer in sink.writers.items()}
     if stdout is not None:
-        for model, rows in sink.written.items():
+        for model, rows in written.items():
             stdout.write(f"  {rows} {model._meta.verbose_name_plural}")
 
 
 def _insurance(rng, people, today, units, sink):
-    rows = []
     for p in people:
         for year, share in ((today.year, 0.93), (today.year - 1, 0.9)):
             if rng.random() < share:
@@ -144,21 +258,18 @@ def _insurance(rng, people, today, units, sink):
                     if p.hukou_status == HukouStatus.MOVED or rng.random() < 0.4
                     else Place.ORIGIN
                 )
-                rows.append(
-                    MedicalInsurance(
-                        person=p,
-                        year=year,
-                        place=place,
-                        transfer_done=place == Place.QINJIANG and rng.random() < 0.9,
-                        recorded_unit_id=units["medical-insurance"],
-                        recorded_at=_at(datetime.date(year, 1, 15)),
-                    )
+                sink.add(
+                    MedicalInsurance,
+                    person_id=p.pk,
+                    year=year,
+                    place=place,
+                    transfer_done=place == Place.QINJIANG and rng.random() < 0.9,
+                    recorded_unit_id=units["medical-insurance"],
+                    recorded_at=_at(datetime.date(year, 1, 15)),
                 )
-    _insert(MedicalInsurance, rows, sink)
 
 
 def _schools(rng, people, today, units, sink):
-    rows = []
     pupils = [p for p in people if 6 <= age_on(p.birth_date, today) <= 15]
     waiting, refused = set(), None
     if sink.first_chunk:
@@ -185,33 +296,27 @@ def _schools(rng, people, today, units, sink):
             )
         elif rng.random() < 0.05:
             continue  # not yet recorded: the rules find these
-        rows.append(
-            SchoolEnrolment(
-                person=p,
-                school=school,
-                grade=grade,
-                status=status,
-                started_on=term_start
-                if status != SchoolEnrolment.Status.ENROLLED
-                else max(
-                    p.move_in, datetime.date(p.birth_date.year + (6 if primary else 12), 9, 1)
-                ),
-                reason=reason,
-                escalated_at=escalated,
-                recorded_unit_id=units["education"],
-                recorded_at=_at(term_start),
-            )
+        sink.add(
+            SchoolEnrolment,
+            person_id=p.pk,
+            school=school,
+            grade=grade,
+            status=status,
+            started_on=term_start
+            if status != SchoolEnrolment.Status.ENROLLED
+            else max(p.move_in, datetime.date(p.birth_date.year + (6 if primary else 12), 9, 1)),
+            reason=reason,
+            escalated_at=escalated,
+            recorded_unit_id=units["education"],
+            recorded_at=_at(term_start),
         )
-    _insert(SchoolEnrolment, rows, sink)
 
 
 def _trainings(rng, people, today, units, sink):
-    rows = []
     willing = [
         p
         for p in people
-        if p.training_willingness == TrainingWillingness.WILLING
-        and p.labour_capacity in LabourCapacity.able()
+        if p.training_willingness == TrainingWillingness.WILLING and p.labour_capacity in ABLE
     ]
     for p in willing:
         if rng.random() >= 0.5 or p.move_in is None:
@@ -219,31 +324,28 @@ def _trainings(rng, people, today, units, sink):
         offset = rng.randint(20, 330) if rng.random() < 0.7 else rng.randint(400, 720)  # some late
         start = min(p.move_in + datetime.timedelta(days=offset), today)
         course, provider = rng.choice(COURSES)
-        rows.append(
-            Training(
-                person=p,
-                course=course,
-                provider=provider,
-                started_on=start,
-                ended_on=start + datetime.timedelta(days=rng.randint(7, 30)),
-                certificate=f"{course}（初级）合格证" if rng.random() < 0.6 else "",
-                recorded_unit_id=units[
-                    "vocational-school" if provider == "县职业学校" else "human-resources"
-                ],
-                recorded_at=_at(start),
-            )
+        sink.add(
+            Training,
+            person_id=p.pk,
+            course=course,
+            provider=provider,
+            started_on=start,
+            ended_on=start + datetime.timedelta(days=rng.randint(7, 30)),
+            certificate=f"{course}（初级）合格证" if rng.random() < 0.6 else "",
+            recorded_unit_id=units[
+                "vocational-school" if provider == "县职业学校" else "human-resources"
+            ],
+            recorded_at=_at(start),
         )
-    _insert(Training, rows, sink)
 
 
 def _employment(rng, households, today, units, sink):
-    rows = []
     kinds = list(EMPLOYERS)
     for members in households.values():
         able = [
             p
             for p in members
-            if p.labour_capacity in LabourCapacity.able()
+            if p.labour_capacity in ABLE
             and p.school_status == SchoolStatus.NOT_IN_SCHOOL
             and age_on(p.birth_date, today) >= 16
         ]
@@ -253,30 +355,25 @@ def _employment(rng, households, today, units, sink):
             rng.choice(able)
         ]
         for p in employed:
-            kind = rng.choices(kinds, weights=[25, 25, 10, 10, 30])[0]
+            kind = rng.choices(kinds, cum_weights=KIND_WEIGHTS)[0]
             start = (p.move_in or datetime.date(2019, 1, 1)) + datetime.timedelta(
                 days=rng.randint(10, 400)
             )
-            rows.append(
-                Employment(
-                    person=p,
-                    employer=rng.choice(EMPLOYERS[kind]),
-                    kind=kind,
-                    started_on=min(start, today),
-                    monthly_income=Decimal(rng.randrange(1500, 5200, 100)),
-                    recorded_unit_id=units[
-                        rng.choices(
-                            ["human-resources", "poverty-office", "townships"], weights=[80, 10, 10]
-                        )[0]
-                    ],
-                    recorded_at=_at(min(start, today)),
-                )
+            sink.add(
+                Employment,
+                person_id=p.pk,
+                employer=rng.choice(EMPLOYERS[kind]),
+                kind=kind,
+                started_on=min(start, today),
+                monthly_income=Decimal(rng.randrange(1500, 5200, 100)),
+                recorded_unit_id=units[
+                    rng.choices(EMPLOYING_UNITS, cum_weights=EMPLOYING_UNIT_WEIGHTS)[0]
+                ],
+                recorded_at=_at(min(start, today)),
             )
-    _insert(Employment, rows, sink)
 
 
 def _pensions(rng, people, today, units, sink):
-    rows = []
     for p in people:
         if (
             age_on(p.birth_date, today) < 16
@@ -291,50 +388,46 @@ def _pensions(rng, people, today, units, sink):
         enrolled = min(enrolled, today)
         if age_on(p.birth_date, enrolled) < 16:
             continue
-        rows.append(
-            PensionEnrolment(
-                person=p,
-                scheme=PensionEnrolment.Scheme.EMPLOYEE
-                if rng.random() < 0.05
-                else PensionEnrolment.Scheme.RESIDENT,
-                place=Place.QINJIANG
-                if p.hukou_status == HukouStatus.MOVED
-                else rng.choice([Place.QINJIANG, Place.ORIGIN]),
-                enrolled_on=enrolled,
-                recorded_unit_id=units["civil-affairs" if rng.random() < 0.8 else "townships"],
-                recorded_at=_at(enrolled),
-            )
+        sink.add(
+            PensionEnrolment,
+            person_id=p.pk,
+            scheme=PensionEnrolment.Scheme.EMPLOYEE
+            if rng.random() < 0.05
+            else PensionEnrolment.Scheme.RESIDENT,
+            place=Place.QINJIANG
+            if p.hukou_status == HukouStatus.MOVED
+            else rng.choice([Place.QINJIANG, Place.ORIGIN]),
+            enrolled_on=enrolled,
+            recorded_unit_id=units["civil-affairs" if rng.random() < 0.8 else "townships"],
+            recorded_at=_at(enrolled),
         )
-    _insert(PensionEnrolment, rows, sink)
 
 
 def _hukou_and_permits(rng, people, today, units, sink):
-    migrations, permits = [], []
     police = [units["public-security"], units["qinjiang-police"]]
     for p in people:
         move_in = p.move_in or datetime.date(2019, 1, 1)
         if p.hukou_status == HukouStatus.MOVED:
             applied = move_in + datetime.timedelta(days=rng.randint(10, 200))
-            migrations.append(
-                HukouMigration(
-                    person=p,
-                    status=HukouMigration.Status.MOVED,
-                    applied_on=applied,
-                    completed_on=applied + datetime.timedelta(days=rng.randint(5, 40)),
-                    recorded_unit_id=rng.choice(police),
-                    recorded_at=_at(applied),
-                )
+            sink.add(
+                HukouMigration,
+                person_id=p.pk,
+                status=HukouMigration.Status.MOVED,
+                applied_on=applied,
+                completed_on=applied + datetime.timedelta(days=rng.randint(5, 40)),
+                recorded_unit_id=rng.choice(police),
+                recorded_at=_at(applied),
             )
         elif p.hukou_status == HukouStatus.IN_PROGRESS:
             applied = today - datetime.timedelta(days=rng.randint(5, 60))
-            migrations.append(
-                HukouMigration(
-                    person=p,
-                    status=HukouMigration.Status.IN_PROGRESS,
-                    applied_on=applied,
-                    recorded_unit_id=rng.choice(police),
-                    recorded_at=_at(applied),
-                )
+            sink.add(
+                HukouMigration,
+                person_id=p.pk,
+                status=HukouMigration.Status.IN_PROGRESS,
+                applied_on=applied,
+                completed_on=None,
+                recorded_unit_id=rng.choice(police),
+                recorded_at=_at(applied),
             )
         elif age_on(p.birth_date, today) >= 16 and rng.random() < 0.6:
             # Kept at origin: a residence permit after six months' residence, most kept up.
@@ -350,30 +443,27 @@ def _hukou_and_permits(rng, people, today, units, sink):
                 if previous_due > issued
                 else None
             )
-            permits.append(
-                ResidencePermit(
-                    person=p,
-                    number=f"JZ360735{sink.permits + len(permits) + 1:08d}",
-                    issued_on=issued,
-                    valid_until=due,
-                    last_endorsed_on=last,
-                    recorded_unit_id=rng.choice(police),
-                    recorded_at=_at(issued),
-                )
+            sink.permits += 1
+            sink.add(
+                ResidencePermit,
+                person_id=p.pk,
+                number=f"JZ360735{sink.permits:08d}",
+                issued_on=issued,
+                valid_until=due,
+                last_endorsed_on=last,
+                recorded_unit_id=rng.choice(police),
+                recorded_at=_at(issued),
             )
-    _insert(HukouMigration, migrations, sink)
-    _insert(ResidencePermit, permits, sink)
-    sink.permits += len(permits)
 
 
 def _allowances(rng, households, today, units, sink):
-    first, converted = [], []
+    first, converted = [], []  # the chunk's allowances (dicts of columns), written at the end
     civil = units["civil-affairs"]
     for members in households.values():
         head = members[0]
         move_in = head.move_in or datetime.date(2019, 1, 1)
         if head.poverty == PovertyStatus.DIBAO:
-            rural = Allowance(
+            rural = _allowance(
                 household_id=head.household_id,
                 kind=Allowance.Kind.DIBAO_RURAL,
                 started_on=move_in - datetime.timedelta(days=rng.randint(100, 900)),
@@ -386,7 +476,7 @@ def _allowances(rng, households, today, units, sink):
                 converted.append((rural, move_in + datetime.timedelta(days=rng.randint(200, 500))))
         elif head.poverty == PovertyStatus.TEKUN:
             first.append(
-                Allowance(
+                _allowance(
                     household_id=head.household_id,
                     kind=Allowance.Kind.TEKUN,
                     started_on=move_in - datetime.timedelta(days=rng.randint(100, 900)),
@@ -398,9 +488,9 @@ def _allowances(rng, households, today, units, sink):
         for p in members:
             if p.health == Health.DISABLED and rng.random() < 0.6:
                 first.append(
-                    Allowance(
+                    _allowance(
                         household_id=p.household_id,
-                        person=p,
+                        person_id=p.pk,
                         kind=Allowance.Kind.DISABILITY,
                         started_on=move_in,
                         monthly_amount=Decimal(rng.choice([80, 100, 120])),
@@ -415,9 +505,9 @@ def _allowances(rng, households, today, units, sink):
                 and rng.random() < 0.5
             ):
                 first.append(
-                    Allowance(
+                    _allowance(
                         household_id=p.household_id,
-                        person=p,
+                        person_id=p.pk,
                         kind=Allowance.Kind.WOMEN,
                         started_on=move_in + datetime.timedelta(days=rng.randint(30, 300)),
                         monthly_amount=Decimal(rng.choice([100, 150, 200])),
@@ -426,66 +516,70 @@ def _allowances(rng, households, today, units, sink):
                     )
                 )
     for rural, on in converted:
-        rural.ended_on = on - datetime.timedelta(days=1)
-    _insert(Allowance, first, sink)
-    urban = [
-        Allowance(
-            household_id=rural.household_id,
-            kind=Allowance.Kind.DIBAO_URBAN,
-            started_on=on,
-            monthly_amount=rural.monthly_amount + Decimal(rng.randrange(100, 250, 10)),
-            converted_from=rural,
-            recorded_unit_id=civil,
-            recorded_at=_at(on),
+        rural["ended_on"] = on - datetime.timedelta(days=1)
+    pks = {id(row): sink.add(Allowance, **row) for row in first}
+    for rural, on in converted:
+        sink.add(
+            Allowance,
+            **_allowance(
+                household_id=rural["household_id"],
+                kind=Allowance.Kind.DIBAO_URBAN,
+                started_on=on,
+                monthly_amount=rural["monthly_amount"] + Decimal(rng.randrange(100, 250, 10)),
+                converted_from_id=pks[id(rural)],
+                recorded_unit_id=civil,
+                recorded_at=_at(on),
+            ),
         )
-        for rural, on in converted
-    ]
-    _insert(Allowance, urban, sink)
+
+
+def _allowance(*, person_id=None, ended_on=None, converted_from_id=None, **values) -> dict:
+    return {
+        **values,
+        "person_id": person_id,
+        "ended_on": ended_on,
+        "converted_from_id": converted_from_id,
+    }
 
 
 def _family_planning_and_land(rng, households, today, units, sink):
-    plans, holdings = [], []
+    holdings = []  # (pk, recorded unit) of the chunk's holdings, for their events
     for hid, members in households.items():
         move_in = members[0].move_in or datetime.date(2019, 1, 1)
         if rng.random() < 0.85:
-            status = rng.choices(list(FamilyPlanningRecord.Status), weights=[88, 8, 4])[0]
-            plans.append(
-                FamilyPlanningRecord(
-                    household_id=hid,
-                    kept_at=Place.QINJIANG if rng.random() < 0.6 else Place.ORIGIN,
-                    status=status,
-                    checked_on=move_in + datetime.timedelta(days=rng.randint(30, 400)),
-                    recorded_unit_id=units["health" if rng.random() < 0.7 else "townships"],
-                    recorded_at=_at(move_in),
-                )
+            status = rng.choices(PLANNING_STATUSES, cum_weights=PLANNING_WEIGHTS)[0]
+            sink.add(
+                FamilyPlanningRecord,
+                household_id=hid,
+                kept_at=Place.QINJIANG if rng.random() < 0.6 else Place.ORIGIN,
+                status=status,
+                checked_on=move_in + datetime.timedelta(days=rng.randint(30, 400)),
+                recorded_unit_id=units["health" if rng.random() < 0.7 else "townships"],
+                recorded_at=_at(move_in),
             )
         for kind, share, unit in (
             (LandHolding.Kind.FARMLAND, 0.8, "natural-resources"),
             (LandHolding.Kind.FOREST, 0.45, "forestry"),
         ):
             if rng.random() < share:
-                holdings.append(
-                    LandHolding(
-                        household_id=hid,
-                        kind=kind,
-                        location=f"原籍{rng.choice(['山背', '河坑', '下垄', '岭头', '塘坑'])}组",
-                        area_mu=Decimal(rng.randrange(50, 800)) / 100
-                        if kind == LandHolding.Kind.FARMLAND
-                        else Decimal(rng.randrange(200, 4000)) / 100,
-                        contract_number=f"360735{rng.randrange(10**9):09d}J",
-                        recorded_unit_id=units[unit],
-                        recorded_at=_at(move_in),
-                    )
+                pk = sink.add(
+                    LandHolding,
+                    household_id=hid,
+                    kind=kind,
+                    location=f"原籍{rng.choice(['山背', '河坑', '下垄', '岭头', '塘坑'])}组",
+                    area_mu=Decimal(rng.randrange(50, 800)) / 100
+                    if kind == LandHolding.Kind.FARMLAND
+                    else Decimal(rng.randrange(200, 4000)) / 100,
+                    contract_number=f"360735{rng.randrange(10**9):09d}J",
+                    recorded_unit_id=units[unit],
+                    recorded_at=_at(move_in),
                 )
-    _insert(FamilyPlanningRecord, plans, sink)
-    _insert(LandHolding, holdings, sink)
-    events = []
-    for holding in holdings:
+                holdings.append((pk, units[unit]))
+    for holding_pk, unit in holdings:
         roll = rng.random()
         if roll >= 0.12:
             continue
         day = min(today, datetime.date(2020, 3, 1) + datetime.timedelta(days=rng.randint(0, 1500)))
-        unit = holding.recorded_unit_id
         if roll < 0.07:
             kind, income, notice = (
                 LandRightEvent.Kind.LEASE,
@@ -512,21 +606,19 @@ def _family_planning_and_land(rng, households, today, units, sink):
                 Decimal(rng.randrange(8000, 30000, 500)),
                 None,
             )
-        events.append(
-            LandRightEvent(
-                holding=holding,
-                kind=kind,
-                happened_on=day,
-                counterparty=rng.choice(
-                    ["石城县绿源农业合作社", "本组村民", "县城投公司", "原籍村集体经济组织"]
-                ),
-                income=income,
-                notice_given_on=notice,
-                recorded_unit_id=unit,
-                recorded_at=_at(day),
-            )
+        sink.add(
+            LandRightEvent,
+            holding_id=holding_pk,
+            kind=kind,
+            happened_on=day,
+            counterparty=rng.choice(
+                ["石城县绿源农业合作社", "本组村民", "县城投公司", "原籍村集体经济组织"]
+            ),
+            income=income,
+            notice_given_on=notice,
+            recorded_unit_id=unit,
+            recorded_at=_at(day),
         )
-    _insert(LandRightEvent, events, sink)
 
 
 def notify_demo_refusals(*, stdout=None):

@@ -3,9 +3,10 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.module_loading import import_string
 
+from core.bulkload import analyze
 from households.demo import registry as demo
 
 
@@ -37,20 +38,25 @@ class Command(BaseCommand):
         if demo.demo_exists():
             self.stdout.write("The demo community exists already: nothing added.")
         else:
+            # One transaction for every row: a failure anywhere leaves no demo at all, so
+            # the command can simply be run again.
             with transaction.atomic():
                 counts = demo.seed_registry(
                     households=households, rng=rng, stdout=self.stdout, history=households <= 20000
                 )
+                self._phase("registry", started)
                 for path in settings.DEMO_SEEDERS:
                     import_string(path)(rng=rng, stdout=self.stdout)
+                    self._phase(path, started)
+            self._phase("commit", started)
             # Counting comes after the commit and fresh planner statistics: a count over a
             # million rows the planner has no statistics of can take minutes instead of a
             # second, and inside the seed's transaction it would hold its locks meanwhile.
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            analyze()
+            self._phase("ANALYZE", started)
             for path in settings.DEMO_COUNT_SEEDERS:
                 import_string(path)(rng=rng, stdout=self.stdout)
+                self._phase(path, started)
             self.stdout.write(
                 "Created {buildings} buildings, {dwellings} dwellings, {households} households, "
                 "{people} people in {secs:.1f}s.".format(**counts, secs=time.monotonic() - started)
@@ -65,3 +71,6 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write("Demo accounts exist already.")
+
+    def _phase(self, name, started):
+        self.stdout.write(f"  [{time.monotonic() - started:7.1f}s] {name} done")

@@ -6,16 +6,16 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log
-from households.services import registry_bulk_write
+from households.services import RegistryConflict, registry_bulk_write
 
 from .models import ImportBatch
 from .reader import ImportFileError, read_table
-from .validate import Check, Options, check_table, locked_fingerprint
+from .validate import Check, Options, check_table
 from .workbooks import write_error_workbook
 
 
@@ -117,23 +117,24 @@ def batch_write(
             raise ImportConflict(
                 _("The file now has %(n)d errors: check it again.") % {"n": len(check.errors)}
             )
-        # Compared twice: the fresh check against the preview's, then the rows locked for the
-        # write against both, so that an edit made meanwhile is refused, never overwritten.
-        if batch.fingerprint and (
-            check.fingerprint != batch.fingerprint or locked_fingerprint(check) != batch.fingerprint
-        ):
-            raise ImportConflict(
-                _(
-                    "Records of this file were changed by someone else after the check: "
-                    "nothing was imported. Check the file again to see the new differences."
-                )
-            )
+        # Compared twice: the fresh check against the preview's, then, in the write, each
+        # row it changes (locked) against the version this check read, so that an edit
+        # made meanwhile is refused, never overwritten.
+        conflict = _(
+            "Records of this file were changed by someone else after the check: "
+            "nothing was imported. Check the file again to see the new differences."
+        )
+        if batch.fingerprint and check.fingerprint != batch.fingerprint:
+            raise ImportConflict(conflict)
         try:
-            written = registry_bulk_write(
-                change=check.change, user=user, reason=batch.change_reason, checked=True
-            )
+            with transaction.atomic():
+                written = registry_bulk_write(
+                    change=check.change, user=user, reason=batch.change_reason, checked=True
+                )
         except ValidationError as exc:
             raise ImportConflict("；".join(exc.messages)) from None
+        except (RegistryConflict, IntegrityError):
+            raise ImportConflict(conflict) from None
         batch.status = ImportBatch.Status.WRITTEN
         batch.written_at = timezone.now()
         batch.counts = {**check.counts, **written}

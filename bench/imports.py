@@ -25,6 +25,9 @@ from pathlib import Path
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tonglowan_i9"
 PEOPLE_PER_HOUSEHOLD = 4
 DWELLINGS_PER_BUILDING = 100
+# Counties of Ganzhou: real area codes (an ID number's first six digits are checked), one
+# per 15,000 households so that every generated number is different.
+AREA_CODES = ("360735", "360730", "360731", "360732", "360733", "360734", "360781")
 OUT = Path(__file__).resolve().parent.parent / "var" / "bench"
 
 
@@ -47,7 +50,7 @@ def _household_rows(h: int):
 
     birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=h % 15000)
     child = birth + datetime.timedelta(days=9000)
-    area = f"3607{35 + h // 15000:02d}"
+    area = AREA_CODES[h // 15000]
     building = f"B{h // DWELLINGS_PER_BUILDING:04d}"
     room = f"{h % DWELLINGS_PER_BUILDING + 101}"
     common = {
@@ -95,7 +98,7 @@ def write_roster(people: int) -> Path:
     from households.imports.columns import COLUMNS
 
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"roster-{people}.xlsx"
+    path = OUT / f"roster-v2-{people}.xlsx"
     if path.exists():
         return path
     headers = [c.header for c in COLUMNS]

@@ -1,17 +1,12 @@
 """The two workbooks of the import, written with openpyxl: the template to fill in and the
 error workbook of a file that did not pass."""
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from .columns import COLUMNS
 from .validate import Check, expected_form
 
-RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
-REQUIRED = PatternFill("solid", start_color="FCE4D6", end_color="FCE4D6")
-HEADER = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
+RED = "FFC7CE"
+REQUIRED = "FCE4D6"
+HEADER = "DDEBF7"
 TEXT_COLUMNS = {"number", "id_number", "disability_certificate", "phone", "room", "building"}
 
 EXAMPLE = {
@@ -46,6 +41,12 @@ EXAMPLE = {
 
 
 def write_template(path: str, *, rows: int = 2000) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    fill = {c: PatternFill("solid", start_color=c, end_color=c) for c in (REQUIRED, HEADER)}
     wb = Workbook()
     ws = wb.active
     ws.title = "户籍名单"
@@ -54,7 +55,7 @@ def write_template(path: str, *, rows: int = 2000) -> None:
     for i, column in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=1, column=i, value=column.header)
         cell.font = Font(bold=True)
-        cell.fill = REQUIRED if column.required else HEADER
+        cell.fill = fill[REQUIRED] if column.required else fill[HEADER]
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(10, len(column.header) * 2 + 4)
         if column.key in TEXT_COLUMNS:
@@ -96,7 +97,7 @@ def write_template(path: str, *, rows: int = 2000) -> None:
     notes.append(["列名", "必填", "填写要求"])
     for cell in notes[notes.max_row]:
         cell.font = Font(bold=True)
-        cell.fill = HEADER
+        cell.fill = fill[HEADER]
     for column in COLUMNS:
         allowed = ("可选值：" + "、".join(column.choices)) if column.kind == "enum" else ""
         variants = ("；也接受列名：" + "、".join(column.variants)) if column.variants else ""
@@ -126,9 +127,9 @@ def write_error_workbook(path: str, check: Check) -> None:
     errors = check.error_rows()
     wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    bold_red = wb.add_format({"bold": True, "bg_color": "#FFC7CE", "border": 1})
-    red = wb.add_format({"bg_color": "#FFC7CE", "pattern": 1})
-    red_date = wb.add_format({"bg_color": "#FFC7CE", "pattern": 1, "num_format": "yyyy-mm-dd"})
+    bold_red = wb.add_format({"bold": True, "bg_color": "#" + RED, "border": 1})
+    red = wb.add_format({"bg_color": "#" + RED, "pattern": 1})
+    red_date = wb.add_format({"bg_color": "#" + RED, "pattern": 1, "num_format": "yyyy-mm-dd"})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_color": "#9C0006"})
     ws = wb.add_worksheet("检查结果")

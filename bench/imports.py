@@ -8,6 +8,8 @@ Environment:
   BENCH_IMPORT_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/tonglowan_i9
   BENCH_IMPORT_SIZES         people per roster, default "10000,100000"
   BENCH_IMPORT_PEERS         "0" leaves out django-import-export (it takes minutes at 100,000)
+  BENCH_IMPORT_PEER_SIZES    the sizes django-import-export runs at, default all of them
+                             (e.g. "10000": at 100,000 it takes most of an hour here)
 django-import-export is installed for the benchmark only: ``pip install -r bench/requirements.txt``.
 """
 
@@ -25,6 +27,9 @@ from pathlib import Path
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tonglowan_i9"
 PEOPLE_PER_HOUSEHOLD = 4
 DWELLINGS_PER_BUILDING = 100
+# Counties of Ganzhou: real area codes (an ID number's first six digits are checked), one
+# per 15,000 households so that every generated number is different.
+AREA_CODES = ("360735", "360730", "360731", "360732", "360733", "360734", "360781")
 OUT = Path(__file__).resolve().parent.parent / "var" / "bench"
 
 
@@ -47,7 +52,7 @@ def _household_rows(h: int):
 
     birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=h % 15000)
     child = birth + datetime.timedelta(days=9000)
-    area = f"3607{35 + h // 15000:02d}"
+    area = AREA_CODES[h // 15000]
     building = f"B{h // DWELLINGS_PER_BUILDING:04d}"
     room = f"{h % DWELLINGS_PER_BUILDING + 101}"
     common = {
@@ -95,7 +100,7 @@ def write_roster(people: int) -> Path:
     from households.imports.columns import COLUMNS
 
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"roster-{people}.xlsx"
+    path = OUT / f"roster-v2-{people}.xlsx"
     if path.exists():
         return path
     headers = [c.header for c in COLUMNS]
@@ -351,9 +356,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     sizes = [int(s) for s in os.environ.get("BENCH_IMPORT_SIZES", "10000,100000").split(",")]
     peers = os.environ.get("BENCH_IMPORT_PEERS", "1") != "0"
+    peer_sizes = {
+        int(s) for s in os.environ.get("BENCH_IMPORT_PEER_SIZES", "").split(",") if s.strip()
+    } or set(sizes)
     print(
         f"Roster import on PostgreSQL, {platform.python_version()}, {os.cpu_count()} cores; "
-        "each variant in its own process on a registry emptied first."
+        "each variant in its own process on a registry emptied first. Load average at the "
+        "start: {:.1f} {:.1f} {:.1f}.".format(*os.getloadavg())
     )
     print()
     print("| people | variant | seconds | rows/s | peak RSS MB |")
@@ -371,7 +380,7 @@ def main() -> None:
         results = []
         for phase, label in variants:
             results.append((label, _run(phase, people)))
-        if peers:
+        if peers and people in peer_sizes:
             _run("reset", people)
             results.append(("django-import-export 4 bulk", _run("import_export", people)))
         _run("reset", people)
@@ -381,6 +390,10 @@ def main() -> None:
                 f"| {people:,} | {label} | {result['seconds']:.1f} | "
                 f"{people / result['seconds']:,.0f} | {result['rss_mb']:.0f} |"
             )
+        print(
+            f"| {people:,} | (load average after this size: "
+            "{:.1f} {:.1f} {:.1f}) | | | |".format(*os.getloadavg())
+        )
         sys.stdout.flush()
         del generated
 

@@ -34,7 +34,7 @@ class ImportFileError(Exception):
 class Table:
     columns: list  # [(index in the row, Column)]
     header_row: int  # 1-based row number of the header in the file
-    rows: list  # [(row number in the file, [cell values])], blank rows left out
+    rows: list  # [(row number in the file, (cell values))], blank rows left out
     unknown_headers: list = field(default_factory=list)
     headers: list = field(default_factory=list)  # the header cells as written
 
@@ -150,26 +150,36 @@ def _read_xlsx(path: str, *, max_rows: int, max_unzipped_mb: int) -> list:
         )
     first_row = sheet.start[0] if sheet.start else 0
     first_col = sheet.start[1] if sheet.start else 0
-    pad = [""] * first_col
-    return [
-        (first_row + i + 1, pad + row if first_col else row)
+    pad = ("",) * first_col
+    # Each row a tuple, and a text repeated down a column (an enumeration, a township, a
+    # date) one object for the whole file: 100,000 rows of 27 cells hold a few hundred
+    # thousand distinct values, not 2.7 million.
+    seen: dict = {}
+    keep = seen.setdefault
+    rows = [
+        (first_row + i + 1, pad + tuple([keep(v, v) if v.__class__ is str else v for v in row]))
         for i, row in enumerate(sheet.iter_rows())
     ]
+    del sheet, workbook
+    return rows
 
 
 def _people_sheet(workbook):
     """The sheet of people: the first whose header names the ID-number column (the roster
     report's workbook has a sheet of households first, then its sheet 人员), else the first
-    sheet."""
+    sheet. Each sheet is loaded once."""
+    first = None
     for index in range(len(workbook.sheet_names)):
         sheet = workbook.get_sheet_by_index(index)
+        if first is None:
+            first = sheet
         for row_number, row in enumerate(sheet.iter_rows()):
             if row_number >= HEADER_SCAN_ROWS:
                 break
             columns = [column_for_header(cell) for cell in row]
             if any(c is not None and c.key == "id_number" for c in columns):
-                return workbook.get_sheet_by_index(index)
-    return workbook.get_sheet_by_index(0)
+                return sheet
+    return first
 
 
 def _decode(raw: bytes) -> str:
@@ -200,7 +210,7 @@ def _read_csv(path: str, *, max_rows: int) -> list:
                     )
                     % {"max": max_rows}
                 )
-            rows.append((i + 1, row))
+            rows.append((i + 1, tuple(row)))
     except csv.Error:
         raise ImportFileError(
             _(

@@ -3,7 +3,9 @@
 ``check_table`` turns the rows into a ``Check``: the messages (errors and warnings, each
 naming the row and the column in Chinese), what would be new, changed (field by field,
 old → new) and unchanged, and the ``RegistryBulkChange`` that ``households.services``
-writes. The registry is read in a few queries per 2,000 rows, never one per row.
+writes. The registry is read in one query per table on PostgreSQL (a few per 900 rows
+elsewhere), never one per row; the rows are checked in plain Python, each cell's value
+parsed once per distinct value, and kept as slotted objects and lists, not model instances.
 
 Rules: an empty cell leaves a stored value as it is (a new record gets the default); people
 are matched by ID number, households by household number; household facts come from the
@@ -18,25 +20,35 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, Dwelling
 from core.idnumbers import (
     MOBILE_RE,
+    id_number_facts,
     mask_document_number,
     mask_id_number,
     normalize_id_number,
     normalize_mobile,
     parse_disability_certificate,
-    parse_id_number,
 )
 from households.models import Household, Person, Relationship
-from households.services import RegistryBulkChange, registry_bulk_errors
+from households.services import (
+    HOUSEHOLD_DEFAULTS,
+    HOUSEHOLD_ROW_FIELDS,
+    PERSON_DEFAULTS,
+    PERSON_ROW_FIELDS,
+    HouseholdRow,
+    PersonRow,
+    RegistryBulkChange,
+    registry_bulk_errors,
+)
 
 from .columns import BY_KEY, COLUMNS, HOUSEHOLD_FIELDS, PERSON_FIELDS, Column, enum_lookup
 from .reader import Table, excel_date, is_blank
 
-CHUNK = 2000
+CHUNK = 900  # values per ``IN (…)`` where the database takes few parameters (SQLite)
 SAMPLE_LIMIT = 500  # rows of each kind kept for the preview page
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
@@ -77,8 +89,7 @@ class Check:
     new_rows: list = field(default_factory=list)  # preview samples
     changed_rows: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
-    fingerprint: str = ""
-    compared: list = field(default_factory=list)  # [(tag, pk, version)] behind the fingerprint
+    fingerprint: str = ""  # the versions of every stored record the file was compared with
 
     @property
     def ok(self) -> bool:
@@ -166,7 +177,7 @@ def _parse_cell(column: Column, value, text: str):
                 )
             )
         try:
-            return parse_id_number(text)
+            return id_number_facts(text)
         except ValidationError as exc:
             raise CellError(exc.messages[0]) from None
     if column.kind == "date":
@@ -212,93 +223,63 @@ def _parse_cell(column: Column, value, text: str):
 
 # --- rows ----------------------------------------------------------------------------
 
-
-class RawCells:
-    """The cells of a row as written, by column key, read from the file's row itself (no
-    copy per row: 100,000 rows hold one index between them)."""
-
-    __slots__ = ("cells", "index")
-
-    def __init__(self, cells: list, index: dict):
-        self.cells = cells
-        self.index = index
-
-    def get(self, key, default=""):
-        i = self.index.get(key)
-        if i is None or i >= len(self.cells) or is_blank(self.cells[i]):
-            return default
-        return _text(self.cells[i])
-
-    def __contains__(self, key):
-        return bool(self.get(key))
-
-    def __getitem__(self, key):
-        return self.get(key)
+KEYS = [c.key for c in COLUMNS]
+AT = {key: i for i, key in enumerate(KEYS)}  # a key's place in ``Row.values``
+ID, NUMBER, BIRTH, SEX, CERTIFICATE, RELATIONSHIP, NAME = (
+    AT[k]
+    for k in (
+        "id_number", "number", "birth_date", "sex", "disability_certificate", "relationship",
+        "name",
+    )
+)  # fmt: skip
+REQUIRED_PERSON = [c.key for c in COLUMNS if c.required and c.level == "person"]
+UNCACHED = {"name", "id_number", "disability_certificate"}  # a different value on every row
+_MISSING = object()
 
 
-@dataclass
 class Row:
-    number: int
-    values: dict  # column key → parsed value (only filled cells)
-    raw: RawCells  # column key → the cell as written
-    cells: dict  # column key → index in the file's row (one dict shared by all rows)
-    id_info: object = None
-    bad: bool = False
+    """A row of the file: its number, the parsed value of each column (``values``, in the
+    order of ``KEYS``; None for an empty or wrong cell) and the cells as written."""
+
+    __slots__ = ("number", "values", "cells", "bad")
+
+    def __init__(self, number, values, cells):
+        self.number = number
+        self.values = values
+        self.cells = cells
+        self.bad = False
+
+    def get(self, key):
+        return self.values[AT[key]]
 
 
-def _parse_row(number: int, cells: list, columns, check: Check, index: dict) -> Row:
-    row = Row(number=number, values={}, raw=RawCells(cells, index), cells=index)
-    for i, column in columns:
-        value = cells[i] if i < len(cells) else ""
-        if is_blank(value):
-            continue
-        text = _text(value)
-        try:
-            parsed = _parse_cell(column, value, text)
-        except CellError as exc:
-            _error(check, row, column.key, str(exc))
-            continue
-        if column.kind == "id":
-            row.id_info = parsed
-            parsed = parsed.number
-        row.values[column.key] = parsed
-    for column in COLUMNS:
-        if column.required and column.level == "person" and column.key not in row.raw:
-            _error(check, row, column.key, _("required; the cell is empty."))
-    if not row.raw.get("number"):
-        _error(check, row, "number", _("required; the cell is empty."))
-    info = row.id_info
-    if info is not None:
-        if "birth_date" in row.values and row.values["birth_date"] != info.birth_date:
-            _error(
-                check,
-                row,
-                "birth_date",
-                _("does not match the ID number, which gives %(date)s.")
-                % {"date": info.birth_date.isoformat()},
-            )
-        if "sex" in row.values and row.values["sex"] != info.sex:
-            _error(
-                check,
-                row,
-                "sex",
-                _("does not match the ID number, which gives %(sex)s.")
-                % {"sex": "男" if info.sex == "M" else "女"},
-            )
-        certificate = row.values.get("disability_certificate")
-        if certificate:
-            try:
-                row.values["disability_certificate"] = parse_disability_certificate(
-                    certificate, id_number=info.number
-                )
-            except ValidationError as exc:
-                _error(check, row, "disability_certificate", exc.messages[0])
-    return row
+class _Context:
+    """What one check knows: the file's column of each key and the registry's records."""
+
+    def __init__(self, check, table, options):
+        self.check = check
+        self.options = options
+        self.index = {column.key: i for i, column in table.columns}
+        self.people = {}  # id number → _Stored
+        self.households = {}  # number → stored household values (a tuple, see _read)
+        self.staying = {}  # household pk → active members not in the file
+        self.registered_head = {}  # household pk → (name, id number) of a head not in the file
+        self.buildings = {}  # code → pk
+        self.dwellings = {}  # (code, entrance, room) → (pk, label, area, building pk)
+        self.new_dwellings = {}  # the same key → (Dwelling, label, area, building pk)
+        self.versions = []  # (tag, pk, version) of every stored record compared
+
+    def raw(self, row, key) -> str:
+        i = self.index.get(key)
+        cells = row.cells
+        if i is None or i >= len(cells) or is_blank(cells[i]):
+            return ""
+        return _text(cells[i])
 
 
-def _error(check: Check, row: Row, key: str | None, text: str, *, warning=False):
+def _error(ctx, row, key, text, *, warning=False):
     column = BY_KEY.get(key) if key else None
-    value = row.raw.get(key, "") if key else ""
+    value = ctx.raw(row, key) if key else ""
     if key in ("id_number", "disability_certificate"):
         value = mask_document_number(value) if len(value) >= 18 else value
     message = Message(
@@ -306,125 +287,104 @@ def _error(check: Check, row: Row, key: str | None, text: str, *, warning=False)
         header=column.header if column else "",
         text=text,
         value=value,
-        column=row.cells.get(key) if key else None,
+        column=ctx.index.get(key) if key else None,
     )
     if warning:
-        check.warnings.append(message)
+        ctx.check.warnings.append(message)
     else:
-        check.errors.append(message)
+        ctx.check.errors.append(message)
         row.bad = True
 
 
-# --- the registry, read in chunks -------------------------------------------------------
-
-
-def _chunks(values):
-    values = list(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
-def _existing_people(ids) -> dict:
-    found = {}
-    for chunk in _chunks(ids):
-        for person in Person.objects.filter(id_number__in=chunk).select_related("household"):
-            found[person.id_number] = person
-    return found
-
-
-def _existing_households(numbers) -> dict:
-    found = {}
-    for chunk in _chunks(numbers):
-        for household in Household.objects.filter(number__in=chunk).select_related(
-            "dwelling__building"
-        ):
-            found[household.number] = household
-    return found
-
-
-def _members(household_ids) -> dict:
-    members: dict[int, list] = {}
-    for chunk in _chunks(household_ids):
-        for person in Person.objects.filter(household_id__in=chunk, is_active=True).only(
-            "id", "household_id", "relationship", "id_number", "name", "version"
-        ):
-            members.setdefault(person.household_id, []).append(person)
-    return members
-
-
-def _namesakes(names) -> dict:
-    found: dict[tuple, set] = {}
-    for chunk in _chunks(names):
-        for name, birth, number in Person.objects.filter(name__in=chunk).values_list(
-            "name", "birth_date", "id_number"
-        ):
-            found.setdefault((name, birth), set()).add(number)
-    return found
-
-
-# --- the check ----------------------------------------------------------------------------
-
-
-def check_table(table: Table, options: Options | None = None, progress=None) -> Check:
-    options = options or Options()
-    check = Check(table=table)
+def _parse_rows(ctx, table, progress) -> list:
+    """Every row parsed: each column's cells through one cache (a value seen before is not
+    parsed again), then the checks within the row."""
+    parsers = [
+        (i, AT[column.key], column, None if column.key in UNCACHED else {})
+        for i, column in table.columns
+    ]
+    size = len(KEYS)
+    total = len(table.rows)
     rows = []
-    index = {column.key: i for i, column in table.columns}
-    for i, (number, cells) in enumerate(table.rows):
-        rows.append(_parse_row(number, cells, table.columns, check, index))
-        if progress and i % 5000 == 4999:
-            progress(i + 1, len(table.rows))
-    _check_duplicates(rows, check)
-    by_household: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.raw.get("number"):
-            by_household.setdefault(row.values.get("number", row.raw["number"]), []).append(row)
-    people = _existing_people(r.values["id_number"] for r in rows if "id_number" in r.values)
-    households = _existing_households(by_household)
-    members = _members(h.pk for h in households.values())
-    namesakes = _namesakes({r.values["name"] for r in rows if "name" in r.values})
-    dwellings = _dwellings(rows)
-    new_dwellings: dict[tuple, Dwelling] = {}
-    plans = []
-    for number, hrows in by_household.items():
-        plans.append(
-            _plan_household(
-                number, hrows, check, options, households, people, members, dwellings, new_dwellings
+    for n, (number, cells) in enumerate(table.rows):
+        values = [None] * size
+        row = Row(number, values, cells)
+        width = len(cells)
+        for i, at, column, cache in parsers:
+            if i >= width:
+                continue
+            value = cells[i]
+            if value is None or (value.__class__ is str and (not value or value.isspace())):
+                continue
+            parsed = (
+                _MISSING if cache is None or value.__class__ is bool else cache.get(value, _MISSING)
             )
-        )
-    for row in rows:
-        key = (
-            row.values.get("name"),
-            row.values.get("birth_date") or getattr(row.id_info, "birth_date", None),
-        )
-        others = namesakes.get(key, set()) - {row.values.get("id_number")}
-        if row.values.get("id_number") and others:
-            _error(
-                check,
-                row,
-                "name",
-                _(
-                    "a person with the same name and date of birth is already registered "
-                    "with another ID number (%(ids)s): check it is not the same person."
-                )
-                % {"ids": "、".join(mask_id_number(n) for n in sorted(others))},
-                warning=True,
-            )
-    if progress:
-        progress(len(table.rows), len(table.rows))
-    _finish(check, plans, new_dwellings, households, people, members)
-    return check
+            if parsed is _MISSING:
+                try:
+                    parsed = _parse_cell(column, value, _text(value))
+                except CellError as exc:
+                    parsed = exc
+                if cache is not None and value.__class__ is not bool:
+                    cache[value] = parsed
+            if parsed.__class__ is CellError:
+                _error(ctx, row, column.key, str(parsed))
+            else:
+                values[at] = parsed
+        _check_row(ctx, row)
+        rows.append(row)
+        if progress and n % 5000 == 4999:
+            progress(n + 1, total)
+    return rows
 
 
-def _check_duplicates(rows, check):
+def _check_row(ctx, row):
+    values = row.values
+    for key in REQUIRED_PERSON:
+        if values[AT[key]] is None and not ctx.raw(row, key):
+            _error(ctx, row, key, _("required; the cell is empty."))
+    if values[NUMBER] is None and not ctx.raw(row, "number"):
+        _error(ctx, row, "number", _("required; the cell is empty."))
+    facts = values[ID]
+    if facts is None:
+        return
+    number, birth, sex = facts
+    values[ID] = number
+    if values[BIRTH] is None:
+        values[BIRTH] = birth
+    elif values[BIRTH] != birth:
+        _error(
+            ctx,
+            row,
+            "birth_date",
+            _("does not match the ID number, which gives %(date)s.") % {"date": birth.isoformat()},
+        )
+    if values[SEX] is None:
+        values[SEX] = sex
+    elif values[SEX] != sex:
+        _error(
+            ctx,
+            row,
+            "sex",
+            _("does not match the ID number, which gives %(sex)s.")
+            % {"sex": "男" if sex == "M" else "女"},
+        )
+    certificate = values[CERTIFICATE]
+    if certificate:
+        try:
+            values[CERTIFICATE] = parse_disability_certificate(certificate, id_number=number)
+        except ValidationError as exc:
+            _error(ctx, row, "disability_certificate", exc.messages[0])
+
+
+def _check_duplicates(ctx, rows):
     first: dict[str, int] = {}
     for row in rows:
-        number = row.values.get("id_number")
+        number = row.values[ID]
         if number is None:
             continue
         if number in first:
             _error(
-                check,
+                ctx,
                 row,
                 "id_number",
                 _("the same ID number is already on row %(row)d.") % {"row": first[number]},
@@ -433,34 +393,282 @@ def _check_duplicates(rows, check):
             first[number] = row.number
 
 
-def _dwellings(rows) -> dict:
+# --- the registry: one query per table on PostgreSQL ------------------------------------------
+
+
+def _chunks(values):
+    """The values in as few lists as the database takes in one ``IN (…)``: all of them on
+    PostgreSQL, ``CHUNK`` elsewhere."""
+    values = list(values)
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        yield values
+        return
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _rows(queryset, field, values, *columns):
+    """``values_list(*columns)`` of the records whose ``field`` is one of ``values``: on
+    PostgreSQL one query with the values as one array (``= ANY(%s)``: nothing prepared
+    value by value), elsewhere one ``IN (…)`` per ``CHUNK``."""
+    if connection.vendor == "postgresql":
+        values = list(values)
+        if not values:
+            return
+        model = queryset.model
+        column = model._meta.get_field(field).column
+        where = f'"{model._meta.db_table}"."{column}" = ANY(%s)'
+        yield from (
+            queryset.extra(where=[where], params=[values])
+            .values_list(*columns)
+            .iterator(chunk_size=5000)
+        )
+        return
+    for chunk in _chunks(values):
+        yield from (
+            queryset.filter(**{f"{field}__in": chunk})
+            .values_list(*columns)
+            .iterator(chunk_size=5000)
+        )
+
+
+def _person_fields():
+    """The stored person's columns read for the comparison (in ``PersonRow`` order, the
+    household as its pk)."""
+    return ["household_id" if f == "household" else f for f in PERSON_ROW_FIELDS]
+
+
+def _household_fields():
+    return ["dwelling_id" if f == "dwelling" else f for f in HOUSEHOLD_ROW_FIELDS]
+
+
+PERSON_KEYS = [k for k in PERSON_FIELDS if k in PERSON_ROW_FIELDS]
+HOUSEHOLD_KEYS = [k for k in HOUSEHOLD_FIELDS if k in HOUSEHOLD_ROW_FIELDS]
+
+
+class _Stored:
+    """A registered person the file names: what the plan needs of them."""
+
+    __slots__ = (
+        "pk",
+        "version",
+        "household",
+        "building",
+        "relationship",
+        "active",
+        "changes",
+        "row",
+    )
+
+    def __init__(self, pk, version, household, building, relationship, active):
+        self.pk = pk
+        self.version = version
+        self.household = household  # the household's number
+        self.building = building
+        self.relationship = relationship
+        self.active = active
+        self.changes = None  # {key: (old, new)} when the file changes them
+        self.row = None  # the PersonRow to write then
+
+
+def _read_people(ctx, by_id):
+    """The registered people with the file's ID numbers, compared with their rows as they
+    are read (one query; only what the plan needs is kept)."""
+    fields = _person_fields()
+    at = {name: i for i, name in enumerate(fields)}
+    compare = [(AT[k], at[k], k) for k in PERSON_KEYS]
+    household_at, version_at = at["household_id"], at["version"]
+    rel_at, active_at = at["relationship"], at["is_active"]
+    for record in _rows(
+        Person.objects.all(),
+        "id_number",
+        by_id,
+        "pk",
+        *fields,
+        "household__number",
+        "household__dwelling__building_id",
+    ):
+        pk, stored, number, building = record[0], record[1:-2], record[-2], record[-1]
+        row = by_id[stored[at["id_number"]]]
+        person = _Stored(
+            pk, stored[version_at], number, building, stored[rel_at], stored[active_at]
+        )
+        ctx.versions.append((1, pk, person.version))
+        ctx.people[stored[at["id_number"]]] = person
+        values = row.values
+        changes = {}
+        for file_at, stored_at, key in compare:
+            new = values[file_at]
+            if new is not None and new != stored[stored_at]:
+                changes[key] = (stored[stored_at], new)
+        target = values[NUMBER] if values[NUMBER] is not None else ctx.raw(row, "number")
+        if number != target:
+            changes["household"] = (number, target)
+        if changes:
+            merged = list(stored)
+            for key, (_old, new) in changes.items():
+                if key != "household":
+                    merged[at[key]] = new
+            merged[household_at] = target
+            person.changes = changes
+            person.row = PersonRow(*merged)
+
+
+def _read_households(ctx, numbers):
+    fields = _household_fields()
+    for record in _rows(
+        Household.objects.all(),
+        "number",
+        numbers,
+        "pk",
+        *fields,
+        "dwelling__building_id",
+        "dwelling__building__code",
+        "dwelling__entrance",
+        "dwelling__room",
+        "dwelling__area",
+    ):
+        pk, stored = record[0], record[1 : 1 + len(fields)]
+        building, code, entrance, room, area = record[1 + len(fields) :]
+        label = f"{code}-{entrance}-{room}" if code is not None else ""
+        number = stored[fields.index("number")]
+        ctx.households[number] = (pk, stored, building, label, area)
+        ctx.versions.append((0, pk, stored[fields.index("version")]))
+
+
+def _read_members(ctx, ids_in_file):
+    """The active members of the file's registered households who are not in the file."""
+    pks = [h[0] for h in ctx.households.values()]
+    for household, number, relationship, name, pk, version in _rows(
+        Person.objects.filter(is_active=True),
+        "household_id",
+        pks,
+        "household_id",
+        "id_number",
+        "relationship",
+        "name",
+        "pk",
+        "version",
+    ):
+        if number in ids_in_file:
+            continue
+        ctx.versions.append((2, pk, version))
+        ctx.staying[household] = ctx.staying.get(household, 0) + 1
+        if relationship == Relationship.HEAD:
+            ctx.registered_head[household] = (name, number)
+
+
+def _read_dwellings(ctx, rows):
     """Buildings by code and dwellings by (building code, entrance, room)."""
-    codes = {r.values["building"] for r in rows if r.values.get("building")}
-    buildings = {b.code: b for b in Building.objects.filter(code__in=codes)}
-    found = {}
-    for chunk in _chunks(b.pk for b in buildings.values()):
-        for dwelling in Dwelling.objects.filter(building_id__in=chunk).select_related("building"):
-            found[(dwelling.building.code, dwelling.entrance, dwelling.room)] = dwelling
-    return {"buildings": buildings, "dwellings": found}
+    at = AT["building"]
+    codes = {r.values[at] for r in rows if r.values[at]}
+    for pk, code in _rows(Building.objects.all(), "code", codes, "pk", "code"):
+        ctx.buildings[code] = pk
+    code_of = {pk: code for code, pk in ctx.buildings.items()}
+    for pk, building, entrance, room, area in _rows(
+        Dwelling.objects.all(),
+        "building_id",
+        code_of,
+        "pk",
+        "building_id",
+        "entrance",
+        "room",
+        "area",
+    ):
+        code = code_of[building]
+        ctx.dwellings[(code, entrance, room)] = (pk, f"{code}-{entrance}-{room}", area, building)
 
 
-@dataclass
+def _namesakes(ctx, rows):
+    """Warnings: the same name and birth date as a registered person with another ID."""
+    mine: dict[tuple, object] = {}  # (name, birth date) → the row, or a list of rows
+    for row in rows:
+        values = row.values
+        if values[ID] is None or values[NAME] is None:
+            continue
+        key = (values[NAME], values[BIRTH])
+        found = mine.get(key)
+        if found is None:
+            mine[key] = row
+        elif isinstance(found, list):
+            found.append(row)
+        else:
+            mine[key] = [found, row]
+    others: dict[int, set] = {}
+    for name, birth, number in _rows(
+        Person.objects.all(), "name", {k[0] for k in mine}, "name", "birth_date", "id_number"
+    ):
+        found = mine.get((name, birth))
+        if found is None:
+            continue
+        for row in found if isinstance(found, list) else (found,):
+            if row.values[ID] != number:
+                others.setdefault(id(row), (row, set()))[1].add(number)
+    for row, numbers in sorted(others.values(), key=lambda item: item[0].number):
+        _error(
+            ctx,
+            row,
+            "name",
+            _(
+                "a person with the same name and date of birth is already registered "
+                "with another ID number (%(ids)s): check it is not the same person."
+            )
+            % {"ids": "、".join(mask_id_number(n) for n in sorted(numbers))},
+            warning=True,
+        )
+
+
+# --- the check ----------------------------------------------------------------------------
+
+
+def check_table(table: Table, options: Options | None = None, progress=None) -> Check:
+    options = options or Options()
+    check = Check(table=table)
+    ctx = _Context(check, table, options)
+    rows = _parse_rows(ctx, table, progress)
+    _check_duplicates(ctx, rows)
+    by_household: dict[str, list[Row]] = {}
+    for row in rows:
+        number = row.values[NUMBER]
+        if number is None:
+            number = ctx.raw(row, "number")
+        if number:
+            by_household.setdefault(number, []).append(row)
+    by_id = {r.values[ID]: r for r in rows if r.values[ID] is not None}
+    _read_people(ctx, by_id)
+    _read_households(ctx, by_household)
+    _read_members(ctx, by_id)
+    _read_dwellings(ctx, rows)
+    plans = [_plan_household(ctx, number, hrows) for number, hrows in by_household.items()]
+    _namesakes(ctx, rows)
+    if progress:
+        progress(len(table.rows), len(table.rows))
+    _finish(ctx, plans)
+    return check
+
+
 class _Plan:
-    number: str
-    household: Household | None = None
-    new: bool = False
-    changes: dict = field(default_factory=dict)
-    people: list = field(default_factory=list)  # [(row, person, new, changes)]
-    size: int = 0
-    head: Row | None = None
+    __slots__ = ("number", "head", "new", "pk", "version", "row", "changes", "people")
+
+    def __init__(self, number, head):
+        self.number = number
+        self.head = head
+        self.new = False
+        self.pk = None
+        self.version = None
+        self.row = None  # the HouseholdRow written (new or changed)
+        self.changes = {}
+        self.people = []  # [(row, _Stored or None, PersonRow or None)]
 
 
-def _head_row(number, hrows, check) -> Row:
-    heads = [r for r in hrows if r.values.get("relationship") == Relationship.HEAD]
+def _head_row(ctx, number, hrows) -> Row:
+    heads = [r for r in hrows if r.values[RELATIONSHIP] == Relationship.HEAD]
     if not heads:
-        if not any(r.raw.get("relationship") and "relationship" not in r.values for r in hrows):
+        if not any(ctx.raw(r, "relationship") and r.values[RELATIONSHIP] is None for r in hrows):
             _error(
-                check,
+                ctx,
                 hrows[0],
                 "relationship",
                 _("household %(number)s has no head: exactly one member must be 户主.")
@@ -469,7 +677,7 @@ def _head_row(number, hrows, check) -> Row:
         return hrows[0]
     for extra in heads[1:]:
         _error(
-            check,
+            ctx,
             extra,
             "relationship",
             _("household %(number)s already has a head on row %(row)d: exactly one member is 户主.")
@@ -478,128 +686,181 @@ def _head_row(number, hrows, check) -> Row:
     return heads[0]
 
 
-def _plan_household(
-    number, hrows, check, options, households, people, members, dwellings, new_dwellings
-) -> _Plan:
-    head = _head_row(number, hrows, check)
-    plan = _Plan(number=number, head=head)
-    facts = {k: head.values[k] for k in HOUSEHOLD_FIELDS if k in head.values}
+_FACT_KEYS = [(k, AT[k]) for k in HOUSEHOLD_FIELDS]
+_AGREE_KEYS = [(k, AT[k], k in HOUSEHOLD_FIELDS) for k in HOUSEHOLD_FIELDS + list(DWELLING_KEYS)]
+
+
+def _plan_household(ctx, number, hrows) -> _Plan:
+    options, change = ctx.options, ctx.check.change
+    head = _head_row(ctx, number, hrows)
+    plan = _Plan(number, head)
+    head_values = head.values
+    facts = {k: head_values[at] for k, at in _FACT_KEYS if head_values[at] is not None}
     for row in hrows:
         if row is head:
             continue
-        for key in HOUSEHOLD_FIELDS + list(DWELLING_KEYS):
-            if key in row.values and key in head.values and row.values[key] != head.values[key]:
-                _error(
-                    check,
-                    row,
-                    key,
-                    _("differs from the head's row %(row)d (%(value)s) of the same household.")
-                    % {"row": head.number, "value": head.raw.get(key, "")},
-                )
-            elif key in row.values and key not in head.values and key in HOUSEHOLD_FIELDS:
-                facts.setdefault(key, row.values[key])
-    household = households.get(number)
-    dwelling = _dwelling_for(head, check, options, dwellings, new_dwellings)
-    if dwelling is not None:
-        facts["dwelling"] = dwelling
-    if household is None:
+        values = row.values
+        for key, at, household_fact in _AGREE_KEYS:
+            value = values[at]
+            if value is None:
+                continue
+            if head_values[at] is not None:
+                if value != head_values[at]:
+                    _error(
+                        ctx,
+                        row,
+                        key,
+                        _("differs from the head's row %(row)d (%(value)s) of the same household.")
+                        % {"row": head.number, "value": ctx.raw(head, key)},
+                    )
+            elif household_fact:
+                facts.setdefault(key, value)
+    stored = ctx.households.get(number)
+    dwelling = _dwelling_for(ctx, head)
+    if stored is None:
         for key in ("origin_town", "origin_village", "poverty_status"):
             if key not in facts and not head.bad:
-                _error(check, head, key, _("required for a new household; the cell is empty."))
-        household = Household(number=number, **facts)
+                _error(ctx, head, key, _("required for a new household; the cell is empty."))
+        values = dict(HOUSEHOLD_DEFAULTS)
+        values.update(facts)
+        values["number"] = number
+        values["dwelling"] = dwelling[0] if dwelling else None
+        plan.row = HouseholdRow(**values)
         plan.new = True
+        building = dwelling[3] if dwelling else None
+        area = dwelling[2] if dwelling else None
+        change.building_ids.add(building)
     else:
+        pk, stored_values, building, label, area = stored
+        plan.pk = pk
+        fields = _household_fields()
+        merged = list(stored_values)
         for key, value in facts.items():
-            old = getattr(household, key)
-            if key == "dwelling":
-                if household.dwelling_id != getattr(value, "pk", None) or value.pk is None:
-                    plan.changes[key] = (str(household.dwelling or ""), str(value))
-                    household.dwelling = value
-            elif old != value:
-                plan.changes[key] = (old, value)
-                setattr(household, key, value)
-    plan.household = household
-    in_file = set()
+            i = fields.index(key)
+            if merged[i] != value:
+                plan.changes[key] = (merged[i], value)
+                merged[i] = value
+        dwelling_at = fields.index("dwelling_id")
+        if dwelling is not None and (
+            not isinstance(dwelling[0], int) or dwelling[0] != merged[dwelling_at]
+        ):
+            plan.changes["dwelling"] = (label, dwelling[1])
+            merged[dwelling_at] = dwelling[0]
+        if plan.changes:
+            plan.version = merged[fields.index("version")]
+            plan.row = HouseholdRow(*merged)
+            change.building_ids.add(building)
+            if dwelling is not None:
+                building, area = dwelling[3], dwelling[2]
+                change.building_ids.add(building)
+        change.household_ids[number] = pk
+    in_file = 0
     for row in hrows:
-        if "id_number" not in row.values:
+        values = row.values
+        if values[ID] is None:
             continue
-        in_file.add(row.values["id_number"])
-        plan.people.append(_plan_person(row, household, plan, check, options, people, members))
-    if not plan.new:
-        for member in members.get(household.pk, []):
-            if (
-                member.id_number not in in_file
-                and member.relationship == Relationship.HEAD
-                and (head.values.get("relationship") == Relationship.HEAD)
-            ):
+        in_file += 1
+        person = ctx.people.get(values[ID])
+        if person is None:
+            fields = dict(PERSON_DEFAULTS)
+            for key in PERSON_KEYS:
+                if values[AT[key]] is not None:
+                    fields[key] = values[AT[key]]
+            fields["household"] = number
+            plan.people.append((row, None, PersonRow(**fields)))
+            change.building_ids.add(building)
+            continue
+        if person.changes and "household" in person.changes:
+            if not options.apply_moves:
                 _error(
-                    check,
-                    head,
-                    "relationship",
+                    ctx,
+                    row,
+                    "id_number",
                     _(
-                        "household %(number)s is registered with another head, %(name)s "
-                        "(%(id)s), who is not in the file: list that person with their new "
-                        "relationship, or change the head in the registry first."
+                        "this person is registered in household %(old)s: moving them to "
+                        "%(new)s needs the option to move people between households."
                     )
-                    % {
-                        "number": number,
-                        "name": member.name,
-                        "id": mask_id_number(member.id_number),
-                    },
+                    % {"old": person.household, "new": number},
                 )
-    staying = (
-        [m for m in members.get(household.pk, []) if m.id_number not in in_file]
-        if not plan.new
-        else []
-    )
-    plan.size = len(in_file) + len(staying)
-    dwelling = household.dwelling
-    area = dwelling.area if dwelling is not None else None
+            elif person.relationship == Relationship.HEAD and person.active:
+                _error(
+                    ctx,
+                    row,
+                    "id_number",
+                    _(
+                        "this person is the head of household %(old)s and cannot move out: "
+                        "change that household's head first."
+                    )
+                    % {"old": person.household},
+                )
+        if person.changes:
+            change.building_ids.add(person.building)
+            change.building_ids.add(building)
+        plan.people.append((row, person, person.row))
+    if not plan.new:
+        registered = ctx.registered_head.get(plan.pk)
+        if registered is not None and head_values[RELATIONSHIP] == Relationship.HEAD:
+            name, id_number = registered
+            _error(
+                ctx,
+                head,
+                "relationship",
+                _(
+                    "household %(number)s is registered with another head, %(name)s "
+                    "(%(id)s), who is not in the file: list that person with their new "
+                    "relationship, or change the head in the registry first."
+                )
+                % {"number": number, "name": name, "id": mask_id_number(id_number)},
+            )
+    size = in_file + (ctx.staying.get(plan.pk, 0) if not plan.new else 0)
     limit = settings.OBLIGATIONS["HOUSING_M2_PER_PERSON"]
-    if area is not None and plan.size and area > limit * plan.size:
+    if area is not None and size and area > limit * size:
         _error(
-            check,
+            ctx,
             head,
             "number",
             _(
                 "the dwelling has %(area)s m² for %(size)d people, above the red line of "
                 "%(limit)d m² per person."
             )
-            % {"area": area, "size": plan.size, "limit": limit},
+            % {"area": area, "size": size, "limit": limit},
             warning=True,
         )
     return plan
 
 
-def _dwelling_for(head, check, options, dwellings, new_dwellings):
+def _dwelling_for(ctx, head):
+    """(pk or new Dwelling, label, area, building pk) of the head's row, or None when the
+    row names no dwelling."""
     values = head.values
-    if not any(k in head.raw for k in ("building", "entrance", "room")):
+    if not any(ctx.raw(head, k) for k in ("building", "entrance", "room")):
         return None
-    code = values.get("building")
-    room = values.get("room")
+    code = values[AT["building"]]
+    room = values[AT["room"]]
     if not code:
-        _error(check, head, "building", _("required when an entrance or room is given."))
+        _error(ctx, head, "building", _("required when an entrance or room is given."))
         return None
     if not room:
-        _error(check, head, "room", _("required when a building is given."))
+        _error(ctx, head, "room", _("required when a building is given."))
         return None
-    building = dwellings["buildings"].get(code)
+    building = ctx.buildings.get(code)
     if building is None:
         _error(
-            check,
+            ctx,
             head,
             "building",
             _("there is no building %(code)s in the registry.") % {"code": code},
         )
         return None
-    entrance = values.get("entrance", 1)
+    entrance = values[AT["entrance"]]
+    entrance = 1 if entrance is None else entrance
     key = (code, entrance, room)
-    found = dwellings["dwellings"].get(key) or new_dwellings.get(key)
+    found = ctx.dwellings.get(key) or ctx.new_dwellings.get(key)
     if found is not None:
         return found
-    if not options.create_dwellings:
+    if not ctx.options.create_dwellings:
         _error(
-            check,
+            ctx,
             head,
             "room",
             _(
@@ -609,65 +870,22 @@ def _dwelling_for(head, check, options, dwellings, new_dwellings):
             % {"code": code, "room": room, "entrance": entrance},
         )
         return None
-    missing = [k for k in ("floor", "area") if k not in values]
+    missing = [k for k in ("floor", "area") if values[AT[k]] is None]
     for k in missing:
-        _error(check, head, k, _("required to create the dwelling; the cell is empty."))
+        _error(ctx, head, k, _("required to create the dwelling; the cell is empty."))
     if missing:
         return None
     dwelling = Dwelling(
-        building=building,
+        building_id=building,
         entrance=entrance,
-        floor=values["floor"],
+        floor=values[AT["floor"]],
         room=room,
-        area=values["area"],
+        area=values[AT["area"]],
         allocation_state=Dwelling.AllocationState.OCCUPIED,
     )
-    new_dwellings[key] = dwelling
-    return dwelling
-
-
-def _plan_person(row, household, plan, check, options, people, members):
-    values = {k: row.values[k] for k in PERSON_FIELDS if k in row.values}
-    if row.id_info is not None:
-        values.setdefault("sex", row.id_info.sex)
-        values.setdefault("birth_date", row.id_info.birth_date)
-    person = people.get(values["id_number"])
-    changes = {}
-    if person is None:
-        person = Person(household=household, **values)
-        return (row, person, True, changes)
-    if person.household.number != plan.number:
-        old = person.household
-        if not options.apply_moves:
-            _error(
-                check,
-                row,
-                "id_number",
-                _(
-                    "this person is registered in household %(old)s: moving them to "
-                    "%(new)s needs the option to move people between households."
-                )
-                % {"old": old.number, "new": plan.number},
-            )
-        elif person.relationship == Relationship.HEAD and person.is_active:
-            _error(
-                check,
-                row,
-                "id_number",
-                _(
-                    "this person is the head of household %(old)s and cannot move out: "
-                    "change that household's head first."
-                )
-                % {"old": old.number},
-            )
-        changes["household"] = (old.number, plan.number)
-        person.household = household
-    for key, value in values.items():
-        old = getattr(person, key)
-        if old != value:
-            changes[key] = (old, value)
-            setattr(person, key, value)
-    return (row, person, False, changes)
+    found = (dwelling, f"{code}-{entrance}-{room}", dwelling.area, building)
+    ctx.new_dwellings[key] = found
+    return found
 
 
 # --- the plan ---------------------------------------------------------------------------
@@ -696,9 +914,9 @@ def _header(key) -> str:
     return BY_KEY[key].header
 
 
-def _finish(check, plans, new_dwellings, households, people, members):
+def _finish(ctx, plans):
+    check = ctx.check
     change = check.change
-    bad_rows = {m.row for m in check.errors}
     counts = dict.fromkeys(
         [
             "rows",
@@ -714,62 +932,71 @@ def _finish(check, plans, new_dwellings, households, people, members):
         0,
     )
     counts["rows"] = len(check.table.rows)
-    model_checks = []
+    households, household_rows, people, people_rows = [], [], [], []
     for plan in plans:
         if plan.new:
             counts["households_new"] += 1
-            change.new_households.append(plan.household)
-            model_checks.append((plan.household, plan.head))
+            change.new_households.append(plan.row)
+            households.append(plan.row)
+            household_rows.append(plan.head)
             _sample(check.new_rows, plan.head.number, plan.number, "")
         elif plan.changes:
             counts["households_changed"] += 1
-            change.changed_households.append((plan.household, list(plan.changes)))
-            model_checks.append((plan.household, plan.head))
+            change.changed_households.append((plan.pk, plan.row))
+            households.append(plan.row)
+            household_rows.append(plan.head)
             _changed(check, plan.head.number, plan.number, plan.changes)
         else:
             counts["households_unchanged"] += 1
-        for row, person, new, changes in plan.people:
-            label = f"{person.name} {mask_id_number(person.id_number)}"
-            if new:
+        for row, person, person_row in plan.people:
+            if person is None:
                 counts["people_new"] += 1
-                change.new_people.append(person)
-                model_checks.append((person, row))
+                change.new_people.append(person_row)
+                people.append(person_row)
+                people_rows.append(row)
+                label = f"{person_row.name} {mask_id_number(person_row.id_number)}"
                 _sample(check.new_rows, row.number, plan.number, label)
-            elif changes:
+            elif person.changes:
                 counts["people_changed"] += 1
-                counts["people_moved"] += "household" in changes
-                change.changed_people.append((person, list(changes)))
-                model_checks.append((person, row))
-                _changed(check, row.number, label, changes)
+                counts["people_moved"] += "household" in person.changes
+                change.changed_people.append((person.pk, person_row))
+                people.append(person_row)
+                people_rows.append(row)
+                if (
+                    person.relationship == Relationship.HEAD
+                    and person.active
+                    and person_row.relationship != Relationship.HEAD
+                ):
+                    change.heads_stepping_down.add(person.pk)
+                label = f"{person_row.name} {mask_id_number(person_row.id_number)}"
+                _changed(check, row.number, label, person.changes)
             else:
                 counts["people_unchanged"] += 1
-    change.new_dwellings = list(new_dwellings.values())
+    change.new_dwellings = [d[0] for d in ctx.new_dwellings.values()]
     counts["dwellings_new"] = len(change.new_dwellings)
-    # The models' own validation, as the per-row services run it, on what would be written.
-    rows_of = {id(obj): row for obj, row in model_checks}
-    objs = [obj for obj, row in model_checks if row is None or row.number not in bad_rows]
-    for obj, exc in registry_bulk_errors(
-        households=[o for o in objs if isinstance(o, Household)],
-        people=[o for o in objs if isinstance(o, Person)],
+    for found in ctx.new_dwellings.values():
+        change.building_ids.add(found[3])
+    # The models' own validation, as the per-row services run it, on what would be written
+    # (rows that already have an error are left out: their message is given).
+    keep_h = [i for i, row in enumerate(household_rows) if not row.bad]
+    keep_p = [i for i, row in enumerate(people_rows) if not row.bad]
+    for kind, index, errors in registry_bulk_errors(
+        households=[households[i] for i in keep_h], people=[people[i] for i in keep_p]
     ):
-        row = rows_of[id(obj)]
-        for key, messages in exc.message_dict.items():
+        row = household_rows[keep_h[index]] if kind == "household" else people_rows[keep_p[index]]
+        for key, messages in errors.items():
             column_key = key if key in BY_KEY else None
             for text in messages:
-                if row is not None:
-                    _error(check, row, column_key, text)
+                _error(ctx, row, column_key, text)
     counts["errors"] = len(check.errors)
     counts["error_rows"] = len({m.row for m in check.errors})
     counts["warnings"] = len(check.warnings)
     check.counts = counts
     check.errors.sort(key=lambda m: (m.row, m.column if m.column is not None else -1))
     check.warnings.sort(key=lambda m: m.row)
-    check.compared = sorted(
-        [("h", h.pk, h.version) for h in households.values()]
-        + [("p", p.pk, p.version) for p in people.values()]
-        + [("m", m.pk, m.version) for ms in members.values() for m in ms]
-    )
-    check.fingerprint = fingerprint(check.compared)
+    check.changed_rows.sort(key=lambda item: item["row"])
+    check.new_rows.sort(key=lambda item: item["row"])
+    check.fingerprint = fingerprint(ctx.versions)
 
 
 def _sample(target, row, number, label):
@@ -792,25 +1019,9 @@ def _changed(check, row, label, changes):
 
 
 def fingerprint(items) -> str:
-    """The versions of every stored record the file was compared with."""
+    """The versions of every stored record the file was compared with: (kind, pk,
+    version) in any order."""
     digest = hashlib.sha256()
-    for item in items:
-        digest.update(repr(tuple(item)).encode())
+    for item in sorted(items):
+        digest.update(b"%d:%d:%d;" % item)
     return digest.hexdigest()
-
-
-def locked_fingerprint(check: Check) -> str:
-    """The same fingerprint from the rows locked (``SELECT … FOR UPDATE``) inside the write's
-    transaction: no hand edit can slip in between this comparison and the write."""
-    household_ids = [pk for tag, pk, _v in check.compared if tag == "h"]
-    person_ids = sorted({pk for tag, pk, _v in check.compared if tag != "h"})
-    versions = {}
-    for model, tag, ids in ((Household, "h", household_ids), (Person, "p", person_ids)):
-        for chunk in _chunks(ids):
-            for pk, version in (
-                model.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version")
-            ):
-                versions[(tag, pk)] = version
-    return fingerprint(
-        (tag, pk, versions.get(("h" if tag == "h" else "p", pk))) for tag, pk, _v in check.compared
-    )

@@ -86,7 +86,7 @@ def test_a_file_with_errors_offers_the_error_workbook_and_writes_nothing(
     assert 'id="import-confirm"' not in page and 'id="import-errors-download"' in page
     download = client.get(f"/jobs/{batch.validate_job.pk}/download/")
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert workbook["错误行"]["A2"].value.startswith("第 2 行「联系电话」")
+    assert workbook["检查结果"]["A2"].value.startswith("第 2 行「联系电话」")
     assert client.post(f"/households/imports/{batch.pk}/confirm/").status_code == 404
     assert Person.objects.count() == 0
 

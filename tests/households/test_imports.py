@@ -1,6 +1,7 @@
 """The roster import: reading, checking every row, the all-or-nothing idempotent write, the
 history it leaves, the shell command."""
 
+import datetime
 import os
 import zipfile
 from decimal import Decimal
@@ -330,7 +331,9 @@ def test_a_record_changed_after_the_check_makes_the_write_refuse(tmp_path, dwell
     assert Person.objects.get(name="测试2").health == "healthy"
 
 
-def test_the_write_tells_the_rule_counts(tmp_path, dwellings, staff_user):
+def test_the_write_marks_only_the_buildings_it_touched_for_the_rule_counts(
+    tmp_path, dwellings, building_a, household_b, staff_user
+):
     from django.utils import timezone
 
     from services.obligations.counts import counts_refresh
@@ -338,15 +341,41 @@ def test_the_write_tells_the_rule_counts(tmp_path, dwellings, staff_user):
     from services.obligations.rules import RULE_LIST
     from services.obligations.selectors import rule_figures
 
+    # Building B's household, with an ID number of its own (not one of the file's).
+    household_b.members.update(id_number=make_id_number("360730", datetime.date(1970, 1, 1), 7))
     today = timezone.localdate()
     counts_refresh(today=today)
+    RuleCountDirty.objects.all().delete()
     _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
-    # The bulk write sends no per-row signals: it marks every building in its transaction…
-    assert RuleCountDirty.objects.filter(building_key=RuleCountDirty.ALL).exists()
-    # …and the next read counts again what the import changed.
+    # The bulk write sends no per-row signals: in its transaction it marks the one building
+    # the import wrote into, and leaves building B (and "every building") unmarked…
+    marked = set(RuleCountDirty.objects.values_list("building_key", flat=True))
+    assert marked == {building_a.pk}
+    # …and the next read counts again what the import changed, building B as it was.
     figures = rule_figures(rules=RULE_LIST, today=today)
     assert figures.counts == {rule.code: rule.failing(today).count() for rule in RULE_LIST}
     assert any(figures.counts.values())
+    assert not RuleCountDirty.objects.exists()
+
+
+def test_a_move_marks_the_building_left_and_the_building_entered(
+    tmp_path, dwellings, building_a, building_b, staff_user
+):
+    from services.obligations.models import RuleCountDirty
+
+    DwellingFactory(building=building_b, entrance=1, floor=2, room="201", area=Decimal("75"))
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    RuleCountDirty.objects.all().delete()
+    rows = good_rows()[2:]
+    for row in rows:
+        row.update(楼栋="B", 房号="201")  # household H002 moves from A-1-302 to B-1-201
+    _import(write_xlsx(tmp_path / "move.xlsx", rows), staff_user)
+    marked = set(RuleCountDirty.objects.values_list("building_key", flat=True))
+    assert marked == {building_a.pk, building_b.pk}
+    # An unchanged file writes nothing and marks nothing.
+    RuleCountDirty.objects.all().delete()
+    written, _batch = _import(write_xlsx(tmp_path / "again.xlsx", rows), staff_user)
+    assert not any(written.values()) and not RuleCountDirty.objects.exists()
 
 
 # --- the shell command ----------------------------------------------------------------------
@@ -373,26 +402,52 @@ def test_the_command_exit_statuses(tmp_path, dwellings, staff_user, capsys):
     assert Person.objects.get(name="测试1").phone == rows[1]["联系电话"][:3] + "00000001"
 
 
-def test_the_error_workbook_marks_each_bad_cell_and_summarises_by_column(tmp_path, dwellings):
+def test_the_error_workbook_holds_every_row_marks_each_bad_cell_and_summarises_by_column(
+    tmp_path, dwellings
+):
     from openpyxl import load_workbook
 
     rows = good_rows()
     rows[0]["联系电话"] = "123"
     rows[3]["脱贫户类型"] = "富裕户"
+    rows[3]["姓名"] = ""
     path = write_xlsx(tmp_path / "bad.xlsx", rows)
     with pytest.raises(SystemExit):
         call_command("import_households", str(path))
     wb = load_workbook(tmp_path / "bad-错误.xlsx")
-    sheet = wb["错误行"]
+    sheet = wb["检查结果"]
     assert [c.value for c in sheet[1]][:3] == ["错误信息", "原行号", "户编号"]
+    # Every row of the file, in its order: the valid ones too, unmarked.
+    assert sheet.max_row == 5 and [sheet.cell(row=r, column=2).value for r in range(2, 6)] == [
+        2,
+        3,
+        4,
+        5,
+    ]
+    phone_column = 2 + HEADERS.index("联系电话") + 1
     assert sheet["A2"].value == "第 2 行「联系电话」：手机号应为 11 位数字，以 13–19 开头。"
-    phone = sheet.cell(row=2, column=2 + HEADERS.index("联系电话") + 1)
+    phone = sheet.cell(row=2, column=phone_column)
     assert phone.value == "123" and phone.fill.start_color.rgb.endswith("FFC7CE")
     assert phone.comment.text == "手机号应为 11 位数字，以 13–19 开头。"
-    assert sheet["B3"].value == 5 and sheet.max_row == 3
+    valid = [sheet.cell(row=3, column=c) for c in range(1, sheet.max_column + 1)]
+    assert valid[0].value is None and valid[1].value == 3
+    assert [c.value for c in valid[2:]] == [rows[1].get(h) or None for h in HEADERS]
+    assert not any(c.comment for c in valid) and not any(
+        (c.fill.start_color.rgb or "").endswith("FFC7CE") for c in valid
+    )
+    assert sheet.cell(row=4, column=phone_column).value == rows[2]["联系电话"]
+    # Two messages on one row: both in the first column, each cell with its own comment.
+    assert sheet["A5"].value.split("\n") == [
+        "第 5 行「姓名」：必填，单元格为空。",
+        "第 5 行「脱贫户类型」：“富裕户”不是可选值。可选：一般脱贫户、低保户、特困供养户。",
+    ]
+    name = sheet.cell(row=5, column=2 + HEADERS.index("姓名") + 1)
+    assert name.value is None and name.fill.start_color.rgb.endswith("FFC7CE")
+    assert name.comment.text == "必填，单元格为空。"
     summary = [[c.value for c in r] for r in wb["按列汇总"].iter_rows()]
     assert summary[0] == ["列", "出错行数", "错误值示例", "应填写"]
     assert ["联系电话", 1, "123", "11位手机号"] in summary
+    assert ["脱贫户类型", 1, "富裕户", "一般脱贫户、低保户、特困供养户"] in summary
 
 
 def test_a_household_moving_to_another_dwelling_is_previewed_old_to_new(
@@ -410,7 +465,7 @@ def test_a_household_moving_to_another_dwelling_is_previewed_old_to_new(
     ]
 
 
-def test_an_edit_between_the_recheck_and_the_locks_is_refused(
+def test_an_edit_between_the_recheck_and_the_write_is_refused(
     tmp_path, dwellings, staff_user, monkeypatch
 ):
     from households.imports import services as import_services
@@ -422,17 +477,20 @@ def test_an_edit_between_the_recheck_and_the_locks_is_refused(
     path = write_xlsx(tmp_path / "r2.xlsx", rows)
     batch = batch_from_path(path=str(path), user=staff_user, options=Options())
     batch_record_check(batch=batch, check=_check(path))
-    real = import_services.locked_fingerprint
+    real = import_services.registry_bulk_write
 
-    def edit_then_lock(check):
+    def edit_then_write(**kwargs):
         spouse = Person.objects.get(name="测试2")
         person_update(person=spouse, expected_version=spouse.version, phone="13900000000")
-        return real(check)
+        return real(**kwargs)
 
-    monkeypatch.setattr(import_services, "locked_fingerprint", edit_then_lock)
+    monkeypatch.setattr(import_services, "registry_bulk_write", edit_then_write)
+    history = Person.history.count()
     with pytest.raises(ImportConflict):
         batch_write(batch=batch, user=staff_user, path=str(path))
-    assert Person.objects.get(name="测试2").health == "healthy"
+    spouse = Person.objects.get(name="测试2")
+    assert spouse.health == "healthy"
+    assert Person.history.count() == history  # the edit was rolled back with the import
 
 
 def test_a_roster_exported_by_staff_imports_back_with_no_change(tmp_path, staff_user, capsys):
@@ -449,3 +507,74 @@ def test_a_roster_exported_by_staff_imports_back_with_no_change(tmp_path, staff_
     assert f"未变户: {households}" in out and "新增户: 0" in out and "变更户: 0" in out
     assert f"未变人员: {people}" in out and "新增人员: 0" in out and "变更人员: 0" in out
     assert (Household.objects.count(), Person.objects.count()) == (households, people)
+
+
+# --- the two write paths ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["copy", "orm"])
+def test_both_write_paths_write_the_same_rows_and_history(
+    path, tmp_path, dwellings, staff_user, monkeypatch
+):
+    """PostgreSQL writes with COPY / UPDATE … FROM (VALUES …) / INSERT … SELECT, other
+    databases through simple-history's bulk helpers: the same rows and history rows either
+    way (the CI runs the suite on PostgreSQL, where both run)."""
+    from django.db import connection
+
+    from households import bulkwrite
+
+    if path == "copy" and connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; the CI runs this on PostgreSQL")
+    cls = bulkwrite.CopyWriter if path == "copy" else bulkwrite.OrmWriter
+    monkeypatch.setattr(bulkwrite, "writer", lambda **kwargs: cls(**kwargs))
+    rows = good_rows()
+    for row in rows[2:]:
+        row["搬迁入住日期"] = row["致贫原因"] = ""  # NULL and an empty text
+    rows[3]["残疾证号"] = rows[3]["公民身份号码"] + "42"
+    rows[3]["健康状况"] = "残疾"
+    _written, first = _import(write_xlsx(tmp_path / "r.xlsx", rows), staff_user)
+    h002 = Household.objects.get(number="H002")
+    assert (h002.move_in_date, h002.main_cause, h002.secondary_causes) == (None, "", [])
+    assert (h002.dwelling, h002.version, h002.is_active) == (dwellings[1], 1, True)
+    son = Person.objects.get(name="测试4")
+    assert (son.disability_certificate, son.health, son.ethnicity) == (
+        rows[3]["公民身份号码"] + "42",
+        "disabled",
+        "汉族",
+    )
+    assert (son.household, son.version, son.months_worked, son.left_on) == (h002, 1, 0, None)
+    entry = son.history.get()
+    assert (entry.history_type, entry.history_user, entry.version) == ("+", staff_user, 1)
+    assert entry.history_change_reason == first.change_reason
+    assert entry.disability_certificate == son.disability_certificate
+    assert entry.household_id == h002.pk
+    # A second file: the head changes hands in H001, H002 moves and gets poorer.
+    rows[0]["与户主关系"], rows[1]["与户主关系"] = "配偶", "户主"
+    rows[2]["脱贫户类型"] = rows[3]["脱贫户类型"] = "低保户"
+    rows[2]["房号"] = rows[3]["房号"] = "301"
+    _written, second = _import(write_xlsx(tmp_path / "r2.xlsx", rows), staff_user)
+    h002.refresh_from_db()
+    assert (h002.poverty_status, h002.dwelling, h002.version) == ("dibao", dwellings[0], 2)
+    assert h002.history.first().history_type == "~"
+    assert h002.history.first().history_change_reason == second.change_reason
+    assert h002.history.first().poverty_status == "dibao"
+    head, spouse = Person.objects.get(name="测试2"), Person.objects.get(name="测试1")
+    assert (head.relationship, head.version, spouse.relationship, spouse.version) == (
+        "01",
+        2,
+        "10",
+        2,
+    )
+    assert [(e.history_type, e.relationship, e.version) for e in head.history.all()] == [
+        ("~", "01", 2),
+        ("+", "10", 1),
+    ]
+    assert Person.history.count() == 4 + 2 and Household.history.count() == 2 + 1
+
+
+def test_a_change_with_nothing_in_it_sends_no_query(django_assert_num_queries, db):
+    from households.services import RegistryBulkChange, registry_bulk_write
+
+    with django_assert_num_queries(0):
+        written = registry_bulk_write(change=RegistryBulkChange(), reason="x")
+    assert not any(written.values())

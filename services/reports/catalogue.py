@@ -6,16 +6,18 @@ The reports themselves are in ``services.reports.definitions``; who may run whic
 """
 
 import datetime
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from core.excel import TEXT
 from core.idnumbers import mask_id_number
 
-BATCH_SIZE = 2000
+CHUNK_SIZE = 2000  # rows fetched from a cursor at a time (and between progress reports)
 EVERY_UNIT = "*"  # a report every unit may run (for its own rows)
 
 
@@ -28,7 +30,7 @@ class Col:
 
 @dataclass
 class Sheet:
-    """One sheet: ``rows()`` yields row objects (read in primary-key batches); ``count()``
+    """One sheet: ``rows()`` yields row objects (value dicts from ``stream``); ``count()``
     says how many it will yield (for the progress bar and the tests); ``totals`` is None,
     ``"sum"`` (sum every number column) or a function returning the totals row."""
 
@@ -78,35 +80,80 @@ class Report:
     rule: object = None  # the obligation rule of a ``rule:<code>`` report
 
 
-def batched(queryset, *, size: int = BATCH_SIZE):
-    """The queryset's rows in primary-key order, ``size`` at a time: one query per batch
-    (plus one per ``prefetch_related`` lookup), however many rows."""
-    last = None
-    while True:
-        qs = queryset.order_by("pk")
-        if last is not None:
-            qs = qs.filter(pk__gt=last)
-        batch = list(qs[:size])
-        yield from batch
-        if len(batch) < size:
-            return
-        last = batch[-1].pk
+@dataclass(frozen=True)
+class Related:
+    """Records of another table attached to each row of a ``stream``: ``row[name]`` is the
+    list of their value dicts (``first=True``: the first one, or None), in ``order`` within
+    the row. ``key`` is the field of ``queryset`` holding the row's primary key
+    (``"person_id"``)."""
+
+    name: str
+    queryset: object
+    key: str
+    fields: tuple
+    order: tuple = ("pk",)
+    first: bool = False
 
 
-_LABELS: dict = {}
+def _groups(queryset, key: str):
+    """``(key value, [value dicts])`` in key order, read through one cursor."""
+    getter = itemgetter(key)
+    return itertools.groupby(queryset.iterator(chunk_size=CHUNK_SIZE), getter)
 
 
-def label(obj, field_name: str) -> str:
-    """The display of a choice field (empty when blank), translated once per language and
-    value: a report asks for the same few labels hundreds of thousands of times."""
-    value = getattr(obj, field_name)
-    if value in (None, ""):
-        return ""
-    key = (type(obj), field_name, value, get_language())
-    text = _LABELS.get(key)
-    if text is None:
-        text = _LABELS[key] = str(getattr(obj, f"get_{field_name}_display")())
-    return text
+def stream(queryset, fields, *related: Related, order=None):
+    """The queryset's rows as value dicts (``fields``, plus ``"pk"``), read through one
+    server-side cursor (PostgreSQL; SQLite reads its one cursor in chunks too), in primary-key
+    order (or ``order`` when nothing is related). Each ``Related`` is one more query read
+    alongside in the same key order and merged in, so a sheet sends the same number of
+    queries whatever its number of rows, and holds one chunk of each at a time."""
+    if order is not None and related:
+        raise ValueError("related records are merged in primary-key order")
+    rows = queryset.order_by(*(order or ("pk",))).values("pk", *fields)
+    rows = rows.iterator(chunk_size=CHUNK_SIZE)
+    if not related:
+        yield from rows
+        return
+    ids = queryset.order_by().values("pk")
+    sources = []
+    for rel in related:
+        qs = rel.queryset.filter(**{f"{rel.key}__in": ids})
+        qs = qs.order_by(rel.key, *rel.order).values(rel.key, *rel.fields)
+        groups = _groups(qs, rel.key)
+        sources.append([rel.name, rel.first, groups, next(groups, None)])
+    for row in rows:
+        pk = row["pk"]
+        for source in sources:
+            name, first, groups, current = source
+            while current is not None and current[0] < pk:
+                current = next(groups, None)
+            if current is not None and current[0] == pk:
+                items = list(current[1])
+                row[name] = items[0] if first else items
+                current = next(groups, None)
+            else:
+                row[name] = None if first else []
+            source[3] = current
+        yield row
+
+
+def choice(model, field_name: str):
+    """``value -> label`` of a choice field, translated once when the sheet is built (the
+    report is built in Chinese): a dict lookup per cell. Blank is empty; an unknown value is
+    shown as it is (as ``get_FOO_display`` does)."""
+    table = {value: str(text) for value, text in model._meta.get_field(field_name).flatchoices}
+    table[None] = table[""] = ""
+
+    def show(value):
+        text = table.get(value)
+        return text if text is not None else str(value)
+
+    return show
+
+
+def key(name: str):
+    """The accessor of a value dict's field (C-level ``itemgetter``)."""
+    return itemgetter(name)
 
 
 def verbose(model, field_name: str):

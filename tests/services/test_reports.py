@@ -566,6 +566,51 @@ def test_the_roster_carries_the_household_lists_filters(registry, staff_user, cl
     assert rows == 2
 
 
+def test_the_roster_carries_the_household_lists_search(registry, staff_user, client_for, tmp_path):
+    """The 导出 Excel button on a searched household list passes ``q``: the export's
+    households are the list's rows, and its people are theirs."""
+    HouseholdFactory(
+        number="B0002", dwelling=DwellingFactory(building=registry["b1"].dwelling.building)
+    )
+    client = client_for(staff_user)
+    for q, want in (("刘大", {"B0001"}), ("B000", {"B0001", "B0002"}), ("13807970001", {"A0001"})):
+        html = client.get(reverse("households:household_list"), {"q": q}).content.decode()
+        assert f'name="q" value="{q}"' in html
+        shown = {n for n in ("A0001", "B0001", "B0002") if f">{n}<" in html}
+        assert shown == want, q
+        _rows, path = export("roster", staff_user, tmp_path, q=q)
+        _book, header, cells = sheet_rows(path, 0)
+        assert {row[header.index("户编号")].value for row in cells} == want, q
+        _book, header, cells = sheet_rows(path, 1)
+        people = Person.objects.filter(household__number__in=want, is_active=True)
+        assert sorted(row[header.index("姓名")].value for row in cells) == sorted(
+            p.name for p in people
+        )
+
+
+def test_the_supervisor_overview_exports_the_requests_report(
+    registry, supervisor_user, client_for, django_capture_on_commit_callbacks
+):
+    """The overview's 导出 Excel is the requests report: its figures by unit are the
+    overview's request figures (the same definitions)."""
+    client = client_for(supervisor_user)
+    html = client.get(reverse("services:supervisor_overview")).content.decode()
+    assert reverse("reports:report_start", args=["requests"]) in html
+    assert 'id="overview-export-excel"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report_start", args=["requests"]), {"format": "xlsx"})
+    job = Job.objects.get()
+    assert job.status == "done"
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    ws = book["各单位统计"]
+    header_row = int(ws.freeze_panes[1:]) - 1
+    rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+    by_unit = {row[0]: row for row in rows[1:]}
+    assert by_unit[unit("human-resources").name][1] == 1  # received
+    assert rows[-1][0] == "合计" and rows[-1][1] == 1
+
+
 def test_followup_indicators_site_row_agrees_with_the_rules(registry, supervisor_user, tmp_path):
     _rows, path = export("followup-indicators", supervisor_user, tmp_path)
     _book, header, cells = sheet_rows(path)

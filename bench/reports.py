@@ -78,6 +78,10 @@ def child_report(code: str, path: str) -> dict:
     from services.reports.definitions import REPORTS
     from services.reports.services import report_export
 
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        pass  # the Chinese catalogues loaded once, as in a worker that has run a job before
     counter = _count_queries()
     total = {"rows": 0}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from core.excel import TEXT
 from core.idnumbers import mask_id_number
@@ -161,7 +161,15 @@ def verbose(model, field_name: str):
     return model._meta.get_field(field_name).verbose_name
 
 
+_YES_NO: dict = {}
+
+
 def yes_no(value) -> str:
+    """是 / 否 (empty for None), translated once per language, not once per cell."""
     if value is None:
         return ""
-    return gettext("yes") if value else gettext("no")
+    language = get_language()
+    pair = _YES_NO.get(language)
+    if pair is None:
+        pair = _YES_NO[language] = (gettext("yes"), gettext("no"))
+    return pair[0] if value else pair[1]

@@ -39,8 +39,8 @@ from services.obligations.rules import (
     config,
     employed_q,
     labourer_q,
-    rule_counts_by_building,
 )
+from services.obligations.selectors import rule_figures
 from services.records.models import (
     Allowance,
     Employment,
@@ -324,6 +324,13 @@ def building_figures(ctx: ReportContext) -> tuple[list, dict]:
     return buildings, table
 
 
+def failing_by_building(rules, today) -> dict:
+    """``{building_id: {rule code: failing}}`` from the rules' counts kept per building (the
+    dashboards' and the overview's figures, equal to ``rule.failing(today)`` counted by
+    building; brought up to date first, counted in full only when not yet counted today)."""
+    return rule_figures(rules=rules, today=today, by_building=True).by_building
+
+
 def _building_rows(buildings, table):
     rows = [(b.code, b.pk) for b in buildings]
     if None in table:
@@ -334,7 +341,7 @@ def _building_rows(buildings, table):
 def roster_summary_sheet(ctx: ReportContext) -> Sheet:
     buildings, table = building_figures(ctx)
     rules = list(RULE_LIST)
-    failing = rule_counts_by_building(rules, ctx.today)
+    failing = failing_by_building(rules, ctx.today)
     scoped = {b.pk for b in buildings} | {None}
     for building_id, counts in failing.items():
         if building_id in scoped:
@@ -903,7 +910,7 @@ def followup_sheets(ctx: ReportContext) -> list[Sheet]:
     today = ctx.today
     buildings, table = building_figures(ctx)
     rules = [RULES["school-not-enrolled"], RULES["medical-insurance-missing"]]
-    failing = rule_counts_by_building(rules, today)
+    failing = failing_by_building(rules, today)
     people = people_for_user(ctx.user).filter(is_active=True, household__is_active=True)
     households = households_for_user(ctx.user).filter(is_active=True)
     dwellings = Dwelling.objects.all()

@@ -95,10 +95,16 @@ class Related:
     first: bool = False
 
 
-def _groups(queryset, key: str):
+def _dicts(queryset, names):
+    """The queryset's ``names`` as dicts, read through one cursor: tuples zipped into dicts
+    (in C), cheaper than ``values()``'s per-field comprehension."""
+    rows = queryset.values_list(*names).iterator(chunk_size=CHUNK_SIZE)
+    return map(dict, map(zip, itertools.repeat(names), rows))
+
+
+def _groups(queryset, key: str, fields):
     """``(key value, [value dicts])`` in key order, read through one cursor."""
-    getter = itemgetter(key)
-    return itertools.groupby(queryset.iterator(chunk_size=CHUNK_SIZE), getter)
+    return itertools.groupby(_dicts(queryset, (key, *fields)), itemgetter(key))
 
 
 def stream(queryset, fields, *related: Related, order=None):
@@ -109,8 +115,7 @@ def stream(queryset, fields, *related: Related, order=None):
     queries whatever its number of rows, and holds one chunk of each at a time."""
     if order is not None and related:
         raise ValueError("related records are merged in primary-key order")
-    rows = queryset.order_by(*(order or ("pk",))).values("pk", *fields)
-    rows = rows.iterator(chunk_size=CHUNK_SIZE)
+    rows = _dicts(queryset.order_by(*(order or ("pk",))), ("pk", *fields))
     if not related:
         yield from rows
         return
@@ -118,8 +123,7 @@ def stream(queryset, fields, *related: Related, order=None):
     sources = []
     for rel in related:
         qs = rel.queryset.filter(**{f"{rel.key}__in": ids})
-        qs = qs.order_by(rel.key, *rel.order).values(rel.key, *rel.fields)
-        groups = _groups(qs, rel.key)
+        groups = _groups(qs.order_by(rel.key, *rel.order), rel.key, rel.fields)
         sources.append([rel.name, rel.first, groups, next(groups, None)])
     for row in rows:
         pk = row["pk"]

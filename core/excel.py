@@ -127,9 +127,13 @@ class _XlsxSheet:
                 continue
             kind = column.type
             if kind == TEXT:
-                text = _as_text(value)
+                text = value if type(value) is str else _as_text(value)
                 ws.write_string(r, col, text, fmt["bold"] if bold else None)
-                width = display_width(text) + 2
+                # A text is at most two columns a character: measure it only when it could
+                # widen the column (most cells cannot, and measuring is per character).
+                if 2 * len(text) + 2 <= widths[col]:
+                    continue
+                width = (len(text) if text.isascii() else display_width(text)) + 2
             elif kind == DATE:
                 if isinstance(value, datetime.datetime):
                     value = value.replace(tzinfo=None)

@@ -1,7 +1,9 @@
 """The catalogue of the bureaus' workbooks. Each report lists its sheets; each sheet its
 columns once, as (header, accessor, type). Rows come from the registry selectors (scoped to
-the user) in primary-key batches, with related records prefetched per batch; figures come
-from the same rules and selectors as the dashboards."""
+the user) as value dicts through one cursor per sheet, with the related records of every
+row read alongside in one more query each (``catalogue.stream``), so an export sends the
+same queries for ten rows or a million; figures come from the same rules and selectors as
+the dashboards."""
 
 import datetime
 from collections import defaultdict
@@ -14,8 +16,8 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     OuterRef,
-    Prefetch,
     Q,
+    Subquery,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _g
@@ -24,7 +26,8 @@ from django.utils.translation import pgettext_lazy
 
 from buildings.models import Building, Dwelling
 from core.excel import DATE, DECIMAL, INTEGER, MONEY
-from core.idnumbers import birth_date_bounds_for_age
+from core.idnumbers import age_on, birth_date_bounds_for_age
+from households.filters import HouseholdFilter
 from households.models import Household, HouseholdIncome, Person, Relationship
 from households.selectors import households_for_user, people_for_user
 from services.firesafety.models import FireInspection
@@ -50,8 +53,8 @@ from services.obligations.rules import (
     config,
     employed_q,
     labourer_q,
-    rule_counts_by_building,
 )
+from services.obligations.selectors import rule_figures
 from services.records.models import (
     Allowance,
     Employment,
@@ -68,11 +71,13 @@ from services.records.models import (
 from services.reports.catalogue import (
     EVERY_UNIT,
     Col,
+    Related,
     Report,
     ReportContext,
     Sheet,
-    batched,
-    label,
+    choice,
+    key,
+    stream,
     verbose,
     yes_no,
 )
@@ -95,12 +100,16 @@ NO_DWELLING = _("no dwelling")
 
 
 # --- shared querysets and columns ----------------------------------------------------------
+#
+# A sheet's rows are value dicts from ``stream`` (one query for the rows, one per ``Related``
+# list, however many rows); each column reads its fields from the dict. ``*_FIELDS`` name
+# the fields the shared columns read.
 
 
 def household_q(ctx: ReportContext, prefix: str = "") -> Q:
     """The registry filters of the report's form, on the household at ``prefix``: building
-    number (every report), poverty status and move-in year (the roster, as on the household
-    list)."""
+    number (every report); poverty status, move-in year and never confirmed (the roster, as
+    on the household list; its text search is ``_searched``)."""
     q = Q()
     if ctx.building:
         q &= Q(**{f"{prefix}dwelling__building__code": ctx.building})
@@ -108,111 +117,176 @@ def household_q(ctx: ReportContext, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}poverty_status": ctx.params["poverty_status"]})
     if ctx.params.get("move_in_year"):
         q &= Q(**{f"{prefix}move_in_date__year": int(ctx.params["move_in_year"])})
+    if ctx.params.get("confirmed") == "never":
+        q &= Q(**{f"{prefix}confirmed_at__isnull": True})
     return q
 
 
+def _living(ctx: ReportContext) -> bool:
+    """The households living here, unless the roster asks for those who moved out."""
+    return ctx.params.get("is_active") != "0"
+
+
+def _searched(ctx: ReportContext, households):
+    """The household list's text search ``q`` (the roster carries it), by the list's own
+    lookups, so that the export holds the rows the list shows."""
+    text = (ctx.params.get("q") or "").strip()
+    return HouseholdFilter().search(households, "q", text) if text else households
+
+
 def people_qs(ctx: ReportContext):
-    qs = people_for_user(ctx.user).filter(is_active=True, household__is_active=True)
+    qs = people_for_user(ctx.user).filter(is_active=True, household__is_active=_living(ctx))
     qs = qs.filter(household_q(ctx, "household__"))
-    return qs.select_related("household__dwelling__building")
+    if ctx.params.get("q"):
+        qs = qs.filter(household__in=households_qs(ctx).values("pk"))
+    return qs
 
 
 def households_qs(ctx: ReportContext):
-    qs = households_for_user(ctx.user).filter(is_active=True)
-    qs = qs.filter(household_q(ctx))
-    members = Person.objects.filter(is_active=True).order_by("relationship", "birth_date", "pk")
-    return qs.select_related("dwelling__building").prefetch_related(
-        Prefetch("members", queryset=members, to_attr="active_members")
+    qs = households_for_user(ctx.user).filter(household_q(ctx), is_active=_living(ctx))
+    return _searched(ctx, qs)
+
+
+def place_fields(prefix: str) -> list[str]:
+    return [
+        f"{prefix}number",
+        f"{prefix}dwelling__building__code",
+        f"{prefix}dwelling__entrance",
+        f"{prefix}dwelling__room",
+    ]
+
+
+def place_cols(prefix: str) -> list[Col]:
+    """Household number, building, entrance and room of the household at ``prefix``."""
+    number, building, entrance, room = place_fields(prefix)
+    return [
+        Col(verbose(Household, "number"), key(number)),
+        Col(_("building number"), key(building)),
+        Col(verbose(Dwelling, "entrance"), key(entrance), INTEGER),
+        Col(verbose(Dwelling, "room"), key(room)),
+    ]
+
+
+PERSON_FIELDS = [
+    *place_fields("household__"),
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relationship",
+    "phone",
+]
+
+
+def person_cols(ctx: ReportContext) -> list[Col]:
+    today, sex, relationship = ctx.today, choice(Person, "sex"), choice(Person, "relationship")
+    return [
+        *place_cols("household__"),
+        Col(verbose(Person, "name"), key("name")),
+        Col(verbose(Person, "id_number"), lambda r: ctx.id_number(r["id_number"])),
+        Col(verbose(Person, "sex"), lambda r: sex(r["sex"])),
+        Col(verbose(Person, "birth_date"), key("birth_date"), DATE),
+        Col(_("age"), lambda r: age_on(r["birth_date"], today), INTEGER),
+        Col(verbose(Person, "relationship"), lambda r: relationship(r["relationship"])),
+        Col(verbose(Person, "phone"), lambda r: ctx.phone(r["phone"])),
+    ]
+
+
+def origin_fields(prefix: str) -> list[str]:
+    return [
+        f"{prefix}origin_town",
+        f"{prefix}origin_village",
+        f"{prefix}relocation_mode",
+        f"{prefix}move_in_date",
+        f"{prefix}poverty_status",
+    ]
+
+
+def origin_cols(prefix: str) -> list[Col]:
+    town, village, mode, move_in, poverty = origin_fields(prefix)
+    mode_label = choice(Household, "relocation_mode")
+    poverty_label = choice(Household, "poverty_status")
+    return [
+        Col(verbose(Household, "origin_town"), key(town)),
+        Col(verbose(Household, "origin_village"), key(village)),
+        Col(verbose(Household, "relocation_mode"), lambda r: mode_label(r[mode])),
+        Col(verbose(Household, "move_in_date"), key(move_in), DATE),
+        Col(verbose(Household, "poverty_status"), lambda r: poverty_label(r[poverty])),
+    ]
+
+
+HOUSEHOLD_FIELDS = [
+    *place_fields(""),
+    "dwelling__area",
+    "phone",
+    *origin_fields(""),
+]
+
+
+def members() -> Related:
+    """A household's members in the household (head first), for its head and member count."""
+    return Related(
+        "members",
+        Person.objects.filter(is_active=True),
+        "household_id",
+        ("relationship", "name", "id_number", "phone"),
+        order=("relationship", "birth_date", "pk"),
     )
 
 
-def _dwelling(household):
-    return household.dwelling if household is not None else None
-
-
-def place_cols(get_household) -> list[Col]:
-    """Household number, building, entrance and room of the row's household."""
-
-    def dwelling_attr(attr):
-        def get(row):
-            d = _dwelling(get_household(row))
-            if d is None:
-                return None
-            return d.building.code if attr == "building" else getattr(d, attr)
-
-        return get
-
-    return [
-        Col(verbose(Household, "number"), lambda r: get_household(r).number),
-        Col(_("building number"), dwelling_attr("building")),
-        Col(verbose(Dwelling, "entrance"), dwelling_attr("entrance"), INTEGER),
-        Col(verbose(Dwelling, "room"), dwelling_attr("room")),
-    ]
-
-
-def person_cols(ctx: ReportContext, get_person=lambda r: r) -> list[Col]:
-    return [
-        *place_cols(lambda r: get_person(r).household),
-        Col(verbose(Person, "name"), lambda r: get_person(r).name),
-        Col(verbose(Person, "id_number"), lambda r: ctx.id_number(get_person(r).id_number)),
-        Col(verbose(Person, "sex"), lambda r: label(get_person(r), "sex")),
-        Col(verbose(Person, "birth_date"), lambda r: get_person(r).birth_date, DATE),
-        Col(_("age"), lambda r: get_person(r).age_on(ctx.today), INTEGER),
-        Col(verbose(Person, "relationship"), lambda r: label(get_person(r), "relationship")),
-        Col(verbose(Person, "phone"), lambda r: ctx.phone(get_person(r).phone)),
-    ]
-
-
-def _head(household):
-    for member in household.active_members:
-        if member.relationship == Relationship.HEAD:
+def _head(row):
+    for member in row["members"]:
+        if member["relationship"] == Relationship.HEAD:
             return member
     return None
 
 
 def household_cols(ctx: ReportContext) -> list[Col]:
+    """Columns of a household row streamed with ``HOUSEHOLD_FIELDS`` and ``members()``."""
+
     def head_attr(get):
-        def value(h):
-            head = _head(h)
+        def value(row):
+            head = _head(row)
             return get(head) if head is not None else ""
 
         return value
 
+    head_phone = head_attr(lambda p: p["phone"])
     return [
-        *place_cols(lambda h: h),
-        Col(verbose(Dwelling, "area"), lambda h: h.dwelling.area if h.dwelling else None, DECIMAL),
-        Col(_("head of household"), head_attr(lambda p: p.name)),
-        Col(_("head's ID number"), head_attr(lambda p: ctx.id_number(p.id_number))),
-        Col(_("members"), lambda h: len(h.active_members), INTEGER),
-        Col(_("contact phone"), lambda h: ctx.phone(h.phone or head_attr(lambda p: p.phone)(h))),
-        *origin_cols(lambda h: h),
+        *place_cols(""),
+        Col(verbose(Dwelling, "area"), key("dwelling__area"), DECIMAL),
+        Col(_("head of household"), head_attr(lambda p: p["name"])),
+        Col(_("head's ID number"), head_attr(lambda p: ctx.id_number(p["id_number"]))),
+        Col(_("members"), lambda r: len(r["members"]), INTEGER),
+        Col(_("contact phone"), lambda r: ctx.phone(r["phone"] or head_phone(r))),
+        *origin_cols(""),
     ]
 
 
-def origin_cols(get_household) -> list[Col]:
-    return [
-        Col(verbose(Household, "origin_town"), lambda r: get_household(r).origin_town),
-        Col(verbose(Household, "origin_village"), lambda r: get_household(r).origin_village),
-        Col(
-            verbose(Household, "relocation_mode"),
-            lambda r: label(get_household(r), "relocation_mode"),
-        ),
-        Col(verbose(Household, "move_in_date"), lambda r: get_household(r).move_in_date, DATE),
-        Col(
-            verbose(Household, "poverty_status"),
-            lambda r: label(get_household(r), "poverty_status"),
-        ),
-    ]
+def household_rows(ctx: ReportContext, qs):
+    return lambda: stream(qs, HOUSEHOLD_FIELDS, members())
 
 
-def _first(items):
-    return items[0] if items else None
+def _get(name: str):
+    """The accessor of ``"related.field"``: a field of a ``first=True`` related record (None
+    without one)."""
+    head, field = name.split(".")
+
+    def value(row):
+        rec = row[head]
+        return None if rec is None else rec[field]
+
+    return value
 
 
-def _attr(obj, name, display=False):
-    if obj is None:
-        return None
-    return label(obj, name) if display else getattr(obj, name)
+def _shown(name: str, show):
+    get = _get(name)
+
+    def value(row):
+        v = get(row)
+        return "" if v is None else show(v)
+
+    return value
 
 
 def _local(value):
@@ -242,10 +316,8 @@ def building_figures(ctx: ReportContext) -> tuple[list, dict]:
     if ctx.building:
         buildings = buildings.filter(code=ctx.building)
     buildings = list(buildings)
-    people = people_for_user(ctx.user).filter(is_active=True, household__is_active=True)
-    households = households_for_user(ctx.user).filter(is_active=True)
-    people = people.filter(household_q(ctx, "household__"))
-    households = households.filter(household_q(ctx))
+    people = people_qs(ctx)
+    households = households_qs(ctx)
     person_path, household_path = "household__dwelling__building", "dwelling__building"
     labourers = people.filter(labourer_q(today))
     labour_of_household = Person.objects.filter(household=OuterRef("pk"), is_active=True).filter(
@@ -271,6 +343,13 @@ def building_figures(ctx: ReportContext) -> tuple[list, dict]:
     return buildings, table
 
 
+def failing_by_building(rules, today) -> dict:
+    """``{building_id: {rule code: failing}}`` from the rules' counts kept per building (the
+    dashboards' and the overview's figures, equal to ``rule.failing(today)`` counted by
+    building; brought up to date first, counted in full only when not yet counted today)."""
+    return rule_figures(rules=rules, today=today, by_building=True).by_building
+
+
 def _building_rows(buildings, table):
     rows = [(b.code, b.pk) for b in buildings]
     if None in table:
@@ -281,7 +360,7 @@ def _building_rows(buildings, table):
 def roster_summary_sheet(ctx: ReportContext) -> Sheet:
     buildings, table = building_figures(ctx)
     rules = list(RULE_LIST)
-    failing = rule_counts_by_building(rules, ctx.today)
+    failing = failing_by_building(rules, ctx.today)
     scoped = {b.pk for b in buildings} | {None}
     for building_id, counts in failing.items():
         if building_id in scoped:
@@ -311,34 +390,58 @@ def roster_summary_sheet(ctx: ReportContext) -> Sheet:
 def roster_sheets(ctx: ReportContext) -> list[Sheet]:
     households = households_qs(ctx)
     people = people_qs(ctx)
+    labels = {
+        name: choice(Person, name)
+        for name in (
+            "education",
+            "school_status",
+            "health",
+            "labour_capacity",
+            "training_willingness",
+            "hukou_status",
+        )
+    }
+
+    def shown(name):
+        show = labels[name]
+        return lambda p: show(p[name])
+
     person_details = [
-        Col(verbose(Person, "ethnicity"), lambda p: p.ethnicity),
-        Col(verbose(Person, "education"), lambda p: label(p, "education")),
-        Col(verbose(Person, "school_status"), lambda p: label(p, "school_status")),
-        Col(verbose(Person, "health"), lambda p: label(p, "health")),
+        Col(verbose(Person, "ethnicity"), key("ethnicity")),
+        Col(verbose(Person, "education"), shown("education")),
+        Col(verbose(Person, "school_status"), shown("school_status")),
+        Col(verbose(Person, "health"), shown("health")),
         Col(
             verbose(Person, "disability_certificate"),
-            lambda p: ctx.certificate(p.disability_certificate),
+            lambda p: ctx.certificate(p["disability_certificate"]),
         ),
-        Col(verbose(Person, "labour_capacity"), lambda p: label(p, "labour_capacity")),
-        Col(verbose(Person, "training_willingness"), lambda p: label(p, "training_willingness")),
-        Col(verbose(Person, "hukou_status"), lambda p: label(p, "hukou_status")),
+        Col(verbose(Person, "labour_capacity"), shown("labour_capacity")),
+        Col(verbose(Person, "training_willingness"), shown("training_willingness")),
+        Col(verbose(Person, "hukou_status"), shown("hukou_status")),
         # "household phone", not the person sheet's second 联系电话: the sheet imports back
         # as a roster (households.imports), where 电话/联系电话 is the person's.
-        Col(_("household phone"), lambda p: ctx.phone(p.household.phone)),
-        *origin_cols(lambda p: p.household),
+        Col(_("household phone"), lambda p: ctx.phone(p["household__phone"])),
+        *origin_cols("household__"),
+    ]
+    person_fields = [
+        *PERSON_FIELDS,
+        "ethnicity",
+        *labels,
+        "disability_certificate",
+        "household__phone",
+        *origin_fields("household__"),
     ]
     return [
         Sheet(
             pgettext_lazy("sheet", "Households"),
             household_cols(ctx),
-            lambda: batched(households),
+            household_rows(ctx, households),
             households.count,
         ),
         Sheet(
             pgettext_lazy("sheet", "People"),
             person_cols(ctx) + person_details,
-            lambda: batched(people),
+            lambda: stream(people, person_fields),
             people.count,
         ),
         roster_summary_sheet(ctx),
@@ -346,267 +449,307 @@ def roster_sheets(ctx: ReportContext) -> list[Sheet]:
 
 
 def hukou_sheets(ctx: ReportContext) -> list[Sheet]:
-    qs = people_qs(ctx).prefetch_related(
-        Prefetch(
-            "hukou_migrations",
-            queryset=HukouMigration.objects.order_by("-pk"),
-            to_attr="migration_list",
-        ),
-        Prefetch(
-            "residence_permits",
-            queryset=ResidencePermit.objects.order_by("-valid_until", "-pk"),
-            to_attr="permit_list",
-        ),
+    qs = people_qs(ctx)
+    migrations = Related(
+        "migration",
+        HukouMigration.objects.all(),
+        "person_id",
+        ("status", "applied_on", "completed_on"),
+        order=("-pk",),
+        first=True,
     )
-
-    def mig(p):
-        return _first(p.migration_list)
-
-    def permit(p):
-        return _first(p.permit_list)
+    permits = Related(
+        "permit",
+        ResidencePermit.objects.all(),
+        "person_id",
+        ("number", "issued_on", "valid_until", "last_endorsed_on"),
+        order=("-valid_until", "-pk"),
+        first=True,
+    )
+    hukou = choice(Person, "hukou_status")
 
     def overdue(p):
-        latest = permit(p)
-        return "" if latest is None else yes_no(latest.valid_until < ctx.today)
+        latest = p["permit"]
+        return "" if latest is None else yes_no(latest["valid_until"] < ctx.today)
 
     columns = [
         *person_cols(ctx),
-        Col(verbose(Person, "hukou_status"), lambda p: label(p, "hukou_status")),
-        Col(_("migration"), lambda p: _attr(mig(p), "status", True)),
-        Col(verbose(HukouMigration, "applied_on"), lambda p: _attr(mig(p), "applied_on"), DATE),
-        Col(
-            verbose(HukouMigration, "completed_on"),
-            lambda p: _attr(mig(p), "completed_on"),
-            DATE,
-        ),
-        Col(verbose(ResidencePermit, "number"), lambda p: _attr(permit(p), "number")),
-        Col(verbose(ResidencePermit, "issued_on"), lambda p: _attr(permit(p), "issued_on"), DATE),
-        Col(_("next endorsement due"), lambda p: _attr(permit(p), "valid_until"), DATE),
-        Col(
-            verbose(ResidencePermit, "last_endorsed_on"),
-            lambda p: _attr(permit(p), "last_endorsed_on"),
-            DATE,
-        ),
+        Col(verbose(Person, "hukou_status"), lambda p: hukou(p["hukou_status"])),
+        Col(_("migration"), _shown("migration.status", choice(HukouMigration, "status"))),
+        Col(verbose(HukouMigration, "applied_on"), _get("migration.applied_on"), DATE),
+        Col(verbose(HukouMigration, "completed_on"), _get("migration.completed_on"), DATE),
+        Col(verbose(ResidencePermit, "number"), _get("permit.number")),
+        Col(verbose(ResidencePermit, "issued_on"), _get("permit.issued_on"), DATE),
+        Col(_("next endorsement due"), _get("permit.valid_until"), DATE),
+        Col(verbose(ResidencePermit, "last_endorsed_on"), _get("permit.last_endorsed_on"), DATE),
         Col(_("endorsement overdue"), overdue),
     ]
-    return [Sheet(pgettext_lazy("sheet", "Hukou"), columns, lambda: batched(qs), qs.count)]
+    fields = [*PERSON_FIELDS, "hukou_status"]
+    return [
+        Sheet(
+            pgettext_lazy("sheet", "Hukou"),
+            columns,
+            lambda: stream(qs, fields, migrations, permits),
+            qs.count,
+        )
+    ]
 
 
 def medical_sheets(ctx: ReportContext) -> list[Sheet]:
     year = int(ctx.params.get("year") or ctx.today.year)
-    qs = people_qs(ctx).prefetch_related(
-        Prefetch(
-            "medical_insurance",
-            queryset=MedicalInsurance.objects.filter(year=year).order_by("-pk"),
-            to_attr="insurance_list",
-        ),
-        Prefetch(
-            "household__family_planning",
-            queryset=FamilyPlanningRecord.objects.order_by("-checked_on", "-pk"),
-            to_attr="planning_list",
-        ),
+    # The household's latest family-planning record, in the people query itself (the rows
+    # are in person order, so a list merged by household would not line up).
+    plans = FamilyPlanningRecord.objects.filter(household=OuterRef("household_id")).order_by(
+        "-checked_on", "-pk"
     )
-
-    def ins(p):
-        return _first(p.insurance_list)
-
-    def plan(p):
-        return _first(p.household.planning_list)
+    qs = people_qs(ctx).annotate(
+        plan_status=Subquery(plans.values("status")[:1]),
+        plan_kept_at=Subquery(plans.values("kept_at")[:1]),
+        plan_checked_on=Subquery(plans.values("checked_on")[:1]),
+    )
+    insurance = Related(
+        "insurance",
+        MedicalInsurance.objects.filter(year=year),
+        "person_id",
+        ("place", "transfer_done"),
+        order=("-pk",),
+        first=True,
+    )
+    plan_status = choice(FamilyPlanningRecord, "status")
+    kept_at = choice(FamilyPlanningRecord, "kept_at")
+    transfer = _get("insurance.transfer_done")
 
     columns = [
         *person_cols(ctx),
-        Col(_("insured in %(year)s") % {"year": year}, lambda p: yes_no(ins(p) is not None)),
-        Col(verbose(MedicalInsurance, "place"), lambda p: _attr(ins(p), "place", True)),
         Col(
-            verbose(MedicalInsurance, "transfer_done"),
-            lambda p: yes_no(_attr(ins(p), "transfer_done")),
+            _("insured in %(year)s") % {"year": year},
+            lambda p: yes_no(p["insurance"] is not None),
         ),
-        Col(_("family-planning archive"), lambda p: _attr(plan(p), "status", True)),
-        Col(verbose(FamilyPlanningRecord, "kept_at"), lambda p: _attr(plan(p), "kept_at", True)),
         Col(
-            verbose(FamilyPlanningRecord, "checked_on"),
-            lambda p: _attr(plan(p), "checked_on"),
-            DATE,
+            verbose(MedicalInsurance, "place"),
+            _shown("insurance.place", choice(MedicalInsurance, "place")),
         ),
+        Col(verbose(MedicalInsurance, "transfer_done"), lambda p: yes_no(transfer(p))),
+        Col(_("family-planning archive"), lambda p: plan_status(p["plan_status"])),
+        Col(verbose(FamilyPlanningRecord, "kept_at"), lambda p: kept_at(p["plan_kept_at"])),
+        Col(verbose(FamilyPlanningRecord, "checked_on"), key("plan_checked_on"), DATE),
     ]
+    fields = [*PERSON_FIELDS, "plan_status", "plan_kept_at", "plan_checked_on"]
     return [
-        Sheet(pgettext_lazy("sheet", "Medical insurance"), columns, lambda: batched(qs), qs.count)
+        Sheet(
+            pgettext_lazy("sheet", "Medical insurance"),
+            columns,
+            lambda: stream(qs, fields, insurance),
+            qs.count,
+        )
     ]
 
 
 def education_sheets(ctx: ReportContext) -> list[Sheet]:
     earliest, latest = birth_date_bounds_for_age(3, 18, ctx.today)
-    qs = (
-        people_qs(ctx)
-        .filter(birth_date__gte=earliest, birth_date__lte=latest)
-        .prefetch_related(
-            Prefetch(
-                "school_enrolments",
-                queryset=SchoolEnrolment.objects.order_by("-started_on", "-pk"),
-                to_attr="enrolment_list",
-            )
-        )
+    qs = people_qs(ctx).filter(birth_date__gte=earliest, birth_date__lte=latest)
+    enrolments = Related(
+        "enrolments",
+        SchoolEnrolment.objects.all(),
+        "person_id",
+        ("status", "school", "grade", "started_on", "reason", "escalated_at"),
+        order=("-started_on", "-pk"),
     )
     refused = (SchoolEnrolment.Status.REFUSED, SchoolEnrolment.Status.WAITING)
+    school_status = choice(Person, "school_status")
+    status = choice(SchoolEnrolment, "status")
 
-    def current(p):
-        return _first(p.enrolment_list)
+    def current(name, show=None):
+        def value(p):
+            items = p["enrolments"]
+            if not items:
+                return "" if show else None
+            return show(items[0][name]) if show else items[0][name]
+
+        return value
 
     def refusals(p):
-        return [e for e in p.enrolment_list if e.status in refused]
+        return [e for e in p["enrolments"] if e["status"] in refused]
+
+    def refusal(name):
+        def value(p):
+            items = refusals(p)
+            return _local(items[0][name]) if items else None
+
+        return value
 
     columns = [
         *person_cols(ctx),
-        Col(verbose(Person, "school_status"), lambda p: label(p, "school_status")),
-        Col(verbose(SchoolEnrolment, "school"), lambda p: _attr(current(p), "school")),
-        Col(verbose(SchoolEnrolment, "grade"), lambda p: _attr(current(p), "grade")),
-        Col(_("enrolment state"), lambda p: _attr(current(p), "status", True)),
-        Col(
-            verbose(SchoolEnrolment, "started_on"), lambda p: _attr(current(p), "started_on"), DATE
-        ),
+        Col(verbose(Person, "school_status"), lambda p: school_status(p["school_status"])),
+        Col(verbose(SchoolEnrolment, "school"), current("school")),
+        Col(verbose(SchoolEnrolment, "grade"), current("grade")),
+        Col(_("enrolment state"), current("status", status)),
+        Col(verbose(SchoolEnrolment, "started_on"), current("started_on"), DATE),
         Col(_("refusals or waits"), lambda p: len(refusals(p)), INTEGER),
-        Col(_("latest refusal reason"), lambda p: _attr(_first(refusals(p)), "reason")),
-        Col(
-            verbose(SchoolEnrolment, "escalated_at"),
-            lambda p: _local(_attr(_first(refusals(p)), "escalated_at")),
-            DATE,
-        ),
+        Col(_("latest refusal reason"), refusal("reason")),
+        Col(verbose(SchoolEnrolment, "escalated_at"), refusal("escalated_at"), DATE),
     ]
-    return [Sheet(pgettext_lazy("sheet", "Children 3–18"), columns, lambda: batched(qs), qs.count)]
+    fields = [*PERSON_FIELDS, "school_status"]
+    return [
+        Sheet(
+            pgettext_lazy("sheet", "Children 3–18"),
+            columns,
+            lambda: stream(qs, fields, enrolments),
+            qs.count,
+        )
+    ]
 
 
 def employment_sheets(ctx: ReportContext) -> list[Sheet]:
     today = ctx.today
-    qs = (
-        people_qs(ctx)
-        .filter(labourer_q(today))
-        .prefetch_related(
-            Prefetch(
-                "trainings",
-                queryset=Training.objects.order_by("-started_on", "-pk"),
-                to_attr="training_list",
-            ),
-            Prefetch(
-                "employments",
-                queryset=Employment.objects.filter(
-                    Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-                ).order_by("-started_on", "-pk"),
-                to_attr="job_list",
-            ),
-        )
+    qs = people_qs(ctx).filter(labourer_q(today))
+    trainings = Related(
+        "trainings",
+        Training.objects.all(),
+        "person_id",
+        ("course", "started_on"),
+        order=("-started_on", "-pk"),
+    )
+    jobs = Related(
+        "job",
+        Employment.objects.filter(
+            Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        ),
+        "person_id",
+        ("kind", "employer", "started_on", "monthly_income"),
+        order=("-started_on", "-pk"),
+        first=True,
     )
     zero = RULES["zero-employment"]
     zero_ids = frozenset(zero.failing(today).values_list("pk", flat=True))
+    capacity = choice(Person, "labour_capacity")
+    willingness = choice(Person, "training_willingness")
 
-    def job(p):
-        return _first(p.job_list)
+    def training(name):
+        def value(p):
+            items = p["trainings"]
+            return items[0][name] if items else None
 
-    def training(p):
-        return _first(p.training_list)
+        return value
 
     columns = [
         *person_cols(ctx),
-        Col(verbose(Person, "labour_capacity"), lambda p: label(p, "labour_capacity")),
-        Col(verbose(Person, "training_willingness"), lambda p: label(p, "training_willingness")),
-        Col(_("trainings"), lambda p: len(p.training_list), INTEGER),
-        Col(_("latest course"), lambda p: _attr(training(p), "course")),
-        Col(_("latest training from"), lambda p: _attr(training(p), "started_on"), DATE),
-        Col(_("employed"), lambda p: yes_no(job(p) is not None)),
-        Col(_("kind of employment"), lambda p: _attr(job(p), "kind", True)),
-        Col(verbose(Employment, "employer"), lambda p: _attr(job(p), "employer")),
-        Col(_("employed since"), lambda p: _attr(job(p), "started_on"), DATE),
-        Col(_("monthly income (yuan)"), lambda p: _attr(job(p), "monthly_income"), MONEY),
-        Col(_("zero-employment household"), lambda p: yes_no(p.household_id in zero_ids)),
+        Col(verbose(Person, "labour_capacity"), lambda p: capacity(p["labour_capacity"])),
+        Col(
+            verbose(Person, "training_willingness"),
+            lambda p: willingness(p["training_willingness"]),
+        ),
+        Col(_("trainings"), lambda p: len(p["trainings"]), INTEGER),
+        Col(_("latest course"), training("course")),
+        Col(_("latest training from"), training("started_on"), DATE),
+        Col(_("employed"), lambda p: yes_no(p["job"] is not None)),
+        Col(_("kind of employment"), _shown("job.kind", choice(Employment, "kind"))),
+        Col(verbose(Employment, "employer"), _get("job.employer")),
+        Col(_("employed since"), _get("job.started_on"), DATE),
+        Col(_("monthly income (yuan)"), _get("job.monthly_income"), MONEY),
+        Col(
+            _("zero-employment household"),
+            lambda p: yes_no(p["household_id"] in zero_ids),
+        ),
     ]
-    return [Sheet(pgettext_lazy("sheet", "Laborers"), columns, lambda: batched(qs), qs.count)]
+    fields = [*PERSON_FIELDS, "labour_capacity", "training_willingness", "household_id"]
+    return [
+        Sheet(
+            pgettext_lazy("sheet", "Laborers"),
+            columns,
+            lambda: stream(qs, fields, trainings, jobs),
+            qs.count,
+        )
+    ]
 
 
 def welfare_sheets(ctx: ReportContext) -> list[Sheet]:
     allowances = Allowance.objects.filter(household__in=households_for_user(ctx.user))
     allowances = allowances.filter(household_q(ctx, "household__"))
-    allowances = allowances.select_related(
-        "household__dwelling__building", "person", "converted_from"
-    )
+    kind = choice(Allowance, "kind")
 
     def current(a):
-        return a.started_on <= ctx.today and (a.ended_on is None or a.ended_on >= ctx.today)
+        return a["started_on"] <= ctx.today and (
+            a["ended_on"] is None or a["ended_on"] >= ctx.today
+        )
+
+    def converted_kind(a):
+        return kind(a["converted_from__kind"]) if a["converted_from__kind"] else None
 
     allowance_cols = [
-        *place_cols(lambda a: a.household),
-        Col(verbose(Person, "name"), lambda a: a.person.name if a.person else ""),
-        Col(
-            verbose(Person, "id_number"),
-            lambda a: ctx.id_number(a.person.id_number) if a.person else "",
-        ),
-        Col(verbose(Allowance, "kind"), lambda a: label(a, "kind")),
-        Col(verbose(Allowance, "started_on"), lambda a: a.started_on, DATE),
-        Col(verbose(Allowance, "ended_on"), lambda a: a.ended_on, DATE),
+        *place_cols("household__"),
+        Col(verbose(Person, "name"), lambda a: a["person__name"] or ""),
+        Col(verbose(Person, "id_number"), lambda a: ctx.id_number(a["person__id_number"])),
+        Col(verbose(Allowance, "kind"), lambda a: kind(a["kind"])),
+        Col(verbose(Allowance, "started_on"), key("started_on"), DATE),
+        Col(verbose(Allowance, "ended_on"), key("ended_on"), DATE),
         Col(_("in force"), lambda a: yes_no(current(a))),
-        Col(verbose(Allowance, "monthly_amount"), lambda a: a.monthly_amount, MONEY),
-        Col(_("converted from"), lambda a: _attr(a.converted_from, "kind", True)),
-        Col(
-            _("converted from, started on"),
-            lambda a: _attr(a.converted_from, "started_on"),
-            DATE,
-        ),
+        Col(verbose(Allowance, "monthly_amount"), key("monthly_amount"), MONEY),
+        Col(_("converted from"), converted_kind),
+        Col(_("converted from, started on"), key("converted_from__started_on"), DATE),
+    ]
+    allowance_fields = [
+        *place_fields("household__"),
+        "person__name",
+        "person__id_number",
+        "kind",
+        "started_on",
+        "ended_on",
+        "monthly_amount",
+        "converted_from__kind",
+        "converted_from__started_on",
     ]
     adults_from, adults_to = birth_date_bounds_for_age(config("PENSION_MIN_AGE"), 150, ctx.today)
-    people = (
-        people_qs(ctx)
-        .filter(
-            Q(birth_date__gte=adults_from, birth_date__lte=adults_to)
-            | ~Q(disability_certificate="")
-        )
-        .prefetch_related(
-            Prefetch(
-                "pension_enrolments",
-                queryset=PensionEnrolment.objects.order_by("-enrolled_on", "-pk"),
-                to_attr="pension_list",
-            ),
-            Prefetch(
-                "allowances",
-                queryset=Allowance.objects.filter(kind=Allowance.Kind.DISABILITY).order_by(
-                    "-started_on"
-                ),
-                to_attr="disability_list",
-            ),
-        )
+    people = people_qs(ctx).filter(
+        Q(birth_date__gte=adults_from, birth_date__lte=adults_to) | ~Q(disability_certificate="")
     )
-
-    def pension(p):
-        return _first(p.pension_list)
-
+    pensions = Related(
+        "pension",
+        PensionEnrolment.objects.all(),
+        "person_id",
+        ("scheme", "place", "enrolled_on", "ended_on"),
+        order=("-enrolled_on", "-pk"),
+        first=True,
+    )
+    disability = Related(
+        "disability",
+        Allowance.objects.filter(kind=Allowance.Kind.DISABILITY),
+        "person_id",
+        ("monthly_amount",),
+        order=("-started_on", "-pk"),
+        first=True,
+    )
     people_cols = [
         *person_cols(ctx),
-        Col(_("pension scheme"), lambda p: _attr(pension(p), "scheme", True)),
-        Col(verbose(PensionEnrolment, "place"), lambda p: _attr(pension(p), "place", True)),
+        Col(_("pension scheme"), _shown("pension.scheme", choice(PensionEnrolment, "scheme"))),
         Col(
-            verbose(PensionEnrolment, "enrolled_on"),
-            lambda p: _attr(pension(p), "enrolled_on"),
-            DATE,
+            verbose(PensionEnrolment, "place"),
+            _shown("pension.place", choice(PensionEnrolment, "place")),
         ),
-        Col(verbose(PensionEnrolment, "ended_on"), lambda p: _attr(pension(p), "ended_on"), DATE),
+        Col(verbose(PensionEnrolment, "enrolled_on"), _get("pension.enrolled_on"), DATE),
+        Col(verbose(PensionEnrolment, "ended_on"), _get("pension.ended_on"), DATE),
         Col(
             verbose(Person, "disability_certificate"),
-            lambda p: ctx.certificate(p.disability_certificate),
+            lambda p: ctx.certificate(p["disability_certificate"]),
         ),
         Col(
             _("disability assistance (yuan a month)"),
-            lambda p: _attr(_first(p.disability_list), "monthly_amount"),
+            _get("disability.monthly_amount"),
             MONEY,
         ),
     ]
+    people_fields = [*PERSON_FIELDS, "disability_certificate"]
     return [
         Sheet(
             pgettext_lazy("sheet", "Allowances"),
             allowance_cols,
-            lambda: batched(allowances),
+            lambda: stream(allowances, allowance_fields),
             allowances.count,
         ),
         Sheet(
             pgettext_lazy("sheet", "Pensions and disability"),
             people_cols,
-            lambda: batched(people),
+            lambda: stream(people, people_fields, pensions, disability),
             people.count,
         ),
     ]
@@ -615,36 +758,57 @@ def welfare_sheets(ctx: ReportContext) -> list[Sheet]:
 def land_sheets(ctx: ReportContext) -> list[Sheet]:
     holdings = LandHolding.objects.filter(household__in=households_for_user(ctx.user))
     holdings = holdings.filter(household_q(ctx, "household__"))
-    events = LandRightEvent.objects.filter(holding__in=holdings).select_related(
-        "holding__household__dwelling__building"
-    )
-    holdings = holdings.select_related("household__dwelling__building")
+    events = LandRightEvent.objects.filter(holding__in=holdings)
+    holding_kind = choice(LandHolding, "kind")
+    event_kind = choice(LandRightEvent, "kind")
     holding_cols = [
-        *place_cols(lambda h: h.household),
-        Col(verbose(LandHolding, "kind"), lambda h: label(h, "kind")),
-        Col(verbose(LandHolding, "location"), lambda h: h.location),
-        Col(verbose(LandHolding, "area_mu"), lambda h: h.area_mu, DECIMAL),
-        Col(verbose(LandHolding, "contract_number"), lambda h: h.contract_number),
+        *place_cols("household__"),
+        Col(verbose(LandHolding, "kind"), lambda h: holding_kind(h["kind"])),
+        Col(verbose(LandHolding, "location"), key("location")),
+        Col(verbose(LandHolding, "area_mu"), key("area_mu"), DECIMAL),
+        Col(verbose(LandHolding, "contract_number"), key("contract_number")),
+    ]
+    holding_fields = [
+        *place_fields("household__"),
+        "kind",
+        "location",
+        "area_mu",
+        "contract_number",
     ]
     event_cols = [
-        *place_cols(lambda e: e.holding.household),
-        Col(verbose(LandHolding, "kind"), lambda e: label(e.holding, "kind")),
-        Col(verbose(LandHolding, "location"), lambda e: e.holding.location),
-        Col(verbose(LandRightEvent, "kind"), lambda e: label(e, "kind")),
-        Col(verbose(LandRightEvent, "happened_on"), lambda e: e.happened_on, DATE),
-        Col(verbose(LandRightEvent, "counterparty"), lambda e: e.counterparty),
-        Col(verbose(LandRightEvent, "income"), lambda e: e.income, MONEY),
-        Col(verbose(LandRightEvent, "notice_given_on"), lambda e: e.notice_given_on, DATE),
+        *place_cols("holding__household__"),
+        Col(verbose(LandHolding, "kind"), lambda e: holding_kind(e["holding__kind"])),
+        Col(verbose(LandHolding, "location"), key("holding__location")),
+        Col(verbose(LandRightEvent, "kind"), lambda e: event_kind(e["kind"])),
+        Col(verbose(LandRightEvent, "happened_on"), key("happened_on"), DATE),
+        Col(verbose(LandRightEvent, "counterparty"), key("counterparty")),
+        Col(verbose(LandRightEvent, "income"), key("income"), MONEY),
+        Col(verbose(LandRightEvent, "notice_given_on"), key("notice_given_on"), DATE),
+    ]
+    event_fields = [
+        *place_fields("holding__household__"),
+        "holding__kind",
+        "holding__location",
+        "kind",
+        "happened_on",
+        "counterparty",
+        "income",
+        "notice_given_on",
     ]
     return [
         Sheet(
             pgettext_lazy("sheet", "Land and forest"),
             holding_cols,
-            lambda: batched(holdings),
+            lambda: stream(holdings, holding_fields),
             holdings.count,
             totals="sum",
         ),
-        Sheet(pgettext_lazy("sheet", "Events"), event_cols, lambda: batched(events), events.count),
+        Sheet(
+            pgettext_lazy("sheet", "Events"),
+            event_cols,
+            lambda: stream(events, event_fields),
+            events.count,
+        ),
     ]
 
 
@@ -672,22 +836,41 @@ def requests_sheets(ctx: ReportContext) -> list[Sheet]:
         qs = qs.filter(filed_at__lt=end)
     if ctx.building:
         qs = qs.filter(building__code=ctx.building)
-    qs = qs.select_related("building", "household", "unit").annotate(
-        late=ExpressionWrapper(Q(overdue_q(now)), output_field=BooleanField())
-    )
+    qs = qs.annotate(late=ExpressionWrapper(Q(overdue_q(now)), output_field=BooleanField()))
+    category = choice(ResidentRequest, "category")
+    urgency = choice(ResidentRequest, "urgency")
+    state = choice(ResidentRequest, "state")
+    satisfaction = choice(ResidentRequest, "satisfaction")
+
+    def local(name):
+        return lambda r: _local(r[name])
+
     columns = [
-        Col(_("request number"), lambda r: r.pk, INTEGER),
-        Col(verbose(ResidentRequest, "filed_at"), lambda r: _local(r.filed_at), DATE),
-        Col(_("building number"), lambda r: r.building.code if r.building else ""),
-        Col(verbose(Household, "number"), lambda r: r.household.number if r.household else ""),
-        Col(verbose(ResidentRequest, "category"), lambda r: label(r, "category")),
-        Col(verbose(ResidentRequest, "urgency"), lambda r: label(r, "urgency")),
-        Col(_("responsible unit"), lambda r: r.unit.name if r.unit else ""),
-        Col(verbose(ResidentRequest, "deadline"), lambda r: _local(r.deadline), DATE),
-        Col(verbose(ResidentRequest, "resolved_at"), lambda r: _local(r.resolved_at), DATE),
-        Col(_("on time"), lambda r: yes_no(not r.late)),
-        Col(verbose(ResidentRequest, "state"), lambda r: label(r, "state")),
-        Col(verbose(ResidentRequest, "satisfaction"), lambda r: label(r, "satisfaction")),
+        Col(_("request number"), key("pk"), INTEGER),
+        Col(verbose(ResidentRequest, "filed_at"), local("filed_at"), DATE),
+        Col(_("building number"), lambda r: r["building__code"] or ""),
+        Col(verbose(Household, "number"), lambda r: r["household__number"] or ""),
+        Col(verbose(ResidentRequest, "category"), lambda r: category(r["category"])),
+        Col(verbose(ResidentRequest, "urgency"), lambda r: urgency(r["urgency"])),
+        Col(_("responsible unit"), lambda r: r["unit__name"] or ""),
+        Col(verbose(ResidentRequest, "deadline"), local("deadline"), DATE),
+        Col(verbose(ResidentRequest, "resolved_at"), local("resolved_at"), DATE),
+        Col(_("on time"), lambda r: yes_no(not r["late"])),
+        Col(verbose(ResidentRequest, "state"), lambda r: state(r["state"])),
+        Col(verbose(ResidentRequest, "satisfaction"), lambda r: satisfaction(r["satisfaction"])),
+    ]
+    fields = [
+        "filed_at",
+        "building__code",
+        "household__number",
+        "category",
+        "urgency",
+        "unit__name",
+        "deadline",
+        "resolved_at",
+        "late",
+        "state",
+        "satisfaction",
     ]
     units = None
     if not sees_all_requests(ctx.user):
@@ -726,7 +909,12 @@ def requests_sheets(ctx: ReportContext) -> list[Sheet]:
         ),
     ]
     return [
-        Sheet(pgettext_lazy("sheet", "Requests"), columns, lambda: batched(qs), qs.count),
+        Sheet(
+            pgettext_lazy("sheet", "Requests"),
+            columns,
+            lambda: stream(qs, fields),
+            qs.count,
+        ),
         Sheet(
             pgettext_lazy("sheet", "Figures by unit"),
             figure_cols,
@@ -741,7 +929,7 @@ def followup_sheets(ctx: ReportContext) -> list[Sheet]:
     today = ctx.today
     buildings, table = building_figures(ctx)
     rules = [RULES["school-not-enrolled"], RULES["medical-insurance-missing"]]
-    failing = rule_counts_by_building(rules, today)
+    failing = failing_by_building(rules, today)
     people = people_for_user(ctx.user).filter(is_active=True, household__is_active=True)
     households = households_for_user(ctx.user).filter(is_active=True)
     dwellings = Dwelling.objects.all()
@@ -853,31 +1041,36 @@ def followup_sheets(ctx: ReportContext) -> list[Sheet]:
 def _inspection_sheets(rule, ctx: ReportContext) -> list[Sheet]:
     """An inspection rule's failing list (the rectifications overdue), as its rule page
     shows it: every unit's inspections, to the units the rule names."""
-    qs = (
-        rule.failing(ctx.today)
-        .select_related("building", "unit")
-        .order_by("rectification_deadline", "pk")
-    )
+    qs = rule.failing(ctx.today)
     if ctx.building:
         qs = qs.filter(building__code=ctx.building)
     columns = [
-        Col(verbose(FireInspection, "building"), lambda i: i.building.code if i.building else ""),
-        Col(verbose(FireInspection, "premises"), lambda i: i.premises),
-        Col(verbose(FireInspection, "unit"), lambda i: i.unit.name),
-        Col(verbose(FireInspection, "inspected_on"), lambda i: i.inspected_on, DATE),
-        Col(verbose(FireInspection, "findings"), lambda i: i.findings),
+        Col(verbose(FireInspection, "building"), lambda i: i["building__code"] or ""),
+        Col(verbose(FireInspection, "premises"), key("premises")),
+        Col(verbose(FireInspection, "unit"), key("unit__name")),
+        Col(verbose(FireInspection, "inspected_on"), key("inspected_on"), DATE),
+        Col(verbose(FireInspection, "findings"), key("findings")),
         Col(
             verbose(FireInspection, "rectification_deadline"),
-            lambda i: i.rectification_deadline,
+            key("rectification_deadline"),
             DATE,
         ),
         Col(
             _("days overdue"),
-            lambda i: (ctx.today - i.rectification_deadline).days,
+            lambda i: (ctx.today - i["rectification_deadline"]).days,
             INTEGER,
         ),
     ]
-    return [Sheet(rule.title, columns, lambda: batched(qs), qs.count)]
+    fields = [
+        "building__code",
+        "premises",
+        "unit__name",
+        "inspected_on",
+        "findings",
+        "rectification_deadline",
+    ]
+    rows = lambda: stream(qs, fields, order=("rectification_deadline", "pk"))  # noqa: E731
+    return [Sheet(rule.title, columns, rows, qs.count)]
 
 
 def rule_sheets(rule):
@@ -893,21 +1086,25 @@ def rule_sheets(rule):
         )
         if rule.subject == PERSON:
             qs = qs.filter(household_q(ctx, "household__"))
-            qs = qs.select_related("household__dwelling__building")
+            capacity = choice(Person, "labour_capacity")
             columns = [
                 *person_cols(ctx),
-                Col(_("household phone"), lambda p: ctx.phone(p.household.phone)),
-                Col(verbose(Person, "labour_capacity"), lambda p: label(p, "labour_capacity")),
-                Col(verbose(Household, "move_in_date"), lambda p: p.household.move_in_date, DATE),
+                Col(_("household phone"), lambda p: ctx.phone(p["household__phone"])),
+                Col(verbose(Person, "labour_capacity"), lambda p: capacity(p["labour_capacity"])),
+                Col(verbose(Household, "move_in_date"), key("household__move_in_date"), DATE),
             ]
+            fields = [
+                *PERSON_FIELDS,
+                "household__phone",
+                "labour_capacity",
+                "household__move_in_date",
+            ]
+            rows = lambda: stream(qs, fields)  # noqa: E731
         else:
             qs = qs.filter(household_q(ctx))
-            members = Person.objects.filter(is_active=True).order_by("relationship", "pk")
-            qs = qs.select_related("dwelling__building").prefetch_related(
-                Prefetch("members", queryset=members, to_attr="active_members")
-            )
             columns = household_cols(ctx)
-        return [Sheet(rule.title, columns, lambda: batched(qs), qs.count)]
+            rows = household_rows(ctx, qs)
+        return [Sheet(rule.title, columns, rows, qs.count)]
 
     return sheets
 

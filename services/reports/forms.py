@@ -40,7 +40,16 @@ class ReportForm(forms.Form):
 
 
 class RosterReportForm(ReportForm):
-    """The household list's filters that a roster can carry."""
+    """The household list's filters, all carried by its 导出 Excel button: the text search
+    (the list's own lookups, ``HouseholdFilter.search``), building, poverty status, move-in
+    year, lives here or moved out, never confirmed."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, ID number, phone or household number"),
+    )
 
     poverty_status = forms.ChoiceField(
         label=_("poverty status"),
@@ -50,6 +59,20 @@ class RosterReportForm(ReportForm):
     move_in_year = forms.IntegerField(
         label=_("move-in year"), required=False, min_value=2000, max_value=2100
     )
+    is_active = forms.ChoiceField(
+        label=_("lives here"),
+        required=False,
+        choices=[("1", _("Lives here")), ("0", _("Moved out"))],
+        help_text=_("The roster lists the households living here unless moved out is chosen."),
+    )
+    confirmed = forms.ChoiceField(
+        label=_("confirmed by the leader"),
+        required=False,
+        choices=[("", _("All")), ("never", _("Never confirmed"))],
+    )
+
+    def clean_q(self):
+        return self.cleaned_data.get("q", "").strip()
 
 
 def _this_year():

@@ -11,7 +11,7 @@ from community.selectors import department_of_user
 from core.audit import audit_log
 from core.excel import TEXT, Column, open_writer
 from core.jobs import JobError
-from services.reports.catalogue import BATCH_SIZE, Report, ReportContext
+from services.reports.catalogue import CHUNK_SIZE, Report, ReportContext
 from services.reports.forms import ReportForm, form_errors_text
 from services.reports.selectors import exports_full_ids, unit_names
 
@@ -90,16 +90,18 @@ def report_export(
                 columns = [Column(str(c.header), c.type) for c in spec.columns]
                 sheet = book.sheet(str(spec.name), columns, title_lines=titles)
                 sums = [None] * len(columns) if spec.totals == "sum" else None
+                accessors = [c.accessor for c in spec.columns]
+                write_row = sheet.write_row
                 rows = 0
                 for obj in spec.rows():
-                    values = [c.accessor(obj) for c in spec.columns]
-                    sheet.write_row(values)
+                    values = [get(obj) for get in accessors]
+                    write_row(values)
                     if sums is not None:
                         _add(sums, values, columns)
                     rows += 1
-                    done += 1
-                    if progress is not None and done % BATCH_SIZE == 0:
-                        progress(done, total)
+                    if progress is not None and (done + rows) % CHUNK_SIZE == 0:
+                        progress(done + rows, total)
+                done += rows
                 if sums is not None and rows:
                     sums[0] = _("Total")
                     sheet.write_totals(sums)

@@ -394,26 +394,64 @@ def test_the_export_log_page_is_for_supervisors_and_filters(
     assert page.count("<tr>") == 1 + 2
 
 
-def test_queries_grow_with_batches_not_rows(registry, staff_user, tmp_path, monkeypatch):
+def _household_with_records(building, n, today):
+    """A household with a head (a laborer with a training and a job), a child at school, an
+    allowance, a holding with an event and a request: a row on every report's sheets."""
+    household = HouseholdFactory(
+        number=f"Q{n:04d}", dwelling=DwellingFactory(building=building, room=f"{n}")
+    )
+    head = PersonFactory(household=household, relationship="01", name=f"户主{n}")
+    child = PersonFactory(
+        household=household,
+        relationship="20",
+        birth_date=today.replace(year=today.year - 10, day=1),
+        labour_capacity="none",
+    )
+    TrainingFactory(person=head)
+    EmploymentFactory(person=head)
+    HukouMigrationFactory(person=head)
+    MedicalInsuranceFactory(person=head, year=today.year)
+    PensionEnrolmentFactory(person=head)
+    SchoolEnrolmentFactory(person=child)
+    AllowanceFactory(household=household, person=head)
+    LandRightEventFactory(holding=LandHoldingFactory(household=household))
+    ResidentRequestFactory(household=household, unit=unit("human-resources"))
+
+
+def test_every_exports_queries_are_the_same_for_5_and_50_households(
+    building_a, staff_user, tmp_path, monkeypatch
+):
+    """Every sheet is one query for its rows and one per related list, read through a
+    cursor two rows at a time here: ten times the households, the same queries, for every
+    report."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from services.reports import catalogue
 
-    def count_queries():
-        with CaptureQueriesContext(connection) as ctx:
-            export("employment", staff_user, tmp_path)
-        return len(ctx.captured_queries)
+    monkeypatch.setattr(catalogue, "CHUNK_SIZE", 2)
+    today = timezone.localdate()
 
+    def count_queries():
+        counts = {}
+        for report in REPORT_LIST:
+            with CaptureQueriesContext(connection) as ctx:
+                export(report.code, staff_user, tmp_path)
+            counts[report.code] = len(ctx.captured_queries)
+        return counts
+
+    for n in range(5):
+        _household_with_records(building_a, n, today)
     count_queries()  # the user's roles, unit and permissions are cached on the user object
-    before = count_queries()
-    for i in range(30):
-        PersonFactory(household=registry["b1"], name=f"劳动力{i}")
-    assert count_queries() == before
-    monkeypatch.setattr(catalogue, "BATCH_SIZE", 10)
-    monkeypatch.setattr(catalogue.batched, "__kwdefaults__", {"size": 10})
-    # 33 laborers in 10s: 4 batches of (people, trainings, jobs) instead of 1
-    assert count_queries() == before + 3 * 3
+    five = count_queries()
+    for n in range(5, 50):
+        _household_with_records(building_a, n, today)
+    # The first export after the changes brings the rules' kept counts (the roster's
+    # building summary) up to date: one count per rule over the changed buildings.
+    count_queries()
+    fifty = count_queries()
+    assert fifty == five
+    assert Person.objects.count() == 100
 
 
 # --- the shell -----------------------------------------------------------------------------
@@ -532,6 +570,51 @@ def test_the_roster_carries_the_household_lists_filters(registry, staff_user, cl
     assert rows == Household.objects.filter(poverty_status="dibao").count() == 1
     rows, _path = export("roster", staff_user, tmp_path, move_in_year="2019")
     assert rows == 2
+
+
+def test_the_roster_carries_the_household_lists_search(registry, staff_user, client_for, tmp_path):
+    """The 导出 Excel button on a searched household list passes ``q``: the export's
+    households are the list's rows, and its people are theirs."""
+    HouseholdFactory(
+        number="B0002", dwelling=DwellingFactory(building=registry["b1"].dwelling.building)
+    )
+    client = client_for(staff_user)
+    for q, want in (("刘大", {"B0001"}), ("B000", {"B0001", "B0002"}), ("13807970001", {"A0001"})):
+        html = client.get(reverse("households:household_list"), {"q": q}).content.decode()
+        assert f'name="q" value="{q}"' in html
+        shown = {n for n in ("A0001", "B0001", "B0002") if f">{n}<" in html}
+        assert shown == want, q
+        _rows, path = export("roster", staff_user, tmp_path, q=q)
+        _book, header, cells = sheet_rows(path, 0)
+        assert {row[header.index("户编号")].value for row in cells} == want, q
+        _book, header, cells = sheet_rows(path, 1)
+        people = Person.objects.filter(household__number__in=want, is_active=True)
+        assert sorted(row[header.index("姓名")].value for row in cells) == sorted(
+            p.name for p in people
+        )
+
+
+def test_the_supervisor_overview_exports_the_requests_report(
+    registry, supervisor_user, client_for, django_capture_on_commit_callbacks
+):
+    """The overview's 导出 Excel is the requests report: its figures by unit are the
+    overview's request figures (the same definitions)."""
+    client = client_for(supervisor_user)
+    html = client.get(reverse("services:supervisor_overview")).content.decode()
+    assert reverse("reports:report_start", args=["requests"]) in html
+    assert 'id="overview-export-excel"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report_start", args=["requests"]), {"format": "xlsx"})
+    job = Job.objects.get()
+    assert job.status == "done"
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    ws = book["各单位统计"]
+    header_row = int(ws.freeze_panes[1:]) - 1
+    rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+    by_unit = {row[0]: row for row in rows[1:]}
+    assert by_unit[unit("human-resources").name][1] == 1  # received
+    assert rows[-1][0] == "合计" and rows[-1][1] == 1
 
 
 def test_followup_indicators_site_row_agrees_with_the_rules(registry, supervisor_user, tmp_path):

@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
 )
@@ -75,8 +76,10 @@ from services.reports.catalogue import (
     Report,
     ReportContext,
     Sheet,
+    batched,
     choice,
     key,
+    label,
     stream,
     verbose,
     yes_no,
@@ -287,6 +290,14 @@ def _shown(name: str, show):
         return "" if v is None else show(v)
 
     return value
+
+
+
+def _attr(obj, name, display=False):
+    """A model instance's field (its choice label with ``display``); None without an object."""
+    if obj is None:
+        return None
+    return label(obj, name) if display else getattr(obj, name)
 
 
 def _local(value):

@@ -147,7 +147,6 @@ def stream(queryset, fields, *related: Related, order=None):
         yield row
 
 
-
 def batched(queryset, *, size: int = CHUNK_SIZE):
     """The queryset's model instances in primary-key order, ``size`` at a time: one query
     per batch (plus one per ``prefetch_related`` lookup). For the sheets whose rows are few

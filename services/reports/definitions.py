@@ -170,6 +170,29 @@ def place_cols(prefix: str) -> list[Col]:
     ]
 
 
+def instance_place_cols(get_household) -> list[Col]:
+    """``place_cols`` for the sheets whose rows are model instances (``batched``: the
+    monitoring cases, their steps and measures): the row's household read through
+    ``get_household(row)``, its dwelling and building selected with it."""
+
+    def dwelling_attr(attr):
+        def get(row):
+            household = get_household(row)
+            d = household.dwelling if household is not None else None
+            if d is None:
+                return None
+            return d.building.code if attr == "building" else getattr(d, attr)
+
+        return get
+
+    return [
+        Col(verbose(Household, "number"), lambda r: get_household(r).number),
+        Col(_("building number"), dwelling_attr("building")),
+        Col(verbose(Dwelling, "entrance"), dwelling_attr("entrance"), INTEGER),
+        Col(verbose(Dwelling, "room"), dwelling_attr("room")),
+    ]
+
+
 PERSON_FIELDS = [
     *place_fields("household__"),
     "name",
@@ -290,7 +313,6 @@ def _shown(name: str, show):
         return "" if v is None else show(v)
 
     return value
-
 
 
 def _attr(obj, name, display=False):
@@ -1197,7 +1219,7 @@ def monitoring_sheets(ctx: ReportContext) -> list[Sheet]:
         return value
 
     case_cols = [
-        *place_cols(lambda c: c.household),
+        *instance_place_cols(lambda c: c.household),
         Col(_("head of household"), head_attr(lambda p: p.name)),
         Col(_("head's ID number"), head_attr(lambda p: ctx.id_number(p.id_number))),
         Col(verbose(MonitoringCase, "purpose"), lambda c: label(c, "purpose")),
@@ -1238,7 +1260,7 @@ def monitoring_sheets(ctx: ReportContext) -> list[Sheet]:
         .order_by("case_id", "done_on", "pk")
     )
     step_sheet_cols = [
-        *place_cols(lambda s: s.case.household),
+        *instance_place_cols(lambda s: s.case.household),
         Col(verbose(MonitoringCase, "purpose"), lambda s: label(s.case, "purpose")),
         Col(verbose(MonitoringCase, "lead_on"), lambda s: s.case.lead_on, DATE),
         Col(verbose(CaseStep, "step"), lambda s: label(s, "step")),
@@ -1252,7 +1274,7 @@ def monitoring_sheets(ctx: ReportContext) -> list[Sheet]:
         "case__household__dwelling__building", "unit"
     )
     measure_cols = [
-        *place_cols(lambda m: m.case.household),
+        *instance_place_cols(lambda m: m.case.household),
         Col(verbose(MonitoringCase, "lead_on"), lambda m: m.case.lead_on, DATE),
         Col(verbose(HelpMeasure, "kind"), lambda m: label(m, "kind")),
         Col(verbose(HelpMeasure, "description"), lambda m: m.description),

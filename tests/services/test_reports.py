@@ -432,9 +432,18 @@ def test_every_exports_queries_are_the_same_for_5_and_50_households(
     monkeypatch.setattr(catalogue, "CHUNK_SIZE", 2)
     today = timezone.localdate()
 
+    # Reports that need a filter to run at all (a meeting's vote count) are measured by
+    # their own app's tests; the set is named so that it cannot grow unnoticed.
+    from services.reports.services import report_form
+
+    needs_filters = {r.code for r in REPORT_LIST if not report_form(r, {}).is_valid()}
+    assert needs_filters == {"owners-vote"}
+
     def count_queries():
         counts = {}
         for report in REPORT_LIST:
+            if report.code in needs_filters:
+                continue
             with CaptureQueriesContext(connection) as ctx:
                 export(report.code, staff_user, tmp_path)
             counts[report.code] = len(ctx.captured_queries)

@@ -19,7 +19,7 @@ def run_job(job_id: int) -> str:
     return job_run(job_id)
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=240)
 def reap_jobs() -> int:
     """Every few minutes: fail the jobs left running by a worker that died."""
     return jobs_reap()
@@ -33,13 +33,13 @@ def _reap_when_a_worker_starts(**_kwargs):
         logger.warning("%s job(s) left running by a stopped worker marked failed", reaped)
 
 
-@shared_task(time_limit=600)
+@shared_task(time_limit=600, soft_time_limit=540)
 def expire_job_files() -> int:
     """Daily: remove result files past ``JOB_FILE_DAYS`` (or their kind's own days)."""
     return jobs_expire_files()
 
 
-@shared_task(time_limit=600)
+@shared_task(time_limit=600, soft_time_limit=540)
 def purge_audit_log() -> int:
     """Daily: remove audit entries older than ``AUDIT_KEEP_DAYS`` (at least 183)."""
     from django.conf import settings

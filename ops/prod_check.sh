@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the production configuration on this machine and check it end to end: DEBUG=0, a
 # real SECRET_KEY, PostgreSQL, Redis, collectstatic, gunicorn on a loopback port, a Celery
-# worker; log in, open each role's main page, run the daily obligations check through the
+# worker and beat; log in, open each role's main page, run the daily obligations check through the
 # worker, prove two-factor login is required, run an Excel report through the worker and
 # download it over HTTP, kill the worker half-way through a job (the job ends failed, its
 # file is refused, a new worker runs jobs again), back up and restore into a new database
@@ -99,10 +99,31 @@ print('worker ran check_obligations:', RuleSnapshot.objects.count(), 'rule snaps
 echo "== an Excel report through the worker; the worker killed half-way through a job"
 $PY ops/prod_jobs.py "http://127.0.0.1:$PORT" "$DB" "$work/cookies.txt" start-and-kill "$worker"
 wait "$worker" 2>/dev/null || true
-.venv/bin/celery --quiet -A tonglowan worker --loglevel=warning --concurrency=1 --pool=solo &
+.venv/bin/celery --quiet -A tonglowan worker --loglevel=info --logfile "$work/worker2.log" \
+  --concurrency=1 --pool=solo &
 pids+=($!)
 $PY ops/prod_jobs.py "http://127.0.0.1:$PORT" "$DB" "$work/cookies.txt" after-restart \
   "$(cat "$work/killed.pk")"
+
+echo "== beat: its periodic tasks reach the worker (reap_jobs every 2 s here)"
+JOB_REAP_SECONDS=2 .venv/bin/celery -A tonglowan beat --loglevel=info --logfile "$work/beat.log" \
+  --schedule "$work/beat-schedule" &
+beat=$!
+pids+=($beat)
+ran=0
+for _ in $(seq 90); do
+  ran=$(grep -c 'Task core.tasks.reap_jobs\[.*\] succeeded' "$work/worker2.log" 2>/dev/null || true)
+  [ "${ran:-0}" -ge 2 ] && break
+  sleep 1
+done
+sent=$(grep -c 'Sending due task reap_jobs' "$work/beat.log" 2>/dev/null || true)
+if [ "${ran:-0}" -lt 2 ]; then
+  echo "beat sent reap_jobs ${sent:-0} times, the worker ran it ${ran:-0} times"
+  tail -20 "$work/beat.log" "$work/worker2.log" || true
+  exit 1
+fi
+kill "$beat" 2>/dev/null || true
+echo "beat sent reap_jobs ${sent} times; the worker ran it ${ran} times"
 
 echo "== backup and restore into a new database"
 ops/backup.sh "$work/backup" >/dev/null

@@ -201,13 +201,14 @@ JOB_FILE_DAYS = env.int("JOB_FILE_DAYS", default=7)
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=30)
 # A job whose worker died is run again when the broker gives its task back, at most this many
 # runs in all; a job left running by a dead worker is failed when a worker starts and by
-# beat's reap_jobs every five minutes (core.jobs.jobs_reap).
+# beat's reap_jobs every JOB_REAP_SECONDS (default five minutes; core.jobs.jobs_reap).
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
+JOB_REAP_SECONDS = env.float("JOB_REAP_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": crontab(hour=1, minute=30)}
     for name, task in DAILY_TASKS.items()
 }
-CELERY_BEAT_SCHEDULE["reap_jobs"] = {"task": "core.tasks.reap_jobs", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["reap_jobs"] = {"task": "core.tasks.reap_jobs", "schedule": JOB_REAP_SECONDS}
 RUN_DAILY_JOBS_IN_PROCESS = env.bool("RUN_DAILY_JOBS_IN_PROCESS", default=not REDIS_URL)
 
 SESSION_COOKIE_AGE = 60 * 60 * 12

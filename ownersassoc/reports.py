@@ -378,7 +378,8 @@ REPORTS = [
         ledger_sheets,
         _(
             "Every income and spending of the year with its source (rent from the leases' "
-            "payments), the balance by month, what each source paid for the property service."
+            "payments, owners' fees from the fee payments), the balance by month, what each "
+            "source paid for the property service."
         ),
         form_class=LedgerReportForm,
         can_run=fund.can_read_ledger,

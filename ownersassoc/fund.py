@@ -5,8 +5,8 @@ users of the units in ``settings.OWNERS_LEDGER_UNITS`` (县财政局, 县扶贫�
 Rent is posted to the ledger by reading it, not by copying it: the ledger's rent income is
 the leases' rent payments themselves (``buildings.premises.RentPayment``), each under the
 source its premises' kind names (``RENT_SOURCES``). A payment is therefore in the ledger
-exactly once, from the moment it is saved; correcting or removing it corrects the ledger
-with it; and rent income cannot be entered by hand (``fund_entry_record`` refuses it), so
+exactly once, from the moment it is saved; reversing a wrong one (staff, with a reason:
+``rent_payment_reverse``) takes it out of the ledger while it stays on record; and rent income cannot be entered by hand (``fund_entry_record`` refuses it), so
 nothing counts it twice. Owners' self-paid property fees are posted the same way: the
 ledger's income of ``FundSource.OWNERS_FEES`` is the fee payments themselves
 (``ownersassoc.FeePayment``), and that income is not entered by hand either. The ledger's
@@ -45,13 +45,13 @@ FEE_SOURCE = FundSource.OWNERS_FEES
 
 
 def rent_payments():
-    """The rent payments the ledger counts."""
-    return RentPayment.objects.all()
+    """The rent payments the ledger counts: all but the reversed ones."""
+    return RentPayment.objects.filter(reversed_at__isnull=True)
 
 
 def fee_payments():
-    """The owners' property fee payments the ledger counts."""
-    return FeePayment.objects.all()
+    """The owners' property fee payments the ledger counts: all but the reversed ones."""
+    return FeePayment.objects.filter(reversed_at__isnull=True)
 
 
 def rent_source_expression(prefix: str = "lease__premises__"):
@@ -227,9 +227,9 @@ def monthly_balance(*, year: int) -> tuple[Decimal, list[MonthRow]]:
     new_year = datetime.date(year, 1, 1)
     opening = FundEntry.objects.filter(entry_on__lt=new_year).aggregate(v=signed)["v"]
     for payments in (rent_payments(), fee_payments()):
-        opening += payments.filter(paid_on__lt=new_year).aggregate(
-            v=Sum("amount", default=ZERO)
-        )["v"]
+        opening += payments.filter(paid_on__lt=new_year).aggregate(v=Sum("amount", default=ZERO))[
+            "v"
+        ]
     per_month = {
         row["m"]: row
         for row in FundEntry.objects.filter(entry_on__year=year)

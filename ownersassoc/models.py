@@ -811,6 +811,10 @@ class FeeBill(models.Model):
 
 
 class FeePayment(models.Model):
+    """A payment of a bill. A wrong payment is never deleted: staff reverse it with a reason
+    (``fees.fee_payment_reverse``), it stays on record, and it no longer counts towards the
+    bill or the community fund."""
+
     bill = models.ForeignKey(
         FeeBill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="payments"
     )
@@ -822,13 +826,28 @@ class FeePayment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reversed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reversal_reason = models.CharField(_("reason for the reversal"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("property fee payment")
         verbose_name_plural = _("property fee payments")
         ordering = ["bill", "paid_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_payment_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_payment_positive"),
+            models.CheckConstraint(
+                condition=(Q(reversed_at__isnull=True) & Q(reversal_reason=""))
+                | (Q(reversed_at__isnull=False) & ~Q(reversal_reason="")),
+                name="fee_payment_reversal_has_reason",
+            ),
         ]
 
     def __str__(self):

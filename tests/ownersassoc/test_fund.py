@@ -314,9 +314,7 @@ def test_owners_fee_income_is_not_entered_by_hand(staff_user):
     _entry(
         staff_user, datetime.date(2026, 1, 1), "expense", "owners_fees", "90.00", "property_service"
     )
-    assert fund.property_service_paid_by_source(year=2026) == [
-        ("业主自缴物业费", Decimal("90.00"))
-    ]
+    assert fund.property_service_paid_by_source(year=2026) == [("业主自缴物业费", Decimal("90.00"))]
 
 
 def test_the_ledger_page_shows_the_fee_payments(client_for, staff_user, register, billed):
@@ -339,3 +337,96 @@ def test_the_ledger_page_shows_the_fee_payments(client_for, staff_user, register
     )
     assert response.status_code == 200 and "缴费记录" in response.content.decode()
     assert not FundEntry.objects.exists()
+
+
+# Reversing a wrong payment ----------------------------------------------------------------
+
+
+def test_staff_reverse_a_wrong_rent_payment_the_record_stays_and_the_ledger_follows(
+    client_for, staff_user, ledger, stall
+):
+    from core.models import AuditLog
+
+    payment = RentPayment.objects.get()
+    url = reverse("buildings:rent_payment_reverse", args=[payment.pk])
+    client = client_for(staff_user)
+    page = client.get(url)
+    assert page.status_code == 200 and "冲正原因" in page.content.decode()
+    # a reason is required
+    response = client.post(url, {"reason": " "})
+    assert response.status_code == 200 and RentPayment.objects.get().reversed_at is None
+    response = client.post(url, {"reason": "误录：承租人当日未缴费"})
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    assert payment.reversed_at is not None and payment.reversed_by == staff_user
+    assert payment.reversal_reason == "误录：承租人当日未缴费"
+    assert RentPayment.objects.count() == 1  # kept, never deleted
+    # the ledger no longer counts it: January had 5,000.00 county money and the rent
+    _opening, months = fund.monthly_balance(year=2026)
+    assert months[0].income == Decimal("5000.00") and months[11].balance == Decimal("850.00")
+    assert _rent_lines(staff_user) == []
+    assert fund.income_by_source(year=2026) == [("county", "县财政拨款", Decimal("5000.00"))]
+    # nor the lease: the rent is owed again
+    lease = premises.premises_for_user(staff_user).get().leases.get()
+    status = premises.rent_status(lease, today=datetime.date(2026, 1, 31))
+    assert status.received == Decimal("0") and status.arrears > 0
+    entry = AuditLog.objects.get(action="reverse_payment")
+    assert (entry.user, entry.target) == (staff_user, f"rent payment {payment.pk}")
+    assert entry.detail["amount"] == "1200.00" and entry.detail["reason"].startswith("误录")
+    # the premises page shows it reversed, with its reason; a second reversal is refused
+    html = client.get(reverse("buildings:premises_detail", args=[stall.premises.pk]))
+    assert f'data-reversed="{payment.pk}"' in html.content.decode()
+    assert "承租人当日未缴费" in html.content.decode()
+    with pytest.raises(ValidationError):
+        premises.rent_payment_reverse(payment=payment, reason="again", user=staff_user)
+    assert AuditLog.objects.filter(action="reverse_payment").count() == 1
+
+
+def test_staff_reverse_a_wrong_fee_payment(client_for, staff_user, register, billed):
+    from core.models import AuditLog
+
+    payment = _fee(staff_user, register["owner5"], 1, datetime.date(2026, 1, 20))
+    other = _fee(staff_user, register["owner3"], 1, datetime.date(2026, 1, 21))
+    client = client_for(staff_user)
+    html = client.get(reverse("ownersassoc:fee_arrears")).content.decode()
+    url = reverse("ownersassoc:fee_payment_reverse", args=[payment.pk])
+    assert url in html  # listed under the payments recorded lately
+    assert client.post(url, {"reason": ""}).status_code == 200
+    assert client.post(url, {"reason": "重复登记"}).status_code == 302
+    payment.refresh_from_db()
+    assert payment.reversal_reason == "重复登记" and FeePayment.objects.count() == 2
+    assert [line.pk for line in fund.ledger_lines(user=staff_user, year=2026) if line.is_fee] == [
+        other.pk
+    ]
+    assert dict((s, v) for s, _label, v in fund.income_by_source(year=2026)) == {
+        "owners_fees": other.amount
+    }
+    # the bill is owed again
+    owed = {
+        b.pk: fees.owed(b)
+        for b in fees.fee_arrears(user=staff_user, today=datetime.date(2026, 3, 1))
+    }
+    assert owed[payment.bill_id] == payment.bill.amount and other.bill_id not in owed
+    assert AuditLog.objects.get(action="reverse_payment").target == f"fee payment {payment.pk}"
+    html = client.get(reverse("ownersassoc:fee_arrears")).content.decode()
+    assert f'data-reversed="{payment.pk}"' in html
+
+
+@pytest.mark.parametrize("persona", ["committee_user", "leader_a", "outsider", "department_user"])
+def test_only_staff_reverse_payments(
+    request, client_for, staff_user, register, billed, stall, persona
+):
+    rent = premises.rent_payment_record(
+        lease=stall, paid_on=datetime.date(2026, 1, 20), amount=Decimal("1200.00")
+    )
+    fee = _fee(staff_user, register["owner5"], 1, datetime.date(2026, 1, 20))
+    client = client_for(request.getfixturevalue(persona))
+    for url in (
+        reverse("buildings:rent_payment_reverse", args=[rent.pk]),
+        reverse("ownersassoc:fee_payment_reverse", args=[fee.pk]),
+    ):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"reason": "x"}).status_code == 404
+    rent.refresh_from_db()
+    fee.refresh_from_db()
+    assert rent.reversed_at is None and fee.reversed_at is None

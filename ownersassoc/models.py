@@ -209,7 +209,9 @@ class BallotSheet(models.Model):
         blank=True,
         related_name="ballot_sheets",
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(
+        pgettext_lazy("ballot sheet", "source"), max_length=10, choices=Source.choices
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -722,7 +724,7 @@ class FundEntry(models.Model):
     entry_on = models.DateField(_("date"), db_index=True)
     direction = models.CharField(_("income or expense"), max_length=10, choices=Direction.choices)
     source = models.CharField(
-        _("source"),
+        pgettext_lazy("fund", "source"),
         max_length=15,
         choices=FundSource.choices,
         help_text=_("For income: where it came from; for an expense: what paid for it."),

@@ -73,7 +73,7 @@ def ledger_sheets(ctx: ReportContext) -> list[Sheet]:
     line_cols = [
         Col(_("date"), lambda line: line.entry_on, DATE),
         Col(_("income or expense"), lambda line: line.direction_label),
-        Col(_("source"), lambda line: line.source_label),
+        Col(pgettext_lazy("fund", "source"), lambda line: line.source_label),
         Col(_("kind of spending"), lambda line: line.expense_label),
         Col(
             pgettext_lazy("ledger", "income (yuan)"),
@@ -118,14 +118,14 @@ def ledger_sheets(ctx: ReportContext) -> list[Sheet]:
     paid = fund.property_service_paid_by_source(year=year)
     paid_total = sum((v for _label, v in paid), fund.ZERO)
     paid_cols = [
-        Col(_("source"), lambda r: r[0]),
+        Col(pgettext_lazy("fund", "source"), lambda r: r[0]),
         Col(_("paid for the property service (yuan)"), lambda r: r[1], MONEY),
         Col(_("share (%)"), lambda r: _pct(r[1], paid_total), DECIMAL),
     ]
     income = fund.income_by_source(year=year)
     income_total = sum((v for _s, _label, v in income), fund.ZERO)
     income_cols = [
-        Col(_("source"), lambda r: r[1]),
+        Col(pgettext_lazy("fund", "source"), lambda r: r[1]),
         Col(pgettext_lazy("ledger", "income (yuan)"), lambda r: r[2], MONEY),
         Col(_("share (%)"), lambda r: _pct(r[2], income_total), DECIMAL),
     ]

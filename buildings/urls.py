@@ -11,4 +11,9 @@ urlpatterns = [
     path("hygiene/", hygiene_views.hygiene_ranking, name="hygiene_ranking"),
     path("premises/", premises_views.premises_list, name="premises_list"),
     path("premises/<int:pk>/", premises_views.premises_detail, name="premises_detail"),
+    path(
+        "premises/payments/<int:pk>/reverse/",
+        premises_views.rent_payment_reverse,
+        name="rent_payment_reverse",
+    ),
 ]

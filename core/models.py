@@ -98,6 +98,7 @@ class AuditLog(models.Model):
         LOGIN = "login", _("Logged in")
         PASSWORD_CHANGE = "password_change", _("Changed password")
         RESET_2FA = "reset_2fa", _("Reset two-factor login")
+        REVERSE_PAYMENT = "reverse_payment", _("Reversed a payment")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

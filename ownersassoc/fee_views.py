@@ -4,18 +4,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buildings.premises.forms import ReversalForm
 from core.forms import add_service_errors
 from core.paging import RegistryPaginator
 
-from . import fees
+from . import fees, selectors
 from .forms import FeeIssueForm, FeePaymentForm, FeeReminderForm
-from .models import FeeBill, ServiceContract
+from .models import FeeBill, FeePayment, ServiceContract
 from .reports import can_run_arrears
 from .views import _require_manage, _require_read
+
+RECENT_PAYMENTS = 50  # the newest payments on the fees page, to reverse a wrong one
 
 
 def fee_arrears(request):
@@ -46,6 +50,7 @@ def fee_arrears(request):
         "payment_form": FeePaymentForm(initial={"paid_on": today}),
         "reminder_form": FeeReminderForm(initial={"sent_on": today}),
         "may_export": can_run_arrears(request.user),
+        "recent_payments": _recent_payments(request.user),
     }
     return render(request, "ownersassoc/fee_arrears.html", context)
 
@@ -76,3 +81,49 @@ def fee_bill_action(request, pk):
             " ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()),
         )
     return redirect("ownersassoc:fee_arrears")
+
+
+def _recent_payments(user):
+    """The newest fee payments, for the staff who may reverse a wrong one (one query)."""
+    if not selectors.can_manage(user):
+        return []
+    return list(
+        FeePayment.objects.select_related("bill__dwelling__building", "bill__owner").order_by(
+            "-pk"
+        )[:RECENT_PAYMENTS]
+    )
+
+
+def fee_payment_reverse(request, pk):
+    """Staff reverse a wrong fee payment with a reason; anyone else gets a 404."""
+    if not selectors.can_manage(request.user):
+        raise Http404
+    try:
+        payment = FeePayment.objects.select_related(
+            "bill__dwelling__building", "bill__owner", "reversed_by"
+        ).get(pk=pk)
+    except FeePayment.DoesNotExist:
+        raise Http404 from None
+    form = ReversalForm(request.POST or None)
+    if request.method == "POST" and payment.reversed_at is None and form.is_valid():
+        try:
+            fees.fee_payment_reverse(
+                payment=payment, user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The payment is reversed."))
+            return redirect("ownersassoc:fee_arrears")
+    bill = payment.bill
+    return render(
+        request,
+        "buildings/payment_reverse.html",
+        {
+            "payment": payment,
+            "form": form,
+            "what": _("Property fee of %(dwelling)s for %(month)s")
+            % {"dwelling": bill.dwelling, "month": f"{bill.year}-{bill.month:02d}"},
+            "back": reverse("ownersassoc:fee_arrears"),
+        },
+    )

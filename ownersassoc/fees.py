@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import counting_area_expression
+from core.audit import audit_log
 
 from .models import FeeBill, FeePayment, FeeReminder, ServiceContract
 from .selectors import can_read, cents, current_ownerships
@@ -65,6 +66,44 @@ def fee_payment_record(
     return payment
 
 
+@transaction.atomic
+def fee_payment_reverse(*, payment: FeePayment, reason: str, user, request=None) -> FeePayment:
+    """Reverse a wrong fee payment: it stays on record with who reversed it, when and why,
+    and counts no longer (the bill's paid sum, the arrears, the community fund). Logged in
+    the audit log. A payment is reversed once; the right payment is then recorded anew."""
+    payment = FeePayment.objects.select_for_update().get(pk=payment.pk)
+    reason = (reason or "").strip()
+    if payment.reversed_at is not None:
+        raise ValidationError(
+            {
+                "reason": _("This payment was already reversed on %(day)s.")
+                % {"day": timezone.localtime(payment.reversed_at).date()}
+            }
+        )
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the reversal.")})
+    payment.reversed_at = timezone.now()
+    payment.reversed_by = user
+    payment.reversal_reason = reason
+    payment.full_clean()
+    payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    bill = payment.bill
+    audit_log(
+        request=request,
+        user=user,
+        action="reverse_payment",
+        target=f"fee payment {payment.pk}",
+        detail={
+            "dwelling": str(bill.dwelling),
+            "month": f"{bill.year}-{bill.month:02d}",
+            "paid_on": payment.paid_on.isoformat(),
+            "amount": str(payment.amount),
+            "reason": reason,
+        },
+    )
+    return payment
+
+
 def fee_reminder_record(
     *, bill: FeeBill, sent_on: datetime.date, method: str, note: str = "", user
 ) -> FeeReminder:
@@ -84,7 +123,7 @@ def fee_arrears(*, user, today: datetime.date | None = None):
     today = today or timezone.localdate()
     money = DecimalField(max_digits=12, decimal_places=2)
     paid = (
-        FeePayment.objects.filter(bill=OuterRef("pk"))
+        FeePayment.objects.filter(bill=OuterRef("pk"), reversed_at__isnull=True)
         .order_by()
         .values("bill")
         .annotate(s=Sum("amount"))

@@ -368,7 +368,7 @@ class FundEntryForm(forms.Form):
     entry_on = forms.DateField(label=_("date"), widget=DATE)
     direction = forms.ChoiceField(label=_("income or expense"), choices=[])
     source = forms.ChoiceField(
-        label=_("source"),
+        label=pgettext_lazy("fund", "source"),
         choices=[],
         help_text=_("For income: where it came from; for an expense: what paid for it."),
     )

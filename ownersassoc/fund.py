@@ -5,10 +5,13 @@ users of the units in ``settings.OWNERS_LEDGER_UNITS`` (县财政局, 县扶贫�
 Rent is posted to the ledger by reading it, not by copying it: the ledger's rent income is
 the leases' rent payments themselves (``buildings.premises.RentPayment``), each under the
 source its premises' kind names (``RENT_SOURCES``). A payment is therefore in the ledger
-exactly once, from the moment it is saved; correcting or removing it corrects the ledger
-with it; and rent income cannot be entered by hand (``fund_entry_record`` refuses it), so
-nothing counts it twice. The ledger's lines are ``LedgerLine``: the hand-entered
-``FundEntry`` rows and the rent payments, merged by date."""
+exactly once, from the moment it is saved; reversing a wrong one (staff, with a reason:
+``rent_payment_reverse``) takes it out of the ledger while it stays on record; and rent income cannot be entered by hand (``fund_entry_record`` refuses it), so
+nothing counts it twice. Owners' self-paid property fees are posted the same way: the
+ledger's income of ``FundSource.OWNERS_FEES`` is the fee payments themselves
+(``ownersassoc.FeePayment``), and that income is not entered by hand either. The ledger's
+lines are ``LedgerLine``: the hand-entered ``FundEntry`` rows, the rent payments and the
+fee payments, merged by date."""
 
 import datetime
 import heapq
@@ -25,7 +28,7 @@ from django.utils.translation import gettext as _
 from buildings.models import Premises, RentPayment
 from community.selectors import department_of_user
 
-from .models import FundEntry, FundExpense, FundSource
+from .models import FeePayment, FundEntry, FundExpense, FundSource
 from .selectors import can_read, cents
 
 ZERO = Decimal("0")
@@ -37,6 +40,18 @@ RENT_SOURCES = {
     Premises.Kind.SHOP: FundSource.SHOP_RENT,
 }
 RENT_SOURCE_VALUES = frozenset(RENT_SOURCES.values())
+# The ledger's source of the owners' property fee payments.
+FEE_SOURCE = FundSource.OWNERS_FEES
+
+
+def rent_payments():
+    """The rent payments the ledger counts: all but the reversed ones."""
+    return RentPayment.objects.filter(reversed_at__isnull=True)
+
+
+def fee_payments():
+    """The owners' property fee payments the ledger counts: all but the reversed ones."""
+    return FeePayment.objects.filter(reversed_at__isnull=True)
 
 
 def rent_source_expression(prefix: str = "lease__premises__"):
@@ -64,7 +79,8 @@ def require_ledger_reader(user) -> None:
 
 @dataclass
 class LedgerLine:
-    """One line of the ledger: a hand-entered ``FundEntry`` or a lease's rent payment."""
+    """One line of the ledger: a hand-entered ``FundEntry``, a lease's rent payment or an
+    owner's property fee payment."""
 
     entry_on: datetime.date
     direction: str
@@ -72,9 +88,10 @@ class LedgerLine:
     expense: str
     amount: Decimal
     description: str
-    origin: str  # who entered it, or that it is a lease's rent payment
+    origin: str  # who entered it, or that it is a lease's rent or a fee payment
     pk: int
     is_rent: bool = False
+    is_fee: bool = False
 
     @property
     def direction_label(self) -> str:
@@ -125,6 +142,22 @@ class LedgerLine:
             is_rent=True,
         )
 
+    @classmethod
+    def of_fee(cls, payment: FeePayment) -> "LedgerLine":
+        bill = payment.bill
+        return cls(
+            entry_on=payment.paid_on,
+            direction=FundEntry.Direction.INCOME,
+            source=FEE_SOURCE,
+            expense="",
+            amount=payment.amount,
+            description=_("Property fee of %(dwelling)s for %(month)s")
+            % {"dwelling": bill.dwelling, "month": f"{bill.year}-{bill.month:02d}"},
+            origin=_("payment of a property fee bill"),
+            pk=payment.pk,
+            is_fee=True,
+        )
+
 
 def _entries(year: int):
     return (
@@ -136,23 +169,34 @@ def _entries(year: int):
 
 def _rent_payments(year: int):
     return (
-        RentPayment.objects.filter(paid_on__year=year)
+        rent_payments()
+        .filter(paid_on__year=year)
         .select_related("lease__premises")
         .order_by("-paid_on", "-pk")
     )
 
 
+def _fee_payments(year: int):
+    return (
+        fee_payments()
+        .filter(paid_on__year=year)
+        .select_related("bill__dwelling__building")
+        .order_by("-paid_on", "-pk")
+    )
+
+
 def ledger_lines(*, user, year: int, limit: int | None = None) -> list[LedgerLine]:
-    """The ledger's lines of ``year``, newest first: the entries and the rent payments
-    merged by date (two queries); at most ``limit`` lines."""
+    """The ledger's lines of ``year``, newest first: the entries, the rent payments and the
+    fee payments merged by date (three queries); at most ``limit`` lines."""
     if not can_read_ledger(user):
         return []
-    entries, payments = _entries(year), _rent_payments(year)
+    entries, rents, fees = _entries(year), _rent_payments(year), _fee_payments(year)
     if limit is not None:
-        entries, payments = entries[:limit], payments[:limit]
+        entries, rents, fees = entries[:limit], rents[:limit], fees[:limit]
     lines = heapq.merge(
         (LedgerLine.of_entry(e) for e in entries),
-        (LedgerLine.of_rent(p) for p in payments),
+        (LedgerLine.of_rent(p) for p in rents),
+        (LedgerLine.of_fee(p) for p in fees),
         key=lambda line: line.entry_on,
         reverse=True,
     )
@@ -163,7 +207,7 @@ def ledger_lines(*, user, year: int, limit: int | None = None) -> list[LedgerLin
 def ledger_line_count(*, user, year: int) -> int:
     if not can_read_ledger(user):
         return 0
-    return _entries(year).count() + _rent_payments(year).count()
+    return _entries(year).count() + _rent_payments(year).count() + _fee_payments(year).count()
 
 
 @dataclass
@@ -175,16 +219,17 @@ class MonthRow:
 
 
 def monthly_balance(*, year: int) -> tuple[Decimal, list[MonthRow]]:
-    """The opening balance of ``year`` and twelve months of income (the entries' and the
-    rent received), spending and closing balance: four queries."""
+    """The opening balance of ``year`` and twelve months of income (the entries', the rent
+    and the owners' fees received), spending and closing balance: six queries."""
     signed = Sum("amount", filter=Q(direction="income"), default=ZERO) - Sum(
         "amount", filter=Q(direction="expense"), default=ZERO
     )
     new_year = datetime.date(year, 1, 1)
     opening = FundEntry.objects.filter(entry_on__lt=new_year).aggregate(v=signed)["v"]
-    opening += RentPayment.objects.filter(paid_on__lt=new_year).aggregate(
-        v=Sum("amount", default=ZERO)
-    )["v"]
+    for payments in (rent_payments(), fee_payments()):
+        opening += payments.filter(paid_on__lt=new_year).aggregate(v=Sum("amount", default=ZERO))[
+            "v"
+        ]
     per_month = {
         row["m"]: row
         for row in FundEntry.objects.filter(entry_on__year=year)
@@ -196,17 +241,24 @@ def monthly_balance(*, year: int) -> tuple[Decimal, list[MonthRow]]:
         )
         .order_by()
     }
-    rent_per_month = dict(
-        RentPayment.objects.filter(paid_on__year=year)
-        .annotate(m=ExtractMonth("paid_on"))
-        .values_list("m")
-        .annotate(s=Sum("amount"))
-        .order_by()
+    rent_per_month, fees_per_month = (
+        dict(
+            payments.filter(paid_on__year=year)
+            .annotate(m=ExtractMonth("paid_on"))
+            .values_list("m")
+            .annotate(s=Sum("amount"))
+            .order_by()
+        )
+        for payments in (rent_payments(), fee_payments())
     )
     rows, balance = [], cents(opening)
     for month in range(1, 13):
         figures = per_month.get(month, {"income": ZERO, "expense": ZERO})
-        income = cents(figures["income"]) + cents(rent_per_month.get(month))
+        income = (
+            cents(figures["income"])
+            + cents(rent_per_month.get(month))
+            + cents(fees_per_month.get(month))
+        )
         expense = cents(figures["expense"])
         balance = balance + income - expense
         rows.append(MonthRow(month, income, expense, balance))
@@ -215,7 +267,7 @@ def monthly_balance(*, year: int) -> tuple[Decimal, list[MonthRow]]:
 
 def income_by_source(*, year: int) -> list[tuple[str, str, Decimal]]:
     """``(source, label, amount)`` of the income of ``year``, the rent under its premises'
-    sources, largest first (two queries)."""
+    sources and the fee payments under the owners' fees, largest first (three queries)."""
     totals: dict[str, Decimal] = {}
     for source, amount in (
         FundEntry.objects.filter(entry_on__year=year, direction="income")
@@ -225,13 +277,17 @@ def income_by_source(*, year: int) -> list[tuple[str, str, Decimal]]:
     ):
         totals[source] = totals.get(source, ZERO) + cents(amount)
     for source, amount in (
-        RentPayment.objects.filter(paid_on__year=year)
+        rent_payments()
+        .filter(paid_on__year=year)
         .annotate(source=rent_source_expression())
         .values_list("source")
         .annotate(s=Sum("amount"))
         .order_by()
     ):
         totals[source] = totals.get(source, ZERO) + cents(amount)
+    fees = fee_payments().filter(paid_on__year=year).aggregate(s=Sum("amount"))["s"]
+    if fees is not None:
+        totals[FEE_SOURCE] = totals.get(FEE_SOURCE, ZERO) + cents(fees)
     labels = dict(FundSource.choices)
     return sorted(((s, str(labels[s]), v) for s, v in totals.items()), key=lambda r: (-r[2], r[0]))
 
@@ -268,6 +324,13 @@ def fund_entry_record(
             _(
                 "Rent is posted to the ledger from the rent payments of the leases: record the "
                 "payment on the lease of the premises (Premises and leases)."
+            )
+        ]
+    if direction == FundEntry.Direction.INCOME and source == FEE_SOURCE:
+        errors["source"] = [
+            _(
+                "Owners' property fees are posted to the ledger from the fee payments: record "
+                "the payment on the bill (Property fees)."
             )
         ]
     if direction == FundEntry.Direction.EXPENSE and not expense:

@@ -209,7 +209,9 @@ class BallotSheet(models.Model):
         blank=True,
         related_name="ballot_sheets",
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(
+        pgettext_lazy("ballot sheet", "source"), max_length=10, choices=Source.choices
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -722,7 +724,7 @@ class FundEntry(models.Model):
     entry_on = models.DateField(_("date"), db_index=True)
     direction = models.CharField(_("income or expense"), max_length=10, choices=Direction.choices)
     source = models.CharField(
-        _("source"),
+        pgettext_lazy("fund", "source"),
         max_length=15,
         choices=FundSource.choices,
         help_text=_("For income: where it came from; for an expense: what paid for it."),
@@ -811,6 +813,10 @@ class FeeBill(models.Model):
 
 
 class FeePayment(models.Model):
+    """A payment of a bill. A wrong payment is never deleted: staff reverse it with a reason
+    (``fees.fee_payment_reverse``), it stays on record, and it no longer counts towards the
+    bill or the community fund."""
+
     bill = models.ForeignKey(
         FeeBill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="payments"
     )
@@ -822,13 +828,28 @@ class FeePayment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reversed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reversal_reason = models.CharField(_("reason for the reversal"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("property fee payment")
         verbose_name_plural = _("property fee payments")
         ordering = ["bill", "paid_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_payment_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_payment_positive"),
+            models.CheckConstraint(
+                condition=(Q(reversed_at__isnull=True) & Q(reversal_reason=""))
+                | (Q(reversed_at__isnull=False) & ~Q(reversal_reason="")),
+                name="fee_payment_reversal_has_reason",
+            ),
         ]
 
     def __str__(self):

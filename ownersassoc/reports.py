@@ -73,7 +73,7 @@ def ledger_sheets(ctx: ReportContext) -> list[Sheet]:
     line_cols = [
         Col(_("date"), lambda line: line.entry_on, DATE),
         Col(_("income or expense"), lambda line: line.direction_label),
-        Col(_("source"), lambda line: line.source_label),
+        Col(pgettext_lazy("fund", "source"), lambda line: line.source_label),
         Col(_("kind of spending"), lambda line: line.expense_label),
         Col(
             pgettext_lazy("ledger", "income (yuan)"),
@@ -118,14 +118,14 @@ def ledger_sheets(ctx: ReportContext) -> list[Sheet]:
     paid = fund.property_service_paid_by_source(year=year)
     paid_total = sum((v for _label, v in paid), fund.ZERO)
     paid_cols = [
-        Col(_("source"), lambda r: r[0]),
+        Col(pgettext_lazy("fund", "source"), lambda r: r[0]),
         Col(_("paid for the property service (yuan)"), lambda r: r[1], MONEY),
         Col(_("share (%)"), lambda r: _pct(r[1], paid_total), DECIMAL),
     ]
     income = fund.income_by_source(year=year)
     income_total = sum((v for _s, _label, v in income), fund.ZERO)
     income_cols = [
-        Col(_("source"), lambda r: r[1]),
+        Col(pgettext_lazy("fund", "source"), lambda r: r[1]),
         Col(pgettext_lazy("ledger", "income (yuan)"), lambda r: r[2], MONEY),
         Col(_("share (%)"), lambda r: _pct(r[2], income_total), DECIMAL),
     ]
@@ -378,7 +378,8 @@ REPORTS = [
         ledger_sheets,
         _(
             "Every income and spending of the year with its source (rent from the leases' "
-            "payments), the balance by month, what each source paid for the property service."
+            "payments, owners' fees from the fee payments), the balance by month, what each "
+            "source paid for the property service."
         ),
         form_class=LedgerReportForm,
         can_run=fund.can_read_ledger,

@@ -26,4 +26,9 @@ urlpatterns = [
     path("fund/", fund_views.ledger, name="ledger"),
     path("fees/", fee_views.fee_arrears, name="fee_arrears"),
     path("fees/<int:pk>/", fee_views.fee_bill_action, name="fee_bill_action"),
+    path(
+        "fees/payments/<int:pk>/reverse/",
+        fee_views.fee_payment_reverse,
+        name="fee_payment_reverse",
+    ),
 ]

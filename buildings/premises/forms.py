@@ -39,3 +39,9 @@ class RentPaymentForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ReversalForm(forms.Form):
+    """The reason a wrong payment is reversed (rent here; the owners' fees use it too)."""
+
+    reason = forms.CharField(label=_("reason for the reversal"), max_length=200)

@@ -2,6 +2,7 @@
 leases and rent. The plan's premises are state poverty-alleviation assets: each records who
 owns the asset (DOMAIN.md §5). Imported by ``buildings.models``."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -83,19 +84,38 @@ class Lease(models.Model):
 
 
 class RentPayment(models.Model):
+    """Rent received on a lease. A wrong payment is never deleted: staff reverse it with a
+    reason (``rent_payment_reverse``), it stays on record, and it no longer counts towards
+    the rent received or the community fund."""
+
     lease = models.ForeignKey(
         Lease, verbose_name=_("lease"), on_delete=models.PROTECT, related_name="payments"
     )
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reversed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reversal_reason = models.CharField(_("reason for the reversal"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("rent payment")
         verbose_name_plural = _("rent payments")
         ordering = ["lease", "paid_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="rent_payment_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="rent_payment_positive"),
+            models.CheckConstraint(
+                condition=(Q(reversed_at__isnull=True) & Q(reversal_reason=""))
+                | (Q(reversed_at__isnull=False) & ~Q(reversal_reason="")),
+                name="rent_payment_reversal_has_reason",
+            ),
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.roles import Role, has_role
+from core.audit import audit_log
 
 from .models import Lease, Premises, RentPayment
 
@@ -96,6 +97,53 @@ def rent_payment_record(
     return payment
 
 
+@transaction.atomic
+def rent_payment_reverse(*, payment: RentPayment, reason: str, user, request=None) -> RentPayment:
+    """Reverse a wrong rent payment: it stays on record with who reversed it, when and why,
+    and counts no longer (rent received, arrears, the community fund). Logged in the audit
+    log. A payment is reversed once; the right payment is then recorded anew."""
+    payment = RentPayment.objects.select_for_update().get(pk=payment.pk)
+    reason = (reason or "").strip()
+    if payment.reversed_at is not None:
+        raise ValidationError(
+            {
+                "reason": _("This payment was already reversed on %(day)s.")
+                % {"day": timezone.localtime(payment.reversed_at).date()}
+            }
+        )
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the reversal.")})
+    payment.reversed_at = timezone.now()
+    payment.reversed_by = user
+    payment.reversal_reason = reason
+    payment.full_clean()
+    payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    audit_log(
+        request=request,
+        user=user,
+        action="reverse_payment",
+        target=f"rent payment {payment.pk}",
+        detail={
+            "premises": payment.lease.premises.code,
+            "tenant": payment.lease.tenant,
+            "paid_on": payment.paid_on.isoformat(),
+            "amount": str(payment.amount),
+            "reason": reason,
+        },
+    )
+    return payment
+
+
+def rent_payment_get_for_manager(*, user, pk: int) -> RentPayment:
+    """A rent payment for the staff who may reverse it; a 404 for anyone else."""
+    if not may_manage_premises(user):
+        raise Http404
+    try:
+        return RentPayment.objects.select_related("lease__premises", "reversed_by").get(pk=pk)
+    except RentPayment.DoesNotExist:
+        raise Http404 from None
+
+
 # Rent due and arrears ------------------------------------------------------------------
 
 
@@ -118,7 +166,7 @@ class RentStatus:
 
 def rent_status(lease: Lease, *, today: datetime.date | None = None) -> RentStatus:
     """Rent is due in advance, one month's rent on the start day of each month of the lease
-    up to today. Payments settle the oldest instalments first; the days overdue count from
+    up to today. Payments settle the oldest instalments first (a reversed one counts not); the days overdue count from
     the due date of the oldest instalment still unpaid. Uses ``lease.payments`` (prefetch)."""
     today = today or timezone.localdate()
     due_dates = []
@@ -129,7 +177,7 @@ def rent_status(lease: Lease, *, today: datetime.date | None = None) -> RentStat
             break
         due_dates.append(day)
         n += 1
-    received = sum((p.amount for p in lease.payments.all()), Decimal("0"))
+    received = sum((p.amount for p in lease.payments.all() if p.reversed_at is None), Decimal("0"))
     due = lease.monthly_rent * len(due_dates)
     arrears = max(due - received, Decimal("0"))
     days_overdue = 0

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.forms import add_service_errors
 
 from . import services
-from .forms import LeaseForm, PremisesForm, RentPaymentForm
+from .forms import LeaseForm, PremisesForm, RentPaymentForm, ReversalForm
 from .models import Lease
 
 
@@ -75,3 +75,30 @@ def premises_detail(request, pk):
         "can_manage": services.may_manage_premises(request.user),
     }
     return render(request, "buildings/premises_detail.html", context)
+
+
+def rent_payment_reverse(request, pk):
+    """Staff reverse a wrong rent payment with a reason; anyone else gets a 404."""
+    payment = services.rent_payment_get_for_manager(user=request.user, pk=pk)
+    form = ReversalForm(request.POST or None)
+    if request.method == "POST" and payment.reversed_at is None and form.is_valid():
+        try:
+            services.rent_payment_reverse(
+                payment=payment, user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The payment is reversed."))
+            return redirect(payment.lease.premises)
+    return render(
+        request,
+        "buildings/payment_reverse.html",
+        {
+            "payment": payment,
+            "form": form,
+            "what": _("Rent of %(premises)s (tenant %(tenant)s)")
+            % {"premises": payment.lease.premises.code, "tenant": payment.lease.tenant},
+            "back": payment.lease.premises.get_absolute_url(),
+        },
+    )

@@ -3,7 +3,9 @@ on part of the flats), a general meeting that adopted the rules and the covenant
 committee and hired the property company, a written solicitation open now with ballots
 (some collected by leader1 and waiting for staff), the committee with its first meeting
 and filing, the contract with two quarterly evaluations and linked requests, market stalls
-and storage rooms let with some rent in arrears, and a year of the community fund.
+and storage rooms let with some rent in arrears, the owners' property fees since the
+contract went on market terms two months ago (most paid, some in arrears and reminded), and
+a year of the community fund.
 
 Registered in ``DEMO_ACCOUNT_SEEDERS``: staff and leader1 record it, and it adds a
 committee member (``yewei``) and a finance-bureau user (``caizheng``). Idempotent: nothing
@@ -18,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from simple_history.utils import bulk_create_with_history
@@ -27,10 +30,12 @@ from buildings.premises import services as premises
 from community.models import Department, UserProfile
 from community.roles import Role
 from households.models import Person
-from ownersassoc import committee, fund, property, selectors, services
+from ownersassoc import committee, fees, fund, property, selectors, services
 from ownersassoc.models import (
     Ballot,
     BallotSheet,
+    FeeBill,
+    FeePayment,
     Matter,
     Ownership,
     OwnersMeeting,
@@ -203,7 +208,10 @@ def seed_owners(*, stdout=None) -> None:
         user=staff,
     )
 
-    # The property company and its contract, with two quarterly evaluations.
+    # The property company and its contract, with two quarterly evaluations. The county
+    # bought the service until the first of the month two months ago; since then the
+    # owners pay the fee themselves.
+    market_from = premises.add_months(today.replace(day=1), -2)
     company = property.company_create(
         name="石城县安居物业服务有限公司",
         uscc=COMPANY_USCC,
@@ -217,7 +225,7 @@ def seed_owners(*, stdout=None) -> None:
         started_on=held + datetime.timedelta(days=10),
         ended_on=held + datetime.timedelta(days=10 + 3 * 365),
         fee_per_m2_month=Decimal("0.50"),
-        market_terms_from=datetime.date(today.year + 1, 1, 1),
+        market_terms_from=market_from,
     )
     quarter_now = (today.month - 1) // 3 + 1
     for offset, scores, problems in [
@@ -319,8 +327,9 @@ def seed_owners(*, stdout=None) -> None:
         )
         _pay_rent(lease, today, months_behind=rng.choice([0, 0, 2]))
 
-    # A year of the community fund, to today.
-    _ledger(staff, today, rng)
+    # The owners' property fees since the market-terms date, then a year of the fund.
+    _fees(contract, staff, today, rng)
+    _ledger(staff, today, rng, market_from=market_from)
     if stdout is not None:
         stdout.write(
             f"Owners' side: {owners_count} owners in the register, 2 general meetings, a "
@@ -338,24 +347,74 @@ def _pay_rent(lease, today, *, months_behind: int) -> None:
         premises.rent_payment_record(lease=lease, paid_on=day, amount=lease.monthly_rent)
 
 
-def _ledger(user, today, rng) -> None:
-    """A year of the fund to today: the county's money in, and the property service and
-    repairs paid from it and from the rent (the rent itself is in the ledger through the
-    leases' payments, ``ownersassoc.fund``)."""
+def _fees(contract, user, today, rng) -> None:
+    """The bills of every month from the market-terms date to this one: those past due
+    paid by most owners within their month (the rest in arrears, some reminded), this
+    month's by a few so far. The payments are the ledger's owners' fees income."""
+    month = contract.market_terms_from
+    payments, unpaid = [], []
+    while month <= today:
+        fees.fee_bills_issue(contract=contract, year=month.year, month=month.month)
+        last_day = min(premises.add_months(month, 1) - datetime.timedelta(days=1), today)
+        share = 0.85 if last_day < today else 0.4
+        for bill in FeeBill.objects.filter(year=month.year, month=month.month).order_by("pk"):
+            if rng.random() < share:
+                day = month + datetime.timedelta(days=rng.randrange((last_day - month).days + 1))
+                payments.append(
+                    FeePayment(bill=bill, paid_on=day, amount=bill.amount, recorded_by=user)
+                )
+            elif bill.due_on < today:
+                unpaid.append(bill)
+        month = premises.add_months(month, 1)
+    FeePayment.objects.bulk_create(payments, batch_size=1000)
+    for bill in unpaid[:10]:
+        fees.fee_reminder_record(
+            bill=bill,
+            sent_on=min(bill.due_on + datetime.timedelta(days=15), today),
+            method=rng.choice(["letter", "phone", "visit"]),
+            note="提醒按时缴纳物业费",
+            user=user,
+        )
+
+
+def _ledger(user, today, rng, *, market_from) -> None:
+    """A year of the fund to today: the county's money in until the market-terms date, and
+    the property service and repairs paid from it, from the rent and, since then, from the
+    owners' fees (the rent and the fees themselves are in the ledger through the leases'
+    and the bills' payments, ``ownersassoc.fund``)."""
+    fees_paid = {
+        (row["paid_on__year"], row["paid_on__month"]): row["s"]
+        for row in FeePayment.objects.values("paid_on__year", "paid_on__month")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    }
     rows = []
     start = datetime.date(today.year - 1, today.month, 1)
     month = start
     while month <= today:
+        if month < market_from:
+            # Rent and fees are not entered here: the ledger reads their payments.
+            rows += [
+                ("income", "county", "", Decimal("18000.00"), "县财政拨付物业服务购买资金"),
+                (
+                    "expense",
+                    "county",
+                    "property_service",
+                    Decimal("16500.00"),
+                    "支付物业服务费（县购买）",
+                ),
+            ]
+        elif fees_paid.get((month.year, month.month)):
+            rows.append(
+                (
+                    "expense",
+                    "owners_fees",
+                    "property_service",
+                    fund.cents(fees_paid[(month.year, month.month)]),
+                    "支付物业服务费（业主自缴物业费）",
+                )
+            )
         rows += [
-            # Rent is not entered here: the ledger reads the leases' rent payments above.
-            ("income", "county", "", Decimal("18000.00"), "县财政拨付物业服务购买资金"),
-            (
-                "expense",
-                "county",
-                "property_service",
-                Decimal("16500.00"),
-                "支付物业服务费（县购买）",
-            ),
             (
                 "expense",
                 "market_rent",

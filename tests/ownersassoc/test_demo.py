@@ -12,6 +12,9 @@ from ownersassoc.models import (
     BallotSheet,
     CommitteeTerm,
     ContractEvaluation,
+    FeeBill,
+    FeePayment,
+    FeeReminder,
     FundEntry,
     OwnersMeeting,
 )
@@ -54,6 +57,18 @@ def test_demo_owners_side_is_seeded_once(building_a, building_b, staff_user):
     assert income["storage_rent"] > 0 and income["county"] > 0
     paid = dict(fund.property_service_paid_by_source(year=year))
     assert {"县财政拨款", "菜市场租金", "储藏室租金"} <= set(paid)
+    # Since the market-terms date the owners pay the fee: their payments are the ledger's
+    # owners' fees income (never an entry by hand), and they paid for the property service.
+    assert not FundEntry.objects.filter(direction="income", source="owners_fees").exists()
+    fee_payments = FeePayment.objects.filter(paid_on__year=year)
+    assert income["owners_fees"] == fund.cents(fee_payments.aggregate(s=Sum("amount"))["s"]) > 0
+    assert "业主自缴物业费" in paid
+    assert FeeBill.objects.values("year", "month").distinct().count() == 3
+    assert FeeBill.objects.count() == 3 * 18  # 18 owned flats, three months of bills
+    assert FeeReminder.objects.exists()
+    lines = fund.ledger_lines(user=staff_user, year=year)
+    assert sum(line.is_fee for line in lines) == fee_payments.count()
 
     seed_owners()
     assert OwnersMeeting.objects.count() == 2
+    assert FeeBill.objects.count() == 3 * 18

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ownersassoc import committee, fees, services
 from ownersassoc import property as prop
-from ownersassoc.models import BallotSheet
+from ownersassoc.models import BallotSheet, FeeBill
 from tests.households.factories import DwellingFactory, HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +107,14 @@ def test_fee_arrears(client_for, staff_user, register, building_a, django_assert
     client = client_for(staff_user)
     url = reverse("ownersassoc:fee_arrears")
     # session, user, user and group permissions, roles (groups), page count, the
-    # header's profile, bills (with sums), the contracts of the issue form
-    first = _count(client, url, django_assert_num_queries, 9)
+    # header's profile, bills (with sums), the contracts of the issue form, the payments
+    # recorded lately (with their bills, flats and owners)
+    first = _count(client, url, django_assert_num_queries, 10)
     fees.fee_bills_issue(contract=contract, year=2025, month=2)
-    many = _count(client, url, django_assert_num_queries, 9)
+    for bill in FeeBill.objects.filter(month=2):
+        fees.fee_payment_record(
+            bill=bill, paid_on=datetime.date(2025, 2, 3), amount=Decimal("1.00"), user=staff_user
+        )
+    many = _count(client, url, django_assert_num_queries, 10)
     assert (len(first.context["page"]), len(many.context["page"])) == (4, 8)
+    assert (len(first.context["recent_payments"]), len(many.context["recent_payments"])) == (0, 4)

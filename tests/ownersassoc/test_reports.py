@@ -201,6 +201,32 @@ def test_the_ledger_workbook(books, staff_user, tmp_path):
     assert income["菜市场租金"] + income["储藏室租金"] == float(rent_received)
 
 
+def test_the_ledger_workbook_has_the_owners_fee_payments_once(books, bills, staff_user, tmp_path):
+    """A fee payment of this year is a line of 收支明细 and in 收入来源 under 业主自缴物业费;
+    a reversed one is in neither."""
+    bill = FeeBill.objects.filter(month=12, payments__isnull=True).order_by("pk").first()
+    paid = fees.fee_payment_record(
+        bill=bill, paid_on=datetime.date(YEAR, 1, 3), amount=bill.amount, user=staff_user
+    )
+    wrong = fees.fee_payment_record(
+        bill=bill, paid_on=datetime.date(YEAR, 1, 4), amount=Decimal("1.00"), user=staff_user
+    )
+    fees.fee_payment_reverse(payment=wrong, reason="误录", user=staff_user)
+    rows, path = export("owners-ledger", staff_user, tmp_path, year=str(YEAR))
+    header, cells = _header_is_the_reports("owners-ledger", staff_user, path, year=YEAR)
+    assert rows == len(cells) == fund.ledger_line_count(user=staff_user, year=YEAR)
+    fee_rows = [r for r in cells if r[header.index("资金来源")].value == "业主自缴物业费"]
+    assert len(fee_rows) == 1
+    row = dict(zip(header, fee_rows[0], strict=True))
+    _money(row["收入（元）"], paid.amount)
+    _date(row["日期"], datetime.date(YEAR, 1, 3))
+    assert row["摘要"].value == f"{bill.dwelling} {YEAR - 1}-12 物业费"
+    assert row["记录方式"].value == "物业费缴费记录"
+    header, cells = _header_is_the_reports("owners-ledger", staff_user, path, 3, year=YEAR)
+    income = {r[0].value: r[1].value for r in cells}
+    assert income["业主自缴物业费"] == float(paid.amount)
+
+
 def test_the_ledger_is_for_its_readers_only(
     books,
     staff_user,

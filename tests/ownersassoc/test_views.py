@@ -319,3 +319,21 @@ def test_area_figures_use_registered_area(register):
     assert Ownership.objects.get(owner=register["owner3"]).dwelling.counting_area == Decimal(
         "120.00"
     )
+
+
+def test_the_ballot_sheets_source_is_how_it_was_collected_not_the_funds_source(
+    client_for, staff_user, meeting
+):
+    """The ballot sheet's "source" and the fund's "source" are two messages (contexts)."""
+    from django.utils import translation
+
+    from ownersassoc.models import FundEntry
+
+    html = client_for(staff_user).get(reverse("ownersassoc:sheet_list", args=[meeting.pk]))
+    head = html.content.decode().split("<thead>")[1].split("</thead>")[0]
+    assert "<th>收集方式</th>" in head and "资金来源" not in head
+    ledger = client_for(staff_user).get(reverse("ownersassoc:ledger")).content.decode()
+    assert "<th>资金来源</th>" in ledger
+    with translation.override("zh-hans"):
+        assert str(BallotSheet._meta.get_field("source").verbose_name) == "收集方式"
+        assert str(FundEntry._meta.get_field("source").verbose_name) == "资金来源"

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from buildings.models import HygieneCheck
-from buildings.premises.services import premises_create
+from buildings.premises.services import lease_create, premises_create, rent_payment_record
 from buildings.services import leader_term_start
 from community.models import Department
 from community.organisation.models import (
@@ -172,6 +172,9 @@ OBJECT_OF = {
         {},
         ["households:representative_detail"],
     ),
+    # reversing a wrong payment: staff only
+    "buildings:rent_payment_reverse": ("rent_payment", {}, ["buildings:rent_payment_reverse"]),
+    "ownersassoc:fee_payment_reverse": ("fee_payment", {}, ["ownersassoc:fee_payment_reverse"]),
     "monitoring:case_detail": ("case", {}, ["monitoring:case_detail"]),
     "monitoring:step_record": ("case", {"step": "home_check"}, ["monitoring:case_detail"]),
     "monitoring:risk_level_set": ("case", {}, ["monitoring:case_detail"]),
@@ -310,7 +313,7 @@ def world(settings, building_b, household_b, staff_user, supervisor_user):
         "batch": ImportBatch.objects.create(
             created_by=staff_user, file_name="r.xlsx", status="valid"
         ),
-        "premises": premises_create(code="SC-01", kind="market_stall", area=Decimal("12.00")),
+        **_premises(),
         "representative": representative_appoint(
             building=building_b,
             person=member,
@@ -330,6 +333,22 @@ def _education_user(education):
     user.groups.add(Group.objects.get(name=Role.DEPARTMENT.value))
     UserProfile.objects.create(user=user, department=education, display_name="教育局")
     return user
+
+
+def _premises():
+    """A market stall let, with a rent payment."""
+    stall = premises_create(code="SC-01", kind="market_stall", area=Decimal("12.00"))
+    lease = lease_create(
+        premises=stall,
+        tenant="刘记果蔬",
+        started_on=datetime.date(2026, 1, 1),
+        ended_on=datetime.date(2026, 12, 31),
+        monthly_rent=Decimal("260.00"),
+    )
+    payment = rent_payment_record(
+        lease=lease, paid_on=datetime.date(2026, 1, 1), amount=Decimal("260.00")
+    )
+    return {"premises": stall, "rent_payment": payment}
 
 
 def _monitoring(household, staff_user, unit):
@@ -394,7 +413,11 @@ def _owners_side(building, staff_user):
         market_terms_from=datetime.date(2027, 1, 1),
     )
     fees.fee_bills_issue(contract=contract, year=2027, month=1)
+    bill = FeeBill.objects.get(owner=owners[0])
     return {
+        "fee_payment": fees.fee_payment_record(
+            bill=bill, paid_on=datetime.date(2027, 1, 20), amount=bill.amount, user=staff_user
+        ),
         "owner": owners[0],
         "meeting": meeting,
         "@meeting": meeting,
@@ -408,7 +431,7 @@ def _owners_side(building, staff_user):
             kind="covenant", adopted_by=covenant, text="管理规约第一版", user=staff_user
         ),
         "contract": contract,
-        "bill": FeeBill.objects.get(owner=owners[0]),
+        "bill": bill,
     }
 
 

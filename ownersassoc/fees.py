@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import counting_area_expression
-from core.audit import audit_log
+from core.reversals import record_reverse
 
 from .models import FeeBill, FeePayment, FeeReminder, ServiceContract
 from .selectors import can_read, cents, current_ownerships
@@ -71,37 +71,22 @@ def fee_payment_reverse(*, payment: FeePayment, reason: str, user, request=None)
     """Reverse a wrong fee payment: it stays on record with who reversed it, when and why,
     and counts no longer (the bill's paid sum, the arrears, the community fund). Logged in
     the audit log. A payment is reversed once; the right payment is then recorded anew."""
-    payment = FeePayment.objects.select_for_update().get(pk=payment.pk)
-    reason = (reason or "").strip()
-    if payment.reversed_at is not None:
-        raise ValidationError(
-            {
-                "reason": _("This payment was already reversed on %(day)s.")
-                % {"day": timezone.localtime(payment.reversed_at).date()}
-            }
-        )
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the reversal.")})
-    payment.reversed_at = timezone.now()
-    payment.reversed_by = user
-    payment.reversal_reason = reason
-    payment.full_clean()
-    payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
-    bill = payment.bill
-    audit_log(
-        request=request,
+    return record_reverse(
+        model=FeePayment,
+        pk=payment.pk,
+        reason=reason,
         user=user,
-        action="reverse_payment",
-        target=f"fee payment {payment.pk}",
-        detail={
-            "dwelling": str(bill.dwelling),
-            "month": f"{bill.year}-{bill.month:02d}",
-            "paid_on": payment.paid_on.isoformat(),
-            "amount": str(payment.amount),
-            "reason": reason,
-        },
+        request=request,
+        describe=lambda p: (
+            f"fee payment {p.pk}",
+            {
+                "dwelling": str(p.bill.dwelling),
+                "month": f"{p.bill.year}-{p.bill.month:02d}",
+                "paid_on": p.paid_on.isoformat(),
+                "amount": str(p.amount),
+            },
+        ),
     )
-    return payment
 
 
 def fee_reminder_record(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.roles import Role, has_role
-from core.audit import audit_log
+from core.reversals import record_reverse
 
 from .models import Lease, Premises, RentPayment
 
@@ -102,36 +102,22 @@ def rent_payment_reverse(*, payment: RentPayment, reason: str, user, request=Non
     """Reverse a wrong rent payment: it stays on record with who reversed it, when and why,
     and counts no longer (rent received, arrears, the community fund). Logged in the audit
     log. A payment is reversed once; the right payment is then recorded anew."""
-    payment = RentPayment.objects.select_for_update().get(pk=payment.pk)
-    reason = (reason or "").strip()
-    if payment.reversed_at is not None:
-        raise ValidationError(
-            {
-                "reason": _("This payment was already reversed on %(day)s.")
-                % {"day": timezone.localtime(payment.reversed_at).date()}
-            }
-        )
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the reversal.")})
-    payment.reversed_at = timezone.now()
-    payment.reversed_by = user
-    payment.reversal_reason = reason
-    payment.full_clean()
-    payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
-    audit_log(
-        request=request,
+    return record_reverse(
+        model=RentPayment,
+        pk=payment.pk,
+        reason=reason,
         user=user,
-        action="reverse_payment",
-        target=f"rent payment {payment.pk}",
-        detail={
-            "premises": payment.lease.premises.code,
-            "tenant": payment.lease.tenant,
-            "paid_on": payment.paid_on.isoformat(),
-            "amount": str(payment.amount),
-            "reason": reason,
-        },
+        request=request,
+        describe=lambda p: (
+            f"rent payment {p.pk}",
+            {
+                "premises": p.lease.premises.code,
+                "tenant": p.lease.tenant,
+                "paid_on": p.paid_on.isoformat(),
+                "amount": str(p.amount),
+            },
+        ),
     )
-    return payment
 
 
 def rent_payment_get_for_manager(*, user, pk: int) -> RentPayment:

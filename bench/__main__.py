@@ -187,6 +187,8 @@ def _cases(staff, admin, renshe, fupin, leader):
             "/admin/households/person/?" + urlencode({"q": prefix}),
         ),
         ("admin: household changelist", admin, "/admin/households/household/"),
+        ("admin: household change form", admin, f"/admin/households/household/{middle}/change/"),
+        ("admin: person change form", admin, f"/admin/households/person/{person.pk}/change/"),
         ("unit dashboard (县人社局), counts kept", renshe, "/services/obligations/"),
         (
             "unit dashboard (县人社局), right after a save",

@@ -99,7 +99,10 @@ class Household(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    # The history is looked up by the record (``id``), its number and dwelling, and date:
+    # the other indexes of the live table would only slow every history row written (a
+    # roster import writes one per record).
+    history = HistoricalRecords(no_db_index=["move_in_date", "phone", "poverty_status"])
 
     class Meta:
         verbose_name = _("household")
@@ -283,7 +286,10 @@ class Person(models.Model):
         _("reason for leaving"), max_length=12, choices=LeftReason.choices, blank=True
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    # Looked up by the person (``id``), ID number, household and date; the live table's
+    # other indexes (name, phone, birth date, labour capacity, each twice for text) would
+    # double the cost of each history row written.
+    history = HistoricalRecords(no_db_index=["birth_date", "labour_capacity", "name", "phone"])
 
     objects = PersonQuerySet.as_manager()
 

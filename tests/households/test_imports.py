@@ -305,6 +305,21 @@ def test_warnings_same_name_and_birth_date_and_the_housing_red_line(
     )
 
 
+def test_a_namesake_is_warned_of_only_against_another_id_number(tmp_path, dwellings, staff_user):
+    """Two rows of the file with the same name and birth date: once the first is
+    registered, the second is warned of it, and the first is never its own namesake."""
+    _import(write_xlsx(tmp_path / "r.xlsx", good_rows()), staff_user)
+    registered = Person.objects.get(name="测试2")
+    rows = good_rows()
+    twin = person("H002", 9, relationship="女", sex="F", **{"房号": "302"})
+    twin["姓名"] = registered.name
+    rows.append(twin)
+    check = _check(write_xlsx(tmp_path / "twin.xlsx", rows))
+    assert check.ok, [str(m) for m in check.errors]
+    named = [m for m in check.warnings if m.header == "姓名"]
+    assert [(m.row, registered.masked_id_number in str(m)) for m in named] == [(6, True)]
+
+
 def test_missing_dwellings_are_created_only_with_the_option(tmp_path, building_a, staff_user):
     path = write_xlsx(tmp_path / "r.xlsx", good_rows())
     assert "楼栋 A 的 1 单元没有房号 301" in str(_check(path).errors[0])
@@ -545,6 +560,9 @@ def test_both_write_paths_write_the_same_rows_and_history(
     assert (son.household, son.version, son.months_worked, son.left_on) == (h002, 1, 0, None)
     entry = son.history.get()
     assert (entry.history_type, entry.history_user, entry.version) == ("+", staff_user, 1)
+    for record, past in ((son, entry), (h002, h002.history.get())):
+        fields = [f.attname for f in type(record)._meta.concrete_fields]
+        assert {a: getattr(past, a) for a in fields} == {a: getattr(record, a) for a in fields}
     assert entry.history_change_reason == first.change_reason
     assert entry.disability_certificate == son.disability_certificate
     assert entry.household_id == h002.pk

@@ -30,6 +30,7 @@ from services.reports.builder.spec import TableError, clean_spec
 from services.reports.services import report_export
 from tests.households.factories import DwellingFactory, HouseholdFactory, PersonFactory
 from tests.services.record_factories import (
+    AllowanceFactory,
     EmploymentFactory,
     MedicalInsuranceFactory,
     TrainingFactory,
@@ -221,6 +222,39 @@ def test_a_table_compiles_to_the_values_of_each_column(people, staff_user):
     )
     assert rows["温小明"][5] is None and rows["温小明"][2] == people["child"].id_number
     assert [r[0] for r in table.rows()] == [1, 2, 3]  # the row number
+
+
+def test_the_latest_dibao_is_its_own_column_whatever_assistance_came_after(people, staff_user):
+    """低保类别及金额: the latest minimum living allowance (rural or urban), not the latest
+    allowance of any kind, which may be a disability allowance started later."""
+    a1 = people["a1"]
+    AllowanceFactory(
+        household=a1, kind="dibao_rural", started_on=datetime.date(2021, 1, 1),
+        monthly_amount=Decimal("300.00"),
+    )  # fmt: skip
+    AllowanceFactory(
+        household=a1, kind="dibao_urban", started_on=datetime.date(2023, 1, 1),
+        monthly_amount=Decimal("520.00"),
+    )  # fmt: skip
+    AllowanceFactory(
+        household=a1, kind="disability", started_on=datetime.date(2024, 1, 1),
+        monthly_amount=Decimal("90.00"), person=people["head"],
+    )  # fmt: skip
+    columns = [
+        ("household.number", "户编号"),
+        ("record.dibao.kind", "低保类别"),
+        ("record.dibao.monthly_amount", "低保金额"),
+        ("record.allowance.kind", "最近救助类别"),
+    ]
+    table = compile_table(clean_spec(spec(columns, rows="household"), staff_user), staff_user,
+                          full_ids=False)  # fmt: skip
+    rows = rows_of(table, 0)
+    assert rows["A0001"][1:] == ["城市低保", Decimal("520.00"), "残疾人救助"]
+    assert rows["B0001"][1:] == [None, None, None]
+    assert str(catalogue.fields_by_key()["record.dibao.monthly_amount"].label).startswith("低保")
+    fields = fields_for_user(staff_user)
+    proposed = propose(["低保类别", "低保金额"], fields, "household")
+    assert [c["key"] for c in proposed] == ["record.dibao.kind", "record.dibao.monthly_amount"]
 
 
 def test_masked_ids_unless_permitted_and_the_export_masks_when_asked(people, staff_user):

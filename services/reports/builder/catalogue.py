@@ -22,7 +22,7 @@ catalogue at all, so a column naming it is refused wherever the spec comes from.
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from django.db import models
@@ -41,7 +41,7 @@ from services.monitoring.models import MonitoringCase, RiskType
 from services.obligations.rules import HOUSEHOLD, PERSON, RULE_LIST, employed_q, labourer_q
 from services.records.kinds import KINDS
 from services.records.kinds import PERSON as RECORD_PERSON
-from services.records.models import MedicalInsurance
+from services.records.models import Allowance, MedicalInsurance
 
 PERSON_ROWS = "person"
 HOUSEHOLD_ROWS = "household"
@@ -351,24 +351,40 @@ class RecordSource:
     order: tuple  # newest first
     units: tuple
     group_label: object
+    label: object  # the kind's name in a column's label
+    record_kind: str = ""  # the record kind whose readers may read it ("" for the registry's)
+    kinds: tuple = ()  # only records of these values of the model's ``kind`` (all when empty)
 
 
 def record_sources() -> list[RecordSource]:
     sources = []
     for kind in KINDS.values():
         date = "year" if kind.key == "medicalinsurance" else kind.date_field
-        sources.append(
-            RecordSource(
-                key=kind.key,
-                model=kind.model,
-                subject=PERSON_ROWS if kind.subject == RECORD_PERSON else HOUSEHOLD_ROWS,
-                order=(f"-{date}", "-pk"),
-                units=tuple(kind.units),
-                group_label=fmt(
-                    gettext_noop("%(kind)s (latest)"), kind=kind.model._meta.verbose_name
-                ),
-            )
+        source = RecordSource(
+            key=kind.key,
+            model=kind.model,
+            subject=PERSON_ROWS if kind.subject == RECORD_PERSON else HOUSEHOLD_ROWS,
+            order=(f"-{date}", "-pk"),
+            units=tuple(kind.units),
+            group_label=fmt(gettext_noop("%(kind)s (latest)"), kind=kind.model._meta.verbose_name),
+            label=kind.model._meta.verbose_name,
+            record_kind=kind.key,
         )
+        sources.append(source)
+        if kind.model is Allowance:
+            # 低保类别及金额: the latest minimum living allowance, rural or urban, whatever
+            # other assistance came after it (the latest allowance of any kind may be a
+            # disability allowance).
+            dibao = _("minimum living allowance")
+            sources.append(
+                replace(
+                    source,
+                    key="dibao",
+                    group_label=fmt(gettext_noop("%(kind)s (latest)"), kind=dibao),
+                    label=dibao,
+                    kinds=(Allowance.Kind.DIBAO_RURAL, Allowance.Kind.DIBAO_URBAN),
+                )
+            )
     sources.append(
         RecordSource(
             key="householdincome",
@@ -379,6 +395,7 @@ def record_sources() -> list[RecordSource]:
             group_label=fmt(
                 gettext_noop("%(kind)s (latest)"), kind=HouseholdIncome._meta.verbose_name
             ),
+            label=HouseholdIncome._meta.verbose_name,
         )
     )
     return sources
@@ -393,7 +410,9 @@ def latest_records(source: RecordSource, ctx: BuildContext):
     else:
         outer = "pk" if ctx.rows == HOUSEHOLD_ROWS else "household_id"
         qs = source.model.objects.filter(household=OuterRef(outer))
-    allowed = ctx.subkinds.get(source.key)
+    if source.kinds:
+        qs = qs.filter(kind__in=source.kinds)
+    allowed = ctx.subkinds.get(source.record_kind)
     if allowed is not None:
         qs = qs.filter(kind__in=allowed)
     return qs.order_by(*source.order)
@@ -423,9 +442,7 @@ def record_fields() -> list[Field]:
             if isinstance(f, models.FileField):
                 continue
             label = fmt(
-                gettext_noop("%(kind)s: %(field)s"),
-                kind=model._meta.verbose_name,
-                field=f.verbose_name,
+                gettext_noop("%(kind)s: %(field)s"), kind=source.label, field=f.verbose_name
             )
             out.append(
                 Field(
@@ -439,7 +456,7 @@ def record_fields() -> list[Field]:
                     rows=(PERSON_ROWS,) if source.subject == PERSON_ROWS else ROW_KINDS,
                     expression=_record_expression(source, f),
                     display=_text if f.is_relation else _display_of(f),
-                    record_kind=source.key if source.key in KINDS else "",
+                    record_kind=source.record_kind,
                     choices=_choices_of(f),
                 )
             )

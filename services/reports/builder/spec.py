@@ -74,9 +74,7 @@ class FilterForm(forms.Form):
         ]
         kinds = {kind.key for kind in readable_kinds(user)}
         self.fields["has_record"].choices = blank + [
-            (source.key, source.model._meta.verbose_name)
-            for source in record_sources()
-            if source.key in kinds
+            (source.key, source.label) for source in record_sources() if source.record_kind in kinds
         ]
 
     def clean(self):

@@ -2,7 +2,7 @@
 and their django-simple-history rows at once.
 
 On PostgreSQL (``CopyWriter``) new rows take their pks from the table's sequence in one
-query and go in with one ``COPY`` per 20,000 rows; changed rows are written with one
+query and go in with one ``COPY`` per model, streamed; changed rows are written with one
 ``UPDATE … FROM (VALUES …)`` per 1,000 rows; the history rows are copied from the rows just
 written by one ``INSERT … SELECT`` per model and kind, with the change reason, user and
 date simple-history would give them. Elsewhere (``OrmWriter``, SQLite in development and
@@ -13,6 +13,7 @@ write the same rows.
 import csv
 import io
 import json
+from itertools import islice
 from operator import attrgetter
 
 from django.db import connection
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from .models import Household, Person
 
-COPY_BATCH = 20_000
+COPY_CHUNK = 1_000  # rows formatted per read of the COPY's input
 UPDATE_BATCH = 1_000
 IN_CHUNK = 500  # ids per ``IN (…)`` where a database has no arrays
 
@@ -170,6 +171,25 @@ class OrmWriter(_Writer):
         """Written with the rows."""
 
 
+class _CsvStream:
+    """The rows as CSV for ``COPY … FROM STDIN``, made as PostgreSQL asks for them: each
+    ``read`` formats the next ``COPY_CHUNK`` rows, so that the server inserts one chunk
+    while Python formats the next (on two cores the two overlap; a buffer of all the rows
+    made first would leave the server idle meanwhile)."""
+
+    def __init__(self, rows):
+        self.rows = iter(rows)
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+
+    def read(self, size=-1) -> str:
+        self.writer.writerows(islice(self.rows, COPY_CHUNK))
+        data = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return data  # "" once every row is sent: the end of the data
+
+
 class CopyWriter(_Writer):
     """PostgreSQL: ``COPY``, ``UPDATE … FROM (VALUES …)`` and ``INSERT … SELECT``."""
 
@@ -207,16 +227,14 @@ class CopyWriter(_Writer):
             )
             ids = [pk for (pk,) in cursor.fetchall()]
             values = self._values(model, rows, _resolver(model, households))
-            for start in range(0, len(rows), COPY_BATCH):
-                buffer = io.StringIO()
-                out = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-                for pk, row in zip(ids[start : start + COPY_BATCH], values, strict=False):
-                    out.writerow([pk, *(NULL if v is None else v for v in row)])
-                buffer.seek(0)
-                cursor.cursor.copy_expert(
-                    f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-                    buffer,
-                )
+            lines = (
+                [pk, *(NULL if v is None else v for v in row)]
+                for pk, row in zip(ids, values, strict=True)
+            )
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                _CsvStream(lines),
+            )
         self.created[model].extend(ids)
         if key:
             return dict(zip((getattr(r, key) for r in rows), ids, strict=True))

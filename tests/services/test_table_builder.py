@@ -292,6 +292,32 @@ def test_a_row_per_household_reads_the_head_and_household_facts(people, staff_us
     assert rows["B0001"][4:] == [1, "是", "否"]
 
 
+def test_a_row_per_household_reads_the_heads_latest_person_records(people, staff_user):
+    """A person's record on a row per household is the head's, as the person fields are
+    (户主医保参保地, 户主就业单位…); a child's records never stand in for the head's."""
+    TrainingFactory(
+        person=people["child"],
+        course="少儿编程",
+        started_on=datetime.date(2025, 7, 1),
+        ended_on=None,
+    )
+    columns = [
+        ("household.number", "户编号"),
+        ("record.training.course", "户主培训项目"),
+        ("record.medicalinsurance.place", "户主参保地"),
+        ("record.employment.employer", "户主就业单位"),
+    ]
+    table = compile_table(
+        clean_spec(spec(columns, rows="household"), staff_user), staff_user, full_ids=True
+    )
+    rows = {r[0]: r for r in table.rows()}
+    assert rows["A0001"] == ["A0001", "电工", "琴江（现居地）", "琴江工业园"]
+    assert rows["B0001"] == ["B0001", None, None, None]
+    field = catalogue.fields_by_key()["record.training.course"]
+    assert field.label_for("household").startswith("户主")
+    assert not field.label_for("person").startswith("户主")
+
+
 def test_filters_narrow_the_rows(people, staff_user):
     def names(**filters):
         table = compile_table(

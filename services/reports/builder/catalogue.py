@@ -404,7 +404,12 @@ def record_sources() -> list[RecordSource]:
 def latest_records(source: RecordSource, ctx: BuildContext):
     """The outer row's records of ``source``, newest first (limited to the user's
     sub-kinds)."""
-    if source.subject == PERSON_ROWS:
+    if source.subject == PERSON_ROWS and ctx.rows == HOUSEHOLD_ROWS:
+        # A person's record on a row per household: the head's, as the person fields are.
+        qs = source.model.objects.filter(
+            person__household=OuterRef("pk"), person__relationship="01", person__is_active=True
+        )
+    elif source.subject == PERSON_ROWS:
         outer = "pk"
         qs = source.model.objects.filter(person=OuterRef(outer))
     else:
@@ -453,7 +458,12 @@ def record_fields() -> list[Field]:
                     group_label=source.group_label,
                     units=source.units,
                     personal=f.name in PERSONAL_NAMES,
-                    rows=(PERSON_ROWS,) if source.subject == PERSON_ROWS else ROW_KINDS,
+                    rows=ROW_KINDS,
+                    head_label=(
+                        fmt(gettext_noop("head's %(label)s"), label=label)
+                        if source.subject == PERSON_ROWS
+                        else None
+                    ),
                     expression=_record_expression(source, f),
                     display=_text if f.is_relation else _display_of(f),
                     record_kind=source.record_kind,

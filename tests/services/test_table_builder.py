@@ -34,6 +34,7 @@ from tests.services.record_factories import (
     EmploymentFactory,
     MedicalInsuranceFactory,
     TrainingFactory,
+    unit_user,
 )
 
 
@@ -180,6 +181,22 @@ def test_a_department_user_has_only_what_its_unit_reads(
     department_user.user_permissions.add(Permission.objects.get(codename="export_full_id_number"))
     department_user = type(department_user).objects.get(pk=department_user.pk)
     assert "person.id_number" in fields_for_user(department_user)
+
+
+def test_a_unit_reading_some_allowances_gets_no_dibao_columns(db):
+    """The women's federation reads women's assistance only: it has the allowance columns
+    (limited to its sub-kind) but no 低保 columns, which could only ever be empty for it, nor
+    the 低保 filter; a township, which records 低保, has both."""
+    women = fields_for_user(unit_user("womens-federation"))
+    assert "record.allowance.kind" in women and "record.dibao.kind" not in women
+    township = fields_for_user(unit_user("townships"))
+    assert "record.dibao.kind" in township and "record.dibao.monthly_amount" in township
+    from services.reports.builder.spec import FilterForm
+
+    choices = dict(
+        FilterForm(user=unit_user("womens-federation", "women2")).fields["has_record"].choices
+    )
+    assert "allowance" in choices and "dibao" not in choices
 
 
 # --- compiling, preview and export ------------------------------------------------------------

@@ -107,6 +107,7 @@ class Field:
     rule: str = ""  # the rule it reads (access by the user's rules)
     choices: tuple = ()
     head_label: object = None  # the label on a row per household, when it differs
+    record_subkinds: tuple = ()  # only records of these kinds (the 低保 columns)
 
     @property
     def label_for_person(self) -> str:
@@ -467,6 +468,7 @@ def record_fields() -> list[Field]:
                     expression=_record_expression(source, f),
                     display=_text if f.is_relation else _display_of(f),
                     record_kind=source.record_kind,
+                    record_subkinds=source.kinds,
                     choices=_choices_of(f),
                 )
             )

@@ -54,6 +54,12 @@ def record_subkinds(user) -> dict:
     }
 
 
+def readable_subkinds(wanted: tuple, allowed: tuple | None) -> bool:
+    """Whether a source limited to the record kinds ``wanted`` (all when empty) has any
+    the user's unit reads (``allowed``: its sub-kinds, None when not limited)."""
+    return not wanted or allowed is None or bool(set(wanted) & set(allowed))
+
+
 def fields_for_user(user) -> dict:
     """{key: Field} the user may pick, in the catalogue's order. Empty for a user who may
     not use the builder."""
@@ -63,12 +69,15 @@ def fields_for_user(user) -> dict:
     rules = {rule.code for rule in rules_for_user(user)}
     monitoring = sees_every_case(user)
     full_ids = exports_full_ids(user)
+    subkinds = record_subkinds(user)
     out = {}
     for field in all_fields():
         if field.full_id and not full_ids:
             continue
         if field.record_kind and field.record_kind not in kinds:
             continue
+        if not readable_subkinds(field.record_subkinds, subkinds.get(field.record_kind)):
+            continue  # e.g. the 低保 columns for a unit that reads women's assistance only
         if field.rule and field.rule not in rules:
             continue
         if MONITORING in field.units and not monitoring:

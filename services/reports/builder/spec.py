@@ -24,7 +24,7 @@ from households.models import LabourCapacity, MonitoringCategory, PovertyStatus,
 from services.obligations.selectors import rules_for_user
 from services.records.selectors import readable_kinds
 from services.reports.builder.catalogue import PERSON_ROWS, ROW_KINDS, record_sources
-from services.reports.builder.selectors import fields_for_user
+from services.reports.builder.selectors import fields_for_user, readable_subkinds, record_subkinds
 
 MAX_COLUMNS = 120
 MAX_HEADER = 100
@@ -73,8 +73,12 @@ class FilterForm(forms.Form):
             if rule.subject in ("person", "household")
         ]
         kinds = {kind.key for kind in readable_kinds(user)}
+        subkinds = record_subkinds(user)
         self.fields["has_record"].choices = blank + [
-            (source.key, source.label) for source in record_sources() if source.record_kind in kinds
+            (source.key, source.label)
+            for source in record_sources()
+            if source.record_kind in kinds
+            and readable_subkinds(source.kinds, subkinds.get(source.record_kind))
         ]
 
     def clean(self):

@@ -320,6 +320,27 @@ def test_a_namesake_is_warned_of_only_against_another_id_number(tmp_path, dwelli
     assert [(m.row, registered.masked_id_number in str(m)) for m in named] == [(6, True)]
 
 
+def test_a_registered_namesake_is_warned_of_when_the_file_makes_them_one(
+    tmp_path, dwellings, staff_user
+):
+    """Two namesakes already registered are not warned of again on every import of the
+    roster; a person the file renames into someone's namesake is."""
+    rows = good_rows()
+    twin = person("H002", 9, relationship="女", sex="F", **{"房号": "302"})
+    twin["姓名"] = rows[1]["姓名"]
+    rows.append(twin)
+    _import(write_xlsx(tmp_path / "r.xlsx", rows), staff_user)
+    check = _check(write_xlsx(tmp_path / "again.xlsx", rows))
+    assert check.ok and check.counts["people_unchanged"] == len(rows)
+    assert [m for m in check.warnings if m.header == "姓名"] == []
+    renamed = good_rows()
+    renamed.append(twin)
+    renamed[0]["姓名"] = rows[1]["姓名"]  # the head, born on the same day, takes her name
+    check = _check(write_xlsx(tmp_path / "renamed.xlsx", renamed))
+    named = [m.row for m in check.warnings if m.header == "姓名"]
+    assert named == [2], [str(m) for m in check.warnings]
+
+
 def test_missing_dwellings_are_created_only_with_the_option(tmp_path, building_a, staff_user):
     path = write_xlsx(tmp_path / "r.xlsx", good_rows())
     assert "楼栋 A 的 1 单元没有房号 301" in str(_check(path).errors[0])

@@ -22,7 +22,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, Dwelling
@@ -307,14 +307,29 @@ def _parse_one(column: Column, value):
         return exc
 
 
+def _parse_id_text(value):
+    """``_parse_one`` of an ID-number cell holding text (the usual case), in one call."""
+    if value is None or not value or value.isspace():
+        return None
+    try:
+        return id_number_facts(value.strip())
+    except ValidationError as exc:
+        return CellError(exc.messages[0])
+
+
 def _parse_column(ctx, rows, column: Column, cells) -> list:
     """A column of the file parsed, one value per row. A column whose cells repeat (an
     enumeration, a township, a date) is parsed once per distinct value and mapped back in C
     (``map``); the names and numbers, different on every row, cell by cell. A cell in error
     is None in the result, and its message is given for its row."""
     types = set(map(type, cells))
-    if column.key in UNCACHED or bool in types:  # True == 1 == 1.0: not one dict key
+    if column.kind == "id" and types <= {str, type(None)}:
+        parsed = list(map(_parse_id_text, cells))
+    elif column.key in UNCACHED or bool in types:  # True == 1 == 1.0: not one dict key
         parsed = [_parse_one(column, value) for value in cells]
+    else:
+        parsed = None
+    if parsed is not None:
         if CellError in set(map(type, parsed)):
             for index, value in enumerate(parsed):
                 if value.__class__ is CellError:
@@ -668,12 +683,15 @@ def check_table(table: Table, options: Options | None = None, progress=None) -> 
         if number:
             by_household.setdefault(number, []).append(row)
     by_id = {r.values[ID]: r for r in rows if r.values[ID] is not None}
-    _read_people(ctx, by_id)
-    _read_households(ctx, by_household)
-    _read_members(ctx, by_id)
-    _read_dwellings(ctx, rows)
-    plans = [_plan_household(ctx, number, hrows) for number, hrows in by_household.items()]
-    _namesakes(ctx, rows)
+    # The registry read in one transaction: the reads see one state, and the server-side
+    # cursors need not be kept (``WITH HOLD``: materialised) past it.
+    with transaction.atomic():
+        _read_people(ctx, by_id)
+        _read_households(ctx, by_household)
+        _read_members(ctx, by_id)
+        _read_dwellings(ctx, rows)
+        plans = [_plan_household(ctx, number, hrows) for number, hrows in by_household.items()]
+        _namesakes(ctx, rows)
     if progress:
         progress(len(table.rows), len(table.rows))
     _finish(ctx, plans)

@@ -13,3 +13,54 @@ def first_per_group(qs, *, group: str, order_by: tuple[str, ...], n: int):
         group_rank=Window(RowNumber(), partition_by=F(group), order_by=list(order_by))
     )
     return ranked.filter(group_rank__lte=n).order_by(group, *order_by)
+
+
+class _Values:
+    """Stands for the values a compiled query is run with (found again by identity)."""
+
+
+_COMPILED: dict = {}
+_COMPILED_MAX = 512  # distinct keys kept per process before the cache starts again
+
+
+def compiled_rows(key, build, column: str, values: list, *, using: str = "default") -> list:
+    """The rows of the queryset ``build()`` restricted to the rows whose ``column`` (quoted
+    SQL: ``'"households_household"."id"'``) is one of ``values``, compiled to SQL once per
+    process and ``key``, then run again for other values. The rows are tuples as the driver
+    returns them (no field converters: for keys and counts).
+
+    Why: a page that asks the same wide query for different rows (the rules a household
+    fails: one ``COUNT … FILTER`` per rule) spends more time in the ORM building and
+    compiling it (12 ms for 16 rules on this project's machine) than the database spends
+    running it (3 ms). ``key`` must hold everything the query's SQL and parameters depend on
+    besides ``values``; the settings object is added to it, so that a changed setting
+    (``override_settings``) compiles the query again."""
+    import json
+
+    from django.conf import settings
+    from django.db import connections
+
+    connection = connections[using]
+    full_key = (using, id(settings._wrapped), key)
+    entry = _COMPILED.get(full_key)
+    if entry is None:
+        placeholder = _Values()
+        if connection.vendor == "postgresql":
+            where = f"{column} = ANY(%s)"
+        else:  # SQLite: the values as one JSON array
+            where = f"{column} IN (SELECT value FROM json_each(%s))"
+        queryset = build().extra(where=[where], params=[placeholder])
+        sql, params = queryset.query.get_compiler(using=using).as_sql()
+        params = list(params)
+        at = [i for i, p in enumerate(params) if p is placeholder]
+        if len(at) != 1:
+            raise ValueError("the compiled query must take the values exactly once")
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        entry = _COMPILED[full_key] = (sql, params, at[0])
+    sql, params, at = entry
+    params = list(params)
+    params[at] = list(values) if connection.vendor == "postgresql" else json.dumps(list(values))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

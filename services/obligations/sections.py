@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from community.roles import Role, has_role
+from core.querysets import compiled_rows
 from services.obligations.rules import HOUSEHOLD, PERSON, base_queryset
 from services.obligations.selectors import rules_for_user
 
@@ -30,14 +31,22 @@ def _failed_rules(*, user, subject: str, pks: list[int]) -> dict:
     if not rules:
         return {pk: None for pk in pks}
     today = timezone.localdate()
-    rows = (
-        base_queryset(subject)
-        .filter(pk__in=pks)
-        .order_by()
-        .values("pk")
-        .annotate(**{r.code: Count("pk", filter=r.condition(today)) for r in rules})
+    codes = [r.code for r in rules]
+
+    def build():
+        return (
+            base_queryset(subject)
+            .order_by()
+            .values("pk")
+            .annotate(**{r.code: Count("pk", filter=r.condition(today)) for r in rules})
+        )
+
+    # Compiled once a day per rule set: building the query costs more than running it.
+    table = base_queryset(subject).model._meta.db_table
+    rows = compiled_rows(
+        ("failed-rules", subject, tuple(codes), today), build, f'"{table}"."id"', pks
     )
-    failed = {row["pk"]: row for row in rows}
+    failed = {row[0]: dict(zip(codes, row[1:], strict=True)) for row in rows}
     none_failed = dict.fromkeys((r.code for r in rules), 0)
     return {
         pk: _rules_section(

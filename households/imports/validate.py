@@ -361,7 +361,9 @@ def _parse_rows(ctx, table, progress) -> list:
         values[AT[column.key]] = _parse_column(ctx, rows, column, cells)
         if progress:
             progress(total * done // (len(table.columns) + 1), total)
-    for row, row_values in zip(rows, map(list, zip(*values))):
+    # The columns not in the file are an endless repeat(None): the inner zip stops with
+    # the file's columns.
+    for row, row_values in zip(rows, map(list, zip(*values, strict=False)), strict=True):
         row.values = row_values
         _check_row(ctx, row)
     return rows

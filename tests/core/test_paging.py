@@ -38,3 +38,22 @@ def test_filtered_querysets_are_never_estimated():
 
     assert planner_row_estimate(Household.objects.filter(is_active=True)) is None
     assert RegistryPaginator(Household.objects.filter(is_active=True), 10).count == 1
+
+
+def test_a_search_with_many_matches_pages_by_deferred_join_from_page_one(
+    django_assert_num_queries,
+):
+    for _ in range(12):
+        HouseholdFactory()
+    qs = Household.objects.filter(is_active=True).order_by("-number")
+    plain = CappedPaginator(qs, 5)
+    deferred = RegistryPaginator(qs, 5)
+    deferred.deferred_join_matches = 10
+    assert deferred.count == 12
+    with django_assert_num_queries(2):  # the page's keys, then its rows
+        rows = [h.pk for h in deferred.page(1)]
+    assert rows == [h.pk for h in plain.page(1)]
+    few = RegistryPaginator(qs, 5)
+    assert few.count == 12
+    with django_assert_num_queries(1):  # 12 matches: one query
+        assert [h.pk for h in few.page(1)] == rows

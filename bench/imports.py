@@ -323,6 +323,7 @@ def _child(phase: str, people: int) -> None:
     _setup()
     path = write_roster(people, shared_strings=phase == "reimport_shared")
     if phase == "reset":
+        write_roster(people, shared_strings=True)  # here, not in a measured process
         reset_registry(people)
         print(json.dumps({}))
         return

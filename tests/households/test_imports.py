@@ -236,6 +236,34 @@ def test_an_id_number_saved_as_a_number_is_explained(tmp_path, dwellings):
     ]
 
 
+def test_cells_that_compare_equal_across_types_are_each_judged_as_written(tmp_path, dwellings):
+    """The check parses a column once per distinct cell value: an Excel TRUE, a number 1
+    and a text "1" in one column (equal as dict keys, True == 1 == 1.0) are still each
+    reported with their own value, and a bad value repeated is reported on every row."""
+    rows = good_rows()
+    rows[0]["在校状况"], rows[1]["在校状况"], rows[2]["在校状况"] = True, 1, "1"
+    rows[3]["培训意愿"] = rows[2]["培训意愿"] = "看情况吧"
+    check = _check(write_xlsx(tmp_path / "r.xlsx", rows))
+    by_row = {(m.row, m.header): m.value for m in check.errors}
+    assert by_row[(2, "在校状况")] == "True"
+    assert by_row[(3, "在校状况")] == by_row[(4, "在校状况")] == "1"
+    said = {m.row: str(m) for m in check.errors if m.header == "在校状况"}
+    assert "“True”" in said[2] and "“1”" in said[3] and "“1”" in said[4], said
+    assert by_row[(4, "培训意愿")] == by_row[(5, "培训意愿")] == "看情况吧"
+    assert len(check.errors) == 5, [str(m) for m in check.errors]
+
+
+def test_a_csv_row_shorter_than_the_header_reads_as_empty_cells(tmp_path, dwellings):
+    path = write_csv(tmp_path / "r.csv", good_rows())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # The last person's row keeps only its first 12 cells (a CSV cut short).
+    lines[-1] = ",".join(lines[-1].split(",")[:12])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    check = _check(path)
+    assert check.ok, [str(m) for m in check.errors]
+    assert check.counts["people_new"] == 4
+
+
 # --- the registry as it is -----------------------------------------------------------------
 
 

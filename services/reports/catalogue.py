@@ -39,6 +39,7 @@ class Sheet:
     rows: Callable[[], Iterable]
     count: Callable[[], int] | None = None
     totals: object = None
+    cells: bool = False  # rows() yields each row's cells already in column order
 
 
 @dataclass

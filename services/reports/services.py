@@ -93,8 +93,9 @@ def report_export(
                 accessors = [c.accessor for c in spec.columns]
                 write_row = sheet.write_row
                 rows = 0
+                cells = spec.cells
                 for obj in spec.rows():
-                    values = [get(obj) for get in accessors]
+                    values = obj if cells else [get(obj) for get in accessors]
                     write_row(values)
                     if sums is not None:
                         _add(sums, values, columns)

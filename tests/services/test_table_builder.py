@@ -241,6 +241,21 @@ def test_a_table_compiles_to_the_values_of_each_column(people, staff_user):
     assert [r[0] for r in table.rows()] == [1, 2, 3]  # the row number
 
 
+def test_one_column_a_blank_column_and_the_row_number_compile(people, staff_user):
+    def cells(columns):
+        clean = clean_spec(spec(columns), staff_user)
+        clean["columns"] = [
+            c if c["header"] != "备注" else {**c, "key": ""} for c in clean["columns"]
+        ]
+        return list(compile_table(clean, staff_user, full_ids=True).rows())
+
+    names = sorted(r[0] for r in cells([("person.name", "姓名")]))
+    assert names == sorted(p.name for k, p in people.items() if k in ("head", "child", "b1_head"))
+    mixed = cells([("derived.row_number", "序号"), ("person.name", "备注"), ("person.sex", "性别")])
+    assert [r[0] for r in mixed] == list(range(1, len(names) + 1))
+    assert {r[1] for r in mixed} == {None} and {r[2] for r in mixed} <= {"男", "女"}
+
+
 def test_the_latest_dibao_is_its_own_column_whatever_assistance_came_after(people, staff_user):
     """低保类别及金额: the latest minimum living allowance (rural or urban), not the latest
     allowance of any kind, which may be a disability allowance started later."""

@@ -88,6 +88,8 @@ class CellContext:
     today: datetime.date
     full_ids: bool
     labels: dict = field(default_factory=dict)  # field key -> {value: label}
+    yes: str = "yes"  # 是 / 否 in the export's language, translated once, not per cell
+    no: str = "no"
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _choice(value, cell, key):
 def _yes_no(value, cell, key):
     if value is None:
         return ""
-    return gettext("yes") if value else gettext("no")
+    return cell.yes if value else cell.no
 
 
 def _local_date(value, cell, key):

@@ -38,7 +38,7 @@ def table_report(*, user, spec: dict, template: TableTemplate | None = None) -> 
             Col(column.header, operator.itemgetter(i), column.type)
             for i, column in enumerate(compiled.columns)
         ]
-        return [Sheet(title, columns, compiled.rows, compiled.count)]
+        return [Sheet(title, columns, compiled.rows, compiled.count, cells=True)]
 
     unit = department_of_user(user)
     return Report(

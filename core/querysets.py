@@ -41,7 +41,10 @@ def compiled_rows(key, build, column: str, values: list, *, using: str = "defaul
     from django.db import connections
 
     connection = connections[using]
-    full_key = (using, id(settings._wrapped), key)
+    # The entry keeps the settings object it was compiled under: while it is cached, no
+    # other settings object can have its id.
+    wrapped = settings._wrapped
+    full_key = (using, id(wrapped), key)
     entry = _COMPILED.get(full_key)
     if entry is None:
         placeholder = _Values()
@@ -57,8 +60,8 @@ def compiled_rows(key, build, column: str, values: list, *, using: str = "defaul
             raise ValueError("the compiled query must take the values exactly once")
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
-        entry = _COMPILED[full_key] = (sql, params, at[0])
-    sql, params, at = entry
+        entry = _COMPILED[full_key] = (sql, params, at[0], wrapped)
+    sql, params, at, _settings = entry
     params = list(params)
     params[at] = list(values) if connection.vendor == "postgresql" else json.dumps(list(values))
     with connection.cursor() as cursor:

@@ -349,8 +349,8 @@ def _parse_column(ctx, rows, column: Column, cells) -> list:
 
 def _parse_rows(ctx, table, progress) -> list:
     """Every row parsed, column by column (``_parse_column``), then the checks within each
-    row. Column by column, 100,000 rows of 27 cells take a third of the time they took row
-    by row: most of the work is then a few C-level passes over each column."""
+    row. Column by column, 100,000 rows of 27 cells took 0.8 s against 1.1 s row by row:
+    most of the work is then a few C-level passes over each column."""
     rows = [Row(number, None, cells) for number, cells in table.rows]
     total = len(rows)
     # The file's columns, transposed once; a short CSV row's missing cells are None.

@@ -29,15 +29,29 @@ Why xlsxwriter in ``constant_memory`` mode: on this project's 2-core machine, 10
 flat memory (about 35 MB, PACKAGES.md), and ``make bench`` measures both again beside the
 reports. ``constant_memory`` writes each row to disk as soon as the next one starts, so a
 sheet must be written top to bottom (which a report does) and one sheet at a time.
+
+Why the data rows bypass xlsxwriter's cell methods: a report of a million people is 25 to 30
+million cells, and each ``write_string`` / ``write_number`` call goes through an argument
+decorator, a dimension check, a namedtuple per cell and, when the next row starts, a type
+dispatch by class name and an XML element built from a list of attributes; that was most of
+an export's time. ``_XlsxSheet.write_row`` writes a data row's XML itself, into the same
+temporary file and in the same form (``tests/core/test_excel.py`` checks the sheet is the
+same, byte for byte, as xlsxwriter's own cell methods write it), and keeps xlsxwriter's row
+and dimension state as its own methods would; title, header and totals rows still go through
+xlsxwriter. One difference: a text that looks like an inline rich string (``<r>…</r>``),
+which xlsxwriter writes unescaped, is escaped like any other text.
 """
 
 import csv
 import datetime
 import decimal
+import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 TEXT = "text"
 DATE = "date"
@@ -50,6 +64,13 @@ EXCEL_MAX_ROWS = 1_048_576
 MAX_WIDTH = 60
 FORMULA_STARTS = ("=", "+", "-", "@")
 _SHEET_NAME_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
+# A text that needs more than XML's three escapes: a control character (written _xHHHH_), a
+# literal _xHHHH_ (its underscore escaped), a non-character; or an XML special character.
+_TEXT_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_CONTROL_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_TEXT_MAX = 32767 // 2  # longer texts (rare) go through xlsxwriter, which truncates them
+_DATE_CACHE_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,15 @@ def escape_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _escape_text(text: str) -> str:
+    """xlsxwriter's escapes of an inline string, in its order: a literal _xHHHH_ keeps its
+    underscore as _x005F_, a control character becomes _xHHHH_, then XML's &, < and >."""
+    text = _CONTROL_ESCAPED.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda match: f"_x{ord(match.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _as_text(value) -> str:
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
@@ -90,6 +120,7 @@ class _XlsxSheet:
         self.widths = [display_width(c.header) + 2 for c in self.columns]
         self.part = 0
         self.rows_written = 0
+        self._prepare_fast()
         self._new_part()
 
     def _new_part(self):
@@ -116,9 +147,115 @@ class _XlsxSheet:
         for col, width in enumerate(self.widths):
             self.ws.set_column(col, col, min(width, MAX_WIDTH))
 
+    def _prepare_fast(self):
+        """What a data row's XML needs, per column: the cell reference's letters and, for a
+        dated or decimal column, its style attribute (given at the first data row, after
+        the title and header rows took theirs: the styles are numbered in the order
+        xlsxwriter's own cell methods would number them)."""
+        self.letters = [xl_col_to_name(col) for col in range(len(self.columns))]
+        self.styles = None
+        self.serials = self.book.date_serials
+
+    def _style_attributes(self):
+        fmt = self.book.formats
+        styles = {DATE: fmt["date"], DECIMAL: fmt["decimal"], MONEY: fmt["money"]}
+        return [
+            f' s="{styles[c.type]._get_xf_index()}"' if c.type in styles else ""
+            for c in self.columns
+        ]
+
     def write_row(self, values, *, bold=False):
         if self.row >= self.max_rows:
             self._new_part()
+        if bold:
+            self._write_row_cells(values, bold=True)
+            return
+        ws, r = self.ws, self.row
+        # As xlsxwriter's cell methods do: the row before (a title or header row it holds)
+        # is written out first.
+        if r > ws.previous_row:
+            ws._write_single_row(r)
+        if self.styles is None:
+            self.styles = self._style_attributes()
+        cells = self._row_xml(values)
+        if cells is None:
+            self._write_row_cells(values)
+            return
+        if cells:  # and the sheet's dimension grows, as theirs would
+            if ws.dim_rowmin is None:
+                ws.dim_rowmin = r
+            if ws.dim_rowmax is None or r > ws.dim_rowmax:
+                ws.dim_rowmax = r
+            ws._write_row(r, None)
+            ws.fh.write(cells)
+        self.row += 1
+        self.rows_written += 1
+
+    def _row_xml(self, values) -> str | None:
+        """The row's cells as xlsxwriter writes them in ``constant_memory`` mode, ending
+        with ``</row>``; "" for a row of empty cells (no row is written then); None when a
+        cell needs xlsxwriter itself (a text over 16,383 characters, NaN or infinity)."""
+        n = self.row + 1
+        widths, letters, styles = self.widths, self.letters, self.styles
+        parts = []
+        append = parts.append
+        for col, (column, value) in enumerate(zip(self.columns, values, strict=True)):
+            if value is None or value == "":
+                continue
+            kind = column.type
+            if kind == TEXT:
+                text = value if type(value) is str else _as_text(value)
+                if len(text) > _TEXT_MAX:
+                    return None
+                if 2 * len(text) + 2 > widths[col]:
+                    width = (len(text) if text.isascii() else display_width(text)) + 2
+                    if width > widths[col]:
+                        widths[col] = width
+                if _TEXT_SPECIAL.search(text):
+                    text = _escape_text(text)
+                if text[0].isspace() or text[-1].isspace():
+                    append(
+                        f'<c r="{letters[col]}{n}" t="inlineStr"><is>'
+                        f'<t xml:space="preserve">{text}</t></is></c>'
+                    )
+                else:
+                    append(f'<c r="{letters[col]}{n}" t="inlineStr"><is><t>{text}</t></is></c>')
+                continue
+            if kind == DATE:
+                serial = self.serials.get(value)
+                if serial is None:
+                    serial = self._serial(value)
+                append(f'<c r="{letters[col]}{n}"{styles[col]}><v>{serial:.16G}</v></c>')
+                width = 12
+            elif kind == INTEGER:
+                number = int(value)
+                append(f'<c r="{letters[col]}{n}"><v>{number:.16G}</v></c>')
+                width = len(str(value)) + 2
+            else:
+                number = float(value) if isinstance(value, decimal.Decimal) else value
+                if not math.isfinite(number):
+                    return None
+                append(f'<c r="{letters[col]}{n}"{styles[col]}><v>{number:.16G}</v></c>')
+                width = len(f"{number:,.2f}") + 2
+            if width > widths[col]:
+                widths[col] = width
+        if not parts:
+            return ""
+        append("</row>")
+        return "".join(parts)
+
+    def _serial(self, value) -> float:
+        """A date's Excel serial number, remembered (a roster has a few thousand dates)."""
+        if isinstance(value, datetime.datetime):
+            value = value.replace(tzinfo=None)
+        serial = self.ws._convert_date_time(value)
+        if value.__class__ is datetime.date and len(self.serials) < _DATE_CACHE_MAX:
+            self.serials[value] = serial
+        return serial
+
+    def _write_row_cells(self, values, *, bold=False):
+        """A row through xlsxwriter's cell methods: the totals (bold) and the rare row of
+        ``_row_xml``'s exceptions."""
         ws, fmt, r, widths = self.ws, self.book.formats, self.row, self.widths
         for col, (column, value) in enumerate(zip(self.columns, values, strict=True)):
             if value is None or value == "":
@@ -188,6 +325,7 @@ class XlsxBook:
         self.max_rows = max_rows
         self.sheets = []
         self._names = set()
+        self.date_serials = {}  # date → Excel serial number, shared by the sheets
 
     def _add_worksheet(self, name):
         name = name.translate(_SHEET_NAME_BAD)[:31]

@@ -100,3 +100,69 @@ def test_csv_has_a_bom_the_first_sheet_and_escaped_formulas(tmp_path):
     ]
     assert book.rows_written == 1
     assert escape_formula("-3") == "'-3" and escape_formula("温") == "温"
+
+
+# Rows that exercise every branch of the data rows' own XML: escapes, control characters, a
+# literal _xHHHH_, whitespace kept, empty cells and an empty row, dates and a datetime,
+# integers, decimals, money, floats and ints in decimal columns, a text over the limit.
+ODD_ROWS = [
+    ['a & b <c> "d"', "360735198506150011", datetime.date(1985, 6, 15), 4, Decimal("75.5"), 3],
+    [" 前后有空格 ", "tab\there", datetime.datetime(2026, 12, 1, 8, 30), True, 1.25, 2.5],
+    ["ctl\x01\x1f", "_x0041_ literal", None, None, None, None],
+    [None, "", None, None, None, None],
+    ["\ufffe\uffff", "line\nbreak", datetime.date(1900, 3, 1), 12345678901234567, 0, -1],
+    ["长" * 20000, "x", datetime.date(2019, 5, 25), 0, Decimal("0.10"), Decimal("1e6")],
+    ["<r>rich-looking</r>", "9", datetime.date(2019, 5, 25), -3, Decimal("-2.50"), 7],
+]
+
+
+def _sheet_xml(path, name="xl/worksheets/sheet1.xml") -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(name)
+
+
+def _write(path, rows, *, through_xlsxwriter: bool, monkeypatch):
+    from core.excel import _XlsxSheet
+
+    if through_xlsxwriter:  # every row through xlsxwriter's cell methods, as before
+        monkeypatch.setattr(_XlsxSheet, "_row_xml", lambda self, values: None)
+    with open_writer(path, max_rows=6) as book:
+        sheet = book.sheet("人员", COLUMNS, title_lines=["花名册", "数据截至 2026-12-01"])
+        for row in rows:
+            sheet.write_row(row)
+        sheet.write_totals(["合计", None, None, 20, None, Decimal("14002.50")])
+        book.sheet("汇总", [Column("楼栋"), Column("日期", DATE)]).write_row(
+            ["1栋", datetime.date(2026, 12, 1)]
+        )
+    monkeypatch.undo()
+
+
+def test_data_rows_are_written_as_xlsxwriter_writes_them(tmp_path, monkeypatch):
+    """The data rows' own XML is xlsxwriter's, byte for byte (but the rich-looking text,
+    which xlsxwriter leaves unescaped), across a sheet's continuation and a second sheet."""
+    rows = [r for r in ODD_ROWS if not str(r[0]).startswith("<r>")] * 3
+    fast, slow = tmp_path / "fast.xlsx", tmp_path / "slow.xlsx"
+    _write(fast, rows, through_xlsxwriter=False, monkeypatch=monkeypatch)
+    _write(slow, rows, through_xlsxwriter=True, monkeypatch=monkeypatch)
+    import zipfile
+
+    names = zipfile.ZipFile(fast).namelist()
+    assert names == zipfile.ZipFile(slow).namelist()
+    sheets = [n for n in names if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == 8  # 人员 in six parts of three rows, the totals on a seventh, 汇总
+    for name in [*sheets, "xl/styles.xml", "xl/workbook.xml"]:
+        assert _sheet_xml(fast, name) == _sheet_xml(slow, name), name
+
+
+def test_a_rich_looking_text_is_escaped_and_reads_back_as_written(tmp_path, monkeypatch):
+    path = tmp_path / "t.xlsx"
+    _write(path, ODD_ROWS, through_xlsxwriter=False, monkeypatch=monkeypatch)
+    rows = list(openpyxl.load_workbook(path)["人员 (3)"].iter_rows(values_only=True))
+    assert b"&lt;r&gt;rich-looking&lt;/r&gt;" in _sheet_xml(path, "xl/worksheets/sheet3.xml")
+    assert rows[3][0] == "<r>rich-looking</r>" and rows[3][3] == -3
+    first = list(openpyxl.load_workbook(path)["人员"].iter_rows(values_only=True))
+    assert first[3][0] == 'a & b <c> "d"' and first[4][0] == " 前后有空格 "
+    sheet1 = _sheet_xml(path)  # as Excel escapes them (openpyxl reads them back raw)
+    assert b"<t>ctl_x0001__x001F_</t>" in sheet1 and b"<t>_x005F_x0041_ literal</t>" in sheet1

@@ -5,8 +5,10 @@ For each size the database is seeded once (``seed_demo --households N --no-accou
 ``ANALYZE``) and reused by later runs. Each measurement runs in its own process, so its peak
 RSS is its own: the report (``services.reports.services.report_export`` as the job and the
 shell run it, masked IDs) and, for the floor, the same sheets' values sampled from the
-report (up to 2,000 rows a sheet, repeated to the same row counts) written by xlsxwriter
-``constant_memory`` (the chosen writer, through ``core.excel``) and by openpyxl write-only.
+report (up to 2,000 rows a sheet, repeated to the same row counts) written by the chosen
+writer (``core.excel``: xlsxwriter ``constant_memory``, the data rows' XML written by
+``core.excel`` itself), by the same writer with every cell through xlsxwriter's own cell
+methods (what ``core.excel`` did before it wrote the rows' XML), and by openpyxl write-only.
 
 Environment:
   BENCH_REPORT_DATABASE   database name prefix (default tonglowan_i8): one database per size,
@@ -15,9 +17,10 @@ Environment:
   BENCH_REPORT_HOUSEHOLDS sizes in households, comma-separated (default 2500,25000: about
                           10,000 and 100,000 people)
   BENCH_REPORTS           reports to run (default roster,employment)
-  BENCH_REPORT_FLOORS     floors to run beside each report (default xlsxwriter,openpyxl;
-                          "xlsxwriter" alone, or "none" for the reports only, as at a size
-                          where each floor takes as long as the report)
+  BENCH_REPORT_FLOORS     floors to run beside each report (default
+                          xlsxwriter,xlsxwriter-cells,openpyxl; "xlsxwriter" alone, or "none"
+                          for the reports only, as at a size where each floor takes as long
+                          as the report)
 """
 
 import json
@@ -137,8 +140,11 @@ def child_floor(code: str, path: str, writer: str) -> dict:
     sheets = _samples(code)
     started = time.perf_counter()
     rows = 0
-    if writer == "xlsxwriter":
-        from core.excel import open_writer
+    if writer in ("xlsxwriter", "xlsxwriter-cells"):
+        from core.excel import _XlsxSheet, open_writer
+
+        if writer == "xlsxwriter-cells":  # every cell through xlsxwriter's cell methods
+            _XlsxSheet._row_xml = lambda self, values: None
 
         with open_writer(path) as book:
             for name, columns, values, count in sheets:
@@ -217,7 +223,9 @@ def main():
         return
     sizes = [int(s) for s in os.environ.get("BENCH_REPORT_HOUSEHOLDS", "2500,25000").split(",")]
     codes = os.environ.get("BENCH_REPORTS", "roster,employment").split(",")
-    floors = os.environ.get("BENCH_REPORT_FLOORS", "xlsxwriter,openpyxl").split(",")
+    floors = os.environ.get("BENCH_REPORT_FLOORS", "xlsxwriter,xlsxwriter-cells,openpyxl").split(
+        ","
+    )
     path = f"/tmp/tonglowan-bench-report-{os.getpid()}.xlsx"
     table = []
     for households in sizes:
@@ -229,7 +237,10 @@ def main():
             runs = [(f"{code} report", report)]
             if "xlsxwriter" in floors:
                 floor = _child(["xlsxwriter", code, path], env)
-                runs.append(("  floor: xlsxwriter constant_memory", floor))
+                runs.append(("  floor: core.excel (xlsxwriter constant_memory)", floor))
+            if "xlsxwriter-cells" in floors:
+                cells = _child(["xlsxwriter-cells", code, path], env)
+                runs.append(("  peer: the same, every cell through xlsxwriter", cells))
             if "openpyxl" in floors:
                 other = _child(["openpyxl", code, path], env)
                 runs.append(("  floor: openpyxl write-only", other))
@@ -252,7 +263,7 @@ def main():
             )
             if "xlsxwriter" in floors:
                 share = (report["rows"] / report["seconds"]) / (floor["rows"] / floor["seconds"])
-                print(f"  {code}: {share:.0%} of the xlsxwriter floor's rows/s", flush=True)
+                print(f"  {code}: {share:.0%} of the core.excel floor's rows/s", flush=True)
     if os.path.exists(path):
         os.unlink(path)
     headers = ("people", "run", "rows", "seconds", "rows/s", "peak RSS MB", "queries")

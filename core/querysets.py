@@ -1,5 +1,8 @@
 """Queryset helpers shared by the apps."""
 
+import contextlib
+
+from django.db import DatabaseError, connections
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
@@ -67,3 +70,27 @@ def compiled_rows(key, build, column: str, values: list, *, using: str = "defaul
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@contextlib.contextmanager
+def without_jit(using: str = "default"):
+    """PostgreSQL's JIT compiler off for the queries run inside (the connection's default
+    again after). An export streams one query whose correlated subqueries make its planned
+    cost high enough for JIT with inlining and optimisation: on 99,851 people the table
+    builder's 30-column query spent 1.9 s of its 3.9 s compiling, and at 995,176 people the
+    query read in 25.6 s with JIT against 23.9 s without; the rows are not evaluated faster.
+    Elsewhere a no-op."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET jit")
+        except DatabaseError:  # an aborted transaction: its rollback undoes the SET too
+            pass

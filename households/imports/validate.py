@@ -581,8 +581,16 @@ def _read_households(ctx, numbers):
 def _read_members(ctx, ids_in_file):
     """The active members of the file's registered households who are not in the file."""
     pks = [h[0] for h in ctx.households.values()]
+    members = Person.objects.filter(is_active=True)
+    if connection.vendor == "postgresql" and ids_in_file:
+        # Left out by the database: a re-imported roster names every member, and the
+        # 100,000 rows it would send back are all skipped (0.45 s of a re-import's 6 s).
+        table = Person._meta.db_table
+        members = members.extra(
+            where=[f'NOT ("{table}"."id_number" = ANY(%s))'], params=[list(ids_in_file)]
+        )
     for household, number, relationship, name, pk, version in _rows(
-        Person.objects.filter(is_active=True),
+        members,
         "household_id",
         pks,
         "household_id",

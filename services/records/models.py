@@ -159,7 +159,10 @@ class FamilyPlanningRecord(ServiceRecord):
         verbose_name_plural = _("family-planning records")
         ordering = ["-checked_on"]
         # The rules look records up by subject and date (services.obligations.rules).
-        indexes = [models.Index(fields=["household", "checked_on"], name="fp_household_checked")]
+        # With the id: the latest record (newest date, then newest id) read off the index.
+        indexes = [
+            models.Index(fields=["household", "checked_on", "id"], name="fp_household_checked")
+        ]
 
     def __str__(self):
         return f"{self.household} {self.get_status_display()}"
@@ -196,7 +199,10 @@ class SchoolEnrolment(ServiceRecord):
         verbose_name_plural = _("school enrolments")
         ordering = ["-started_on"]
         # The rules look records up by subject and date (services.obligations.rules).
-        indexes = [models.Index(fields=["person", "started_on"], name="enrolment_person_started")]
+        # With the id: the latest record (newest date, then newest id) read off the index.
+        indexes = [
+            models.Index(fields=["person", "started_on", "id"], name="enrolment_person_started")
+        ]
         constraints = [
             period_constraint("enrolment"),
             models.CheckConstraint(
@@ -237,7 +243,10 @@ class Training(ServiceRecord):
         verbose_name_plural = _("vocational trainings")
         ordering = ["-started_on"]
         # The rules look records up by subject and date (services.obligations.rules).
-        indexes = [models.Index(fields=["person", "started_on"], name="training_person_started")]
+        # With the id: the latest record (newest date, then newest id) read off the index.
+        indexes = [
+            models.Index(fields=["person", "started_on", "id"], name="training_person_started")
+        ]
         constraints = [period_constraint("training")]
 
     def __str__(self):
@@ -278,7 +287,10 @@ class Employment(ServiceRecord):
         verbose_name_plural = _("employment")
         ordering = ["-started_on"]
         # The rules look records up by subject and date (services.obligations.rules).
-        indexes = [models.Index(fields=["person", "started_on"], name="employment_person_started")]
+        # With the id: the latest record (newest date, then newest id) read off the index.
+        indexes = [
+            models.Index(fields=["person", "started_on", "id"], name="employment_person_started")
+        ]
         constraints = [period_constraint("employment")]
 
     def __str__(self):
@@ -322,7 +334,10 @@ class PensionEnrolment(ServiceRecord):
         verbose_name_plural = _("pension enrolments")
         ordering = ["-enrolled_on"]
         # The rules look records up by subject and date (services.obligations.rules).
-        indexes = [models.Index(fields=["person", "enrolled_on"], name="pension_person_enrolled")]
+        # With the id: the latest record (newest date, then newest id) read off the index.
+        indexes = [
+            models.Index(fields=["person", "enrolled_on", "id"], name="pension_person_enrolled")
+        ]
 
     def __str__(self):
         return f"{self.person} {self.get_scheme_display()}"

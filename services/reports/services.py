@@ -11,6 +11,7 @@ from community.selectors import department_of_user
 from core.audit import audit_log
 from core.excel import TEXT, Column, open_writer
 from core.jobs import JobError
+from core.querysets import without_jit
 from services.reports.catalogue import CHUNK_SIZE, Report, ReportContext
 from services.reports.forms import ReportForm, form_errors_text
 from services.reports.selectors import exports_full_ids, unit_names
@@ -69,8 +70,9 @@ def report_export(
 ) -> int:
     """Write ``report`` for ``user`` to ``path``; returns the rows of its first sheet (the
     report's rows: one per household, person, request… as the report says). ``full_ids``
-    None follows the user's permission. Logged with ``audit_log(action="export")``."""
-    with translation.override("zh-hans"):
+    None follows the user's permission. Logged with ``audit_log(action="export")``. The
+    queries run without PostgreSQL's JIT compiler (``core.querysets.without_jit``)."""
+    with translation.override("zh-hans"), without_jit():
         clean = report_clean_params(report=report, params=params)
         full = exports_full_ids(user) if full_ids is None else full_ids
         unit = department_of_user(user)

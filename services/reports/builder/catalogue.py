@@ -26,8 +26,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Exists, F, Func, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
@@ -187,6 +187,12 @@ def _text(value, cell, key):
     return value
 
 
+# The two displays ``CompiledTable`` applies without a call per cell: a text as it is, a
+# choice as its label looked up in ``CellContext.labels``.
+TEXT_DISPLAY = _text
+CHOICE_DISPLAY = _choice
+
+
 def cell_labels(fields) -> dict:
     """{key: {value: label}} for the choice fields, in the active language."""
     return {f.key: {v: str(label) for v, label in f.choices} for f in fields if f.choices}
@@ -270,8 +276,11 @@ REGISTRY_MODELS = [
 
 def _head_subquery(expression):
     """The value of ``expression`` (on Person) for the active head of the outer household."""
+    # ``order_by()``: a household has one active head (a constraint), and the people's
+    # default ordering would join the households table into every row's subquery.
     return Subquery(
         Person.objects.filter(household=OuterRef("pk"), relationship="01", is_active=True)
+        .order_by()
         .annotate(_v=expression)
         .values("_v")[:1]
     )
@@ -362,12 +371,17 @@ class RecordSource:
 def record_sources() -> list[RecordSource]:
     sources = []
     for kind in KINDS.values():
-        date = "year" if kind.key == "medicalinsurance" else kind.date_field
+        # Newest first, read off the (person, date, id) index; one enrolment a person and
+        # year (a constraint): the unique index's order, no tie to break.
+        if kind.key == "medicalinsurance":
+            order = ("-year",)
+        else:
+            order = (f"-{kind.date_field}", "-pk")
         source = RecordSource(
             key=kind.key,
             model=kind.model,
             subject=PERSON_ROWS if kind.subject == RECORD_PERSON else HOUSEHOLD_ROWS,
-            order=(f"-{date}", "-pk"),
+            order=order,
             units=tuple(kind.units),
             group_label=fmt(gettext_noop("%(kind)s (latest)"), kind=kind.model._meta.verbose_name),
             label=kind.model._meta.verbose_name,
@@ -393,7 +407,7 @@ def record_sources() -> list[RecordSource]:
             key="householdincome",
             model=HouseholdIncome,
             subject=HOUSEHOLD_ROWS,
-            order=("-year", "-pk"),
+            order=("-year",),  # one a household and year (a constraint)
             units=(REGISTRY,),
             group_label=fmt(
                 gettext_noop("%(kind)s (latest)"), kind=HouseholdIncome._meta.verbose_name
@@ -577,9 +591,12 @@ def _members_count(ctx: BuildContext, q=None):
     qs = Person.objects.filter(household=OuterRef(_household_ref(ctx)), is_active=True)
     if q is not None:
         qs = qs.filter(q)
-    return Coalesce(
-        Subquery(qs.order_by().values("household").annotate(n=Count("pk")).values("n")[:1]),
-        0,
+    # One ungrouped COUNT(*) a row (0 for none: no GROUP BY, no LIMIT, no COALESCE).
+    return Subquery(
+        qs.order_by()
+        .annotate(n=Func(template="COUNT(*)", output_field=models.IntegerField()))
+        .values("n"),
+        output_field=models.IntegerField(),
     )
 
 
@@ -605,9 +622,9 @@ def _head_name(ctx):
     if ctx.rows == HOUSEHOLD_ROWS:
         return _head_subquery(F("name"))
     return Subquery(
-        Person.objects.filter(
-            household=OuterRef("household_id"), relationship="01", is_active=True
-        ).values("name")[:1]
+        Person.objects.filter(household=OuterRef("household_id"), relationship="01", is_active=True)
+        .order_by()
+        .values("name")[:1]
     )
 
 

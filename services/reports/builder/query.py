@@ -17,9 +17,11 @@ from households.models import Person
 from households.selectors import households_for_user, people_for_user
 from services.obligations.rules import RULES
 from services.reports.builder.catalogue import (
+    CHOICE_DISPLAY,
     HOUSEHOLD_ROWS,
     PERSON_ROWS,
     ROW_NUMBER,
+    TEXT_DISPLAY,
     BuildContext,
     CellContext,
     cell_labels,
@@ -62,9 +64,20 @@ class CompiledTable:
         width = None
         # A row tuple is read with one None after it: the value of the empty columns.
         places = [c.at if c.at is not None else -1 for c in self.columns]
-        shown = [(j, c.display, c.key) for j, c in enumerate(self.columns) if c.display]
-        numbered = [j for j, c in enumerate(self.columns) if c.row_number]
         cell = self.cell
+        # A text is shown as it is, and a choice's label is one dict lookup (in C): only
+        # the other displays are called per cell.
+        labelled = [
+            (j, {None: None, "": None, **cell.labels[c.key]})
+            for j, c in enumerate(self.columns)
+            if c.display is CHOICE_DISPLAY
+        ]
+        shown = [
+            (j, c.display, c.key)
+            for j, c in enumerate(self.columns)
+            if c.display and c.display not in (CHOICE_DISPLAY, TEXT_DISPLAY)
+        ]
+        numbered = [j for j, c in enumerate(self.columns) if c.row_number]
         extra = (None,)
         for number, row in enumerate(tuples, start=1):
             if width is None:
@@ -78,6 +91,9 @@ class CompiledTable:
                 else:
                     pick = itemgetter(*indexes)
             cells = list(pick(row + extra))
+            for j, labels in labelled:
+                value = cells[j]
+                cells[j] = labels.get(value, value)
             for j, display, key in shown:
                 cells[j] = display(cells[j], cell, key)
             for j in numbered:

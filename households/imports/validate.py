@@ -441,19 +441,38 @@ def _chunks(values):
         yield values[start : start + CHUNK]
 
 
+_SEPARATOR = "\x1f"  # the unit separator: in no ID number, household number or name
+
+
+def _any(column: str, values: list, *, negate: bool = False) -> tuple[str, list]:
+    """``column = ANY(…)`` on PostgreSQL with the values sent as one text that the server
+    splits (``string_to_array``): for 100,000 ID numbers 0.06 s against 0.17 s for the
+    driver to quote each into an array. Values that hold the separator, or are not all
+    texts or all whole numbers, go as an array."""
+    sql = f"NOT ({column} = ANY(%s))" if negate else f"{column} = ANY(%s)"
+    kinds = set(map(type, values))
+    if kinds == {str} and "" not in values:  # string_to_array('') is no element at all
+        joined = _SEPARATOR.join(values)
+        if joined.count(_SEPARATOR) == len(values) - 1:
+            return sql.replace("%s", "string_to_array(%s, E'\\x1f')"), [joined]
+    elif kinds == {int}:
+        return sql.replace("%s", "string_to_array(%s, ',')::bigint[]"), [",".join(map(str, values))]
+    return sql, [values]
+
+
 def _rows(queryset, field, values, *columns):
     """``values_list(*columns)`` of the records whose ``field`` is one of ``values``: on
-    PostgreSQL one query with the values as one array (``= ANY(%s)``: nothing prepared
-    value by value), elsewhere one ``IN (…)`` per ``CHUNK``."""
+    PostgreSQL one query with the values as one array (``= ANY(…)``, see ``_any``),
+    elsewhere one ``IN (…)`` per ``CHUNK``."""
     if connection.vendor == "postgresql":
         values = list(values)
         if not values:
             return
         model = queryset.model
         column = model._meta.get_field(field).column
-        where = f'"{model._meta.db_table}"."{column}" = ANY(%s)'
+        where, params = _any(f'"{model._meta.db_table}"."{column}"', values)
         yield from (
-            queryset.extra(where=[where], params=[values])
+            queryset.extra(where=[where], params=params)
             .values_list(*columns)
             .iterator(chunk_size=5000)
         )
@@ -585,10 +604,10 @@ def _read_members(ctx, ids_in_file):
     if connection.vendor == "postgresql" and ids_in_file:
         # Left out by the database: a re-imported roster names every member, and the
         # 100,000 rows it would send back are all skipped (0.45 s of a re-import's 6 s).
-        table = Person._meta.db_table
-        members = members.extra(
-            where=[f'NOT ("{table}"."id_number" = ANY(%s))'], params=[list(ids_in_file)]
+        where, params = _any(
+            f'"{Person._meta.db_table}"."id_number"', list(ids_in_file), negate=True
         )
+        members = members.extra(where=[where], params=params)
     for household, number, relationship, name, pk, version in _rows(
         members,
         "household_id",

@@ -20,7 +20,7 @@ from households.imports.services import (
 )
 from households.imports.validate import Options, check_table
 from households.models import Household, ImportBatch, Person
-from tests.households.factories import DwellingFactory
+from tests.households.factories import DwellingFactory, HouseholdFactory
 from tests.households.rosters.build import HEADERS, good_rows, person, write_csv, write_xlsx
 from tests.households.rosters.corpus import CORPUS, everything
 
@@ -645,3 +645,30 @@ def test_a_change_with_nothing_in_it_sends_no_query(django_assert_num_queries, d
     with django_assert_num_queries(0):
         written = registry_bulk_write(change=RegistryBulkChange(), reason="x")
     assert not any(written.values())
+
+
+def test_the_values_of_any_go_as_one_text_unless_they_cannot():
+    from households.imports.validate import _any
+
+    sql, params = _any('"p"."id_number"', ["A", "B"])
+    assert sql == '"p"."id_number" = ANY(string_to_array(%s, E\'\\x1f\'))'
+    assert params == ["A\x1fB"]
+    assert _any("c", [3, 4], negate=True) == (
+        "NOT (c = ANY(string_to_array(%s, ',')::bigint[]))",
+        ["3,4"],
+    )
+    for values in (["A\x1fB", "C"], ["", "C"], ["A", 3]):  # a separator, an empty text, mixed
+        assert _any("c", values) == ("c = ANY(%s)", [values])
+
+
+@pytest.mark.django_db
+def test_households_are_found_by_number_whatever_their_characters():
+    """The registry read finds a household number holding the separator too (as an
+    array), on PostgreSQL and elsewhere."""
+    from households.imports.validate import _rows
+
+    household = HouseholdFactory(number="H\x1f1")
+    found = list(_rows(Household.objects.all(), "number", ["H\x1f1", "other"], "pk"))
+    assert found == [(household.pk,)]
+    found = list(_rows(Household.objects.all(), "number", [household.number], "pk"))
+    assert found == [(household.pk,)]

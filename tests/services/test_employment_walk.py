@@ -37,9 +37,7 @@ def test_employment_bureau_records_a_training_and_a_job_and_both_counts_fall(
     listed = client.get("/services/obligations/rules/training-overdue/")
     assert head.name in listed.content.decode()
     # each failing row offers the form that records what the rule asks for
-    assert f'href="/services/records/training/new/?person={head.pk}"' in (
-        listed.content.decode()
-    )
+    assert f'href="/services/records/training/new/?person={head.pk}"' in (listed.content.decode())
 
     response = client.post(
         f"/services/records/training/new/?household={household.pk}",

@@ -194,7 +194,8 @@ class _XlsxSheet:
     def _row_xml(self, values) -> str | None:
         """The row's cells as xlsxwriter writes them in ``constant_memory`` mode, ending
         with ``</row>``; "" for a row of empty cells (no row is written then); None when a
-        cell needs xlsxwriter itself (a text over 16,383 characters, NaN or infinity)."""
+        cell needs xlsxwriter itself (a text over 16,383 characters or empty once shown, NaN
+        or infinity)."""
         n = self.row + 1
         widths, letters, styles = self.widths, self.letters, self.styles
         parts = []
@@ -205,7 +206,7 @@ class _XlsxSheet:
             kind = column.type
             if kind == TEXT:
                 text = value if type(value) is str else _as_text(value)
-                if len(text) > _TEXT_MAX:
+                if not text or len(text) > _TEXT_MAX:  # an object shown as "", or too long
                     return None
                 if 2 * len(text) + 2 > widths[col]:
                     width = (len(text) if text.isascii() else display_width(text)) + 2

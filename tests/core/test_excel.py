@@ -102,6 +102,13 @@ def test_csv_has_a_bom_the_first_sheet_and_escaped_formulas(tmp_path):
     assert escape_formula("-3") == "'-3" and escape_formula("温") == "温"
 
 
+class _Blank:
+    """A value whose text is empty (xlsxwriter writes it as an empty text cell)."""
+
+    def __str__(self):
+        return ""
+
+
 # Rows that exercise every branch of the data rows' own XML: escapes, control characters, a
 # literal _xHHHH_, whitespace kept, empty cells and an empty row, dates and a datetime,
 # integers, decimals, money, floats and ints in decimal columns, a text over the limit.
@@ -113,6 +120,7 @@ ODD_ROWS = [
     ["\ufffe\uffff", "line\nbreak", datetime.date(1900, 3, 1), 12345678901234567, 0, -1],
     ["长" * 20000, "x", datetime.date(2019, 5, 25), 0, Decimal("0.10"), Decimal("1e6")],
     ["<r>rich-looking</r>", "9", datetime.date(2019, 5, 25), -3, Decimal("-2.50"), 7],
+    [_Blank(), "shown as nothing", None, None, None, None],
 ]
 
 
@@ -151,7 +159,7 @@ def test_data_rows_are_written_as_xlsxwriter_writes_them(tmp_path, monkeypatch):
     names = zipfile.ZipFile(fast).namelist()
     assert names == zipfile.ZipFile(slow).namelist()
     sheets = [n for n in names if n.startswith("xl/worksheets/sheet")]
-    assert len(sheets) == 8  # 人员 in six parts of three rows, the totals on a seventh, 汇总
+    assert len(sheets) == 9  # 人员 in seven parts of three rows, the totals on an eighth, 汇总
     for name in [*sheets, "xl/styles.xml", "xl/workbook.xml"]:
         assert _sheet_xml(fast, name) == _sheet_xml(slow, name), name
 

@@ -371,8 +371,8 @@ class RecordSource:
 def record_sources() -> list[RecordSource]:
     sources = []
     for kind in KINDS.values():
-        # Newest first, read off the (person, date, id) index; one enrolment a person and
-        # year (a constraint): the unique index's order, no tie to break.
+        # Newest first (read off the kind's (person, date, id) index where it has one: no
+        # sort per row); one enrolment a person and year (a constraint): no tie to break.
         if kind.key == "medicalinsurance":
             order = ("-year",)
         else:

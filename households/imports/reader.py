@@ -148,18 +148,26 @@ def _read_xlsx(path: str, *, max_rows: int, max_unzipped_mb: int) -> list:
             _("The file has more than %(max)d rows; at most %(max)d rows can be imported at once.")
             % {"max": max_rows}
         )
+    # calamine 0.9's ``iter_rows`` yields the empty rows above the data, but not the empty
+    # columns to its left: the rows are numbered from the top and padded on the left to their
+    # place in Excel. (Checked on the rows and cells it gave, not assumed of its version.)
     first_row = sheet.start[0] if sheet.start else 0
     first_col = sheet.start[1] if sheet.start else 0
-    pad = ("",) * first_col
     # Each row a tuple, and a text repeated down a column (an enumeration, a township, a
     # date) one object for the whole file: 100,000 rows of 27 cells hold a few hundred
-    # thousand distinct values, not 2.7 million.
+    # thousand distinct values, not 2.7 million. (``to_python`` builds the rows in one call,
+    # but its lists beside the sheet took 130 MB more and the read as long.)
     seen: dict = {}
     keep = seen.setdefault
     rows = [
-        (first_row + i + 1, pad + tuple([keep(v, v) if v.__class__ is str else v for v in row]))
-        for i, row in enumerate(sheet.iter_rows())
+        (i, tuple([keep(v, v) if v.__class__ is str else v for v in row]))
+        for i, row in enumerate(sheet.iter_rows(), start=1)
     ]
+    if first_row and len(rows) == sheet.height:  # the rows above the data left out
+        rows = [(i + first_row, cells) for i, cells in rows]
+    if first_col and rows and len(rows[0][1]) == sheet.width:  # the columns left of it too
+        pad = ("",) * first_col
+        rows = [(i, pad + cells) for i, cells in rows]
     del sheet, workbook
     return rows
 

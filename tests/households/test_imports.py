@@ -672,3 +672,27 @@ def test_households_are_found_by_number_whatever_their_characters():
     assert found == [(household.pk,)]
     found = list(_rows(Household.objects.all(), "number", [household.number], "pk"))
     assert found == [(household.pk,)]
+
+
+def test_a_sheet_that_starts_below_and_right_of_a1_names_its_rows_as_excel_does(
+    tmp_path, dwellings
+):
+    """Two empty rows and two empty columns before the header: the header is row 3 and the
+    people rows 4–7, as Excel numbers them, and the cells are read in their columns."""
+    from openpyxl import Workbook
+
+    rows = good_rows()
+    rows[1]["出生日期"] = "1990-13-01"
+    wb = Workbook()
+    ws = wb.active
+    for c, header in enumerate(HEADERS, start=3):
+        ws.cell(row=3, column=c, value=header)
+    for r, row in enumerate(rows, start=4):
+        for c, header in enumerate(HEADERS, start=3):
+            ws.cell(row=r, column=c, value=row.get(header, ""))
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    check = _check(path)
+    assert check.table.header_row == 3
+    assert [number for number, _cells in check.table.rows] == [4, 5, 6, 7]
+    assert [(m.row, m.header) for m in check.errors] == [(5, "出生日期")]

@@ -463,7 +463,10 @@ def _any(column: str, values: list, *, negate: bool = False) -> tuple[str, list]
 def _rows(queryset, field, values, *columns):
     """``values_list(*columns)`` of the records whose ``field`` is one of ``values``: on
     PostgreSQL one query with the values as one array (``= ANY(…)``, see ``_any``),
-    elsewhere one ``IN (…)`` per ``CHUNK``."""
+    elsewhere one ``IN (…)`` per ``CHUNK``. In no order (``order_by()``): every caller
+    keys what it reads, and the models' default orders cost the database a sort of every
+    row it sends (the 100,000 people of a re-import: 225–257 ms to run the query sorted,
+    144–172 ms unsorted)."""
     if connection.vendor == "postgresql":
         values = list(values)
         if not values:
@@ -472,14 +475,16 @@ def _rows(queryset, field, values, *columns):
         column = model._meta.get_field(field).column
         where, params = _any(f'"{model._meta.db_table}"."{column}"', values)
         yield from (
-            queryset.extra(where=[where], params=params)
+            queryset.order_by()
+            .extra(where=[where], params=params)
             .values_list(*columns)
             .iterator(chunk_size=5000)
         )
         return
     for chunk in _chunks(values):
         yield from (
-            queryset.filter(**{f"{field}__in": chunk})
+            queryset.order_by()
+            .filter(**{f"{field}__in": chunk})
             .values_list(*columns)
             .iterator(chunk_size=5000)
         )

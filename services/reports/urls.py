@@ -15,6 +15,7 @@ urlpatterns = [
     path("builder/export/", builder.builder_export, name="builder_export"),
     path("builder/save/", builder.builder_save, name="builder_save"),
     path("builder/form/", builder.builder_form, name="builder_form"),
+    path("builder/edit/", builder.builder_edit, name="builder_edit"),
     path("builder/templates/<int:pk>/", builder.template_open, name="builder_template"),
     path(
         "builder/templates/<int:pk>/export/",

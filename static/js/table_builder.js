@@ -27,7 +27,8 @@
   }
 
   document.querySelectorAll(".builder-add").forEach(function (button) {
-    button.addEventListener("click", function () {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();  // without the script the button posts the form to builder_edit
       var item = button.closest(".builder-field");
       var fragment = rowTemplate.content.cloneNode(true);
       var tr = fragment.querySelector("tr");
@@ -43,6 +44,10 @@
     var button = event.target.closest("button");
     if (!button) { return; }
     var tr = button.closest("tr");
+    if (button.classList.contains("builder-up") || button.classList.contains("builder-down") ||
+        button.classList.contains("builder-remove")) {
+      event.preventDefault();  // without the script the button posts the form to builder_edit
+    }
     if (button.classList.contains("builder-up") && tr.previousElementSibling) {
       body.insertBefore(tr, tr.previousElementSibling);
     } else if (button.classList.contains("builder-down") && tr.nextElementSibling) {

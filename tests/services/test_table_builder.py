@@ -5,6 +5,7 @@ template survives a model change and runs from the page, the job and the shell."
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -771,3 +772,57 @@ def test_the_demo_templates_are_seeded_once_and_run(people, staff_user, departme
         report = table_report(user=user, spec=template.spec, template=template)
         rows = report_export(report=report, user=user, params={}, path=str(tmp_path / "d.xlsx"))
         assert rows == (3 if template == medical else 2)
+
+
+def _page_columns(page: str) -> list[tuple[str, str]]:
+    """(key, header) of each column row the builder page shows, in order."""
+    body = page.split('id="columns"', 1)[1].split("</tbody>", 1)[0]
+    keys = re.findall(r'name="col" value="([^"]*)"', body)
+    headers = re.findall(r'name="header"[^>]*value="([^"]*)"', body)
+    return list(zip(keys, headers, strict=True))
+
+
+def test_columns_are_added_moved_and_removed_without_the_script(
+    people, staff_user, leader_a, client_for
+):
+    from services.reports.builder.selectors import fields_for_user
+
+    client = client_for(staff_user)
+    url = reverse("reports:builder_edit")
+    data = {"rows": "person", "col": ["person.name", "person.sex"], "header": ["姓名", "性别"]}
+    age = fields_for_user(staff_user)["derived.age"].label_for("person")
+
+    page = client.post(url, {**data, "add": "derived.age"}).content.decode()
+    assert _page_columns(page) == [
+        ("person.name", "姓名"),
+        ("person.sex", "性别"),
+        ("derived.age", age),
+    ]
+    assert 'name="up" value="2"' in page and 'name="remove" value="0"' in page
+
+    def edit(**action):
+        return _page_columns(client.post(url, {**data, **action}).content.decode())
+
+    assert edit(up="1") == [("person.sex", "性别"), ("person.name", "姓名")]
+    assert edit(down="0") == [("person.sex", "性别"), ("person.name", "姓名")]
+    assert edit(remove="0") == [("person.sex", "性别")]
+    # nothing to move past the ends, and an index that is no column changes nothing
+    assert (
+        edit(up="0")
+        == edit(down="1")
+        == edit(remove="7")
+        == edit(up="x")
+        == [
+            ("person.name", "姓名"),
+            ("person.sex", "性别"),
+        ]
+    )
+    # a key outside the catalogue is shown as not available, and the export refuses it
+    page = client.post(url, {**data, "add": "person.password"}).content.decode()
+    assert "person.password" in page and "text-danger" in page
+    refused = client.post(
+        reverse("reports:builder_export"),
+        {"rows": "person", "col": ["person.password"], "header": [""]},
+    )
+    assert refused.status_code == 400
+    assert client_for(leader_a).post(url, {**data, "add": "derived.age"}).status_code == 404

@@ -3,8 +3,10 @@
 The page is one form: the kind of row, the columns (catalogue key and header, in order),
 the filters, the sort and the table's date. The preview (htmx, first 20 rows and the row
 count) posts that form; the export starts a ``report`` job with the spec; saving writes a
-template; uploading a bureau's blank form fills the columns from its headers. Every POST is
-validated against the user's own catalogue (``clean_spec``)."""
+template; uploading a bureau's blank form fills the columns from its headers. The page's
+script adds, moves and removes columns in the browser; without it each of those buttons
+posts the form to ``builder_edit``, which returns the page with the change made. Every
+export, preview and save is validated against the user's own catalogue (``clean_spec``)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -207,6 +209,38 @@ def builder_form(request):
             % {"headers": "、".join(unmatched)}
         )
     return _page(request, raw, notes=notes)
+
+
+@require_POST
+def builder_edit(request):
+    """The page's edits without its script: the form posted with what the button does,
+    ``add`` (a catalogue key: a column at the end, headed with the field's label), or
+    ``up``, ``down`` or ``remove`` (the index of a column). The page comes back with the
+    change made and nothing saved; a key outside the user's catalogue is shown as not
+    available, as a template's would be, and refused at the export."""
+    builder_user_or_404(request.user)
+    raw = spec_from_post(request.POST)
+    columns = raw["columns"]
+    rows = raw["rows"] if raw["rows"] in ROW_KINDS else PERSON_ROWS
+    key = request.POST.get("add", "").strip()
+    if key:
+        field = fields_for_user(request.user).get(key)
+        columns.append({"key": key, "header": field.label_for(rows) if field else ""})
+    for action in ("up", "down", "remove"):
+        value = request.POST.get(action, "")
+        if not value.isdigit() or int(value) >= len(columns):
+            continue
+        i = int(value)
+        if action == "remove":
+            del columns[i]
+        elif action == "up" and i > 0:
+            columns[i - 1], columns[i] = columns[i], columns[i - 1]
+        elif action == "down" and i + 1 < len(columns):
+            columns[i], columns[i + 1] = columns[i + 1], columns[i]
+    template = None
+    if request.POST.get("template", "").isdigit():
+        template = template_get_for_user(user=request.user, pk=int(request.POST["template"]))
+    return _page(request, raw, template=template)
 
 
 @require_POST

@@ -37,6 +37,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .models import Job
+from .querysets import outside_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -155,17 +156,34 @@ def jobs_reap(*, now: datetime.datetime | None = None) -> int:
 
 
 def job_progress(job: Job, *, done_rows: int, total_rows: int | None = None) -> None:
-    """Record progress (outside any transaction of the run, so the page sees it at once)."""
+    """Record progress, so that the page sees it at once: during an export's
+    ``read_snapshot`` (a transaction) through the snapshot's second connection."""
     if total_rows is not None:
         job.total_rows = total_rows
     job.done_rows = done_rows
     job.progress = min(99, int(100 * done_rows / job.total_rows)) if job.total_rows else 0
-    Job.objects.filter(pk=job.pk).update(
-        total_rows=job.total_rows,
-        done_rows=job.done_rows,
-        progress=job.progress,
-        updated_at=timezone.now(),
-    )
+    values = {
+        "total_rows": job.total_rows,
+        "done_rows": job.done_rows,
+        "progress": job.progress,
+        "updated_at": timezone.now(),
+    }
+    side = outside_snapshot()
+    if side is None:
+        Job.objects.filter(pk=job.pk).update(**values)
+        return
+    # The ORM's queries go through this thread's connection, in the snapshot: this one
+    # statement is written for the second connection.
+    quote = side.ops.quote_name
+    fields = [Job._meta.get_field(name) for name in values]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    params = [f.get_db_prep_save(values[f.name], side) for f in fields]
+    with side.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Job._meta.db_table)} SET {assignments} "
+            f"WHERE {quote(Job._meta.pk.column)} = %s",
+            [*params, job.pk],
+        )
 
 
 def job_temp_path(suffix: str) -> str:

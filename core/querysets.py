@@ -1,8 +1,9 @@
 """Queryset helpers shared by the apps."""
 
 import contextlib
+import threading
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
@@ -94,3 +95,52 @@ def without_jit(using: str = "default"):
                 cursor.execute("RESET jit")
         except DatabaseError:  # an aborted transaction: its rollback undoes the SET too
             pass
+
+
+_snapshots = threading.local()
+
+
+@contextlib.contextmanager
+def read_snapshot(using: str = "default"):
+    """The queries run inside read one snapshot of the database, and a server-side cursor
+    computes its rows as they are fetched (PostgreSQL: a ``REPEATABLE READ`` transaction).
+
+    Why: outside a transaction Django declares a streamed queryset's cursor ``WITH HOLD``,
+    and PostgreSQL then runs the whole query and stores its result before the first row is
+    sent: the table builder's 30-column query over 995,176 people sat 25 s in ``execute``
+    (its rows then came in 7.6 s), while the export waited with nothing to write. Inside a
+    transaction each chunk is computed when it is fetched, so the database works while the
+    rows before are written (``core.excel.WriteBehind``); and every sheet of an export is of
+    the same moment. A write that others must see at once meanwhile (a job's progress) goes
+    through ``outside_snapshot``.
+
+    Inside a transaction already (a caller's, a test's), or elsewhere than PostgreSQL
+    (SQLite's cursors already step as they are read), it changes nothing."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    opened = getattr(_snapshots, "open", {})
+    _snapshots.open = opened
+    opened[using] = None  # the second connection, made when first asked for
+    try:
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
+    finally:
+        side = opened.pop(using, None)
+        if side is not None:
+            side.close()
+
+
+def outside_snapshot(using: str = "default"):
+    """The connection for a write that must be seen at once: while ``read_snapshot`` is
+    open in this thread, a second connection to the same database (in autocommit, made once
+    and closed with the snapshot); otherwise this thread's own (None)."""
+    opened = getattr(_snapshots, "open", {})
+    if using not in opened:
+        return None
+    if opened[using] is None:
+        opened[using] = connections.create_connection(using)
+    return opened[using]

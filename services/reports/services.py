@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from community.selectors import department_of_user
 from core.audit import audit_log
-from core.excel import TEXT, Column, open_writer
+from core.excel import TEXT, Column, WriteBehind, open_writer
 from core.jobs import JobError
-from core.querysets import without_jit
+from core.querysets import read_snapshot, without_jit
 from services.reports.catalogue import CHUNK_SIZE, Report, ReportContext
 from services.reports.forms import ReportForm, form_errors_text
 from services.reports.selectors import exports_full_ids, unit_names
@@ -57,6 +57,43 @@ def _add(sums, values, columns):
             sums[i] = (sums[i] or 0) + value
 
 
+def _write_sheets(book, sheets, titles, fmt, progress) -> int:
+    """Every sheet into ``book`` (the first only as CSV); returns the first sheet's rows."""
+    counts = [sheet.count() if sheet.count else 0 for sheet in sheets]
+    total = sum(counts[:1] if fmt == "csv" else counts)
+    done = 0
+    first_rows = 0
+    for index, spec in enumerate(sheets):
+        if fmt == "csv" and index:
+            break
+        columns = [Column(str(c.header), c.type) for c in spec.columns]
+        sheet = book.sheet(str(spec.name), columns, title_lines=titles)
+        sums = [None] * len(columns) if spec.totals == "sum" else None
+        accessors = [c.accessor for c in spec.columns]
+        rows = 0
+        cells = spec.cells
+        with WriteBehind(sheet.write_row) as write_row:
+            for obj in spec.rows():
+                values = obj if cells else [get(obj) for get in accessors]
+                write_row(values)
+                if sums is not None:
+                    _add(sums, values, columns)
+                rows += 1
+                if progress is not None and (done + rows) % CHUNK_SIZE == 0:
+                    progress(done + rows, total)
+        done += rows
+        if sums is not None and rows:
+            sums[0] = _("Total")
+            sheet.write_totals(sums)
+        elif callable(spec.totals) and rows:
+            totals = spec.totals()
+            totals[0] = _("Total") if not totals[0] else totals[0]
+            sheet.write_totals(totals)
+        if index == 0:
+            first_rows = rows
+    return first_rows
+
+
 def report_export(
     *,
     report: Report,
@@ -71,7 +108,9 @@ def report_export(
     """Write ``report`` for ``user`` to ``path``; returns the rows of its first sheet (the
     report's rows: one per household, person, request… as the report says). ``full_ids``
     None follows the user's permission. Logged with ``audit_log(action="export")``. The
-    queries run without PostgreSQL's JIT compiler (``core.querysets.without_jit``)."""
+    queries run without PostgreSQL's JIT compiler (``core.querysets.without_jit``), in one
+    snapshot (``core.querysets.read_snapshot``), and the rows are written in a second thread
+    while the next are fetched (``core.excel.WriteBehind``)."""
     with translation.override("zh-hans"), without_jit():
         clean = report_clean_params(report=report, params=params)
         full = exports_full_ids(user) if full_ids is None else full_ids
@@ -79,41 +118,13 @@ def report_export(
         ctx = ReportContext(
             user=user, params=clean, full_ids=full, today=timezone.localdate(), unit=unit
         )
-        sheets = report.sheets(ctx)
-        counts = [sheet.count() if sheet.count else 0 for sheet in sheets]
-        total = sum(counts[:1] if fmt == "csv" else counts)
-        titles = _title_lines(report, ctx, clean)
-        done = 0
-        first_rows = 0
         with open_writer(path, fmt=fmt) as book:
-            for index, spec in enumerate(sheets):
-                if fmt == "csv" and index:
-                    break
-                columns = [Column(str(c.header), c.type) for c in spec.columns]
-                sheet = book.sheet(str(spec.name), columns, title_lines=titles)
-                sums = [None] * len(columns) if spec.totals == "sum" else None
-                accessors = [c.accessor for c in spec.columns]
-                write_row = sheet.write_row
-                rows = 0
-                cells = spec.cells
-                for obj in spec.rows():
-                    values = obj if cells else [get(obj) for get in accessors]
-                    write_row(values)
-                    if sums is not None:
-                        _add(sums, values, columns)
-                    rows += 1
-                    if progress is not None and (done + rows) % CHUNK_SIZE == 0:
-                        progress(done + rows, total)
-                done += rows
-                if sums is not None and rows:
-                    sums[0] = _("Total")
-                    sheet.write_totals(sums)
-                elif callable(spec.totals) and rows:
-                    totals = spec.totals()
-                    totals[0] = _("Total") if not totals[0] else totals[0]
-                    sheet.write_totals(totals)
-                if index == 0:
-                    first_rows = rows
+            # One snapshot: the sheets agree, and the rows are computed as they are
+            # written (the transaction ends before the book is packed).
+            with read_snapshot():
+                first_rows = _write_sheets(
+                    book, report.sheets(ctx), _title_lines(report, ctx, clean), fmt, progress
+                )
         audit_log(
             user=user,
             action="export",

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import openpyxl
+import pytest
 
 from core.excel import (
     DATE,
@@ -174,3 +175,41 @@ def test_a_rich_looking_text_is_escaped_and_reads_back_as_written(tmp_path, monk
     assert first[3][0] == 'a & b <c> "d"' and first[4][0] == " 前后有空格 "
     sheet1 = _sheet_xml(path)  # as Excel escapes them (openpyxl reads them back raw)
     assert b"<t>ctl_x0001__x001F_</t>" in sheet1 and b"<t>_x005F_x0041_ literal</t>" in sheet1
+
+
+def test_rows_written_behind_arrive_in_order_with_the_callers_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from core.excel import WriteBehind
+
+    written = []
+    with translation.override("zh-hans"):
+        with WriteBehind(lambda values: written.append([str(v) for v in values]), batch=3) as w:
+            for i in range(10):
+                w([i, gettext_lazy("Total")])
+    assert [row[0] for row in written] == [str(i) for i in range(10)]
+    assert written[0][1] == "合计"
+
+
+def test_a_writer_error_is_raised_to_the_caller_and_a_caller_error_stops_the_writer():
+    from core.excel import WriteBehind
+
+    def fails(values):
+        if values[0] == 4:
+            raise ValueError("bad row")
+
+    with pytest.raises(ValueError, match="bad row"):
+        with WriteBehind(fails, batch=2, depth=1) as w:
+            for i in range(10_000):  # never blocked on the dead writer's full queue
+                w([i])
+
+    written = []
+    with pytest.raises(KeyError):
+        with WriteBehind(written.append, batch=2) as w:
+            w([1])
+            w([2])  # a whole batch: handed to the writer
+            w([3])  # still the caller's when it fails: not written
+            raise KeyError("the database went away")
+    assert written == [[1], [2]]
+    assert not w.thread.is_alive()

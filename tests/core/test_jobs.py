@@ -240,3 +240,31 @@ def test_the_reaper_runs_when_a_worker_starts_and_from_beat(settings):
 
     receivers = [r[1]() for r in worker_ready.receivers]
     assert tasks._reap_when_a_worker_starts in receivers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_during_an_exports_snapshot_is_seen_by_others_at_once(staff_user):
+    # An export reads in one transaction (read_snapshot); the job's page, on another
+    # connection, must still see its progress as it is made, not at the end.
+    from django.db import connection, connections
+
+    from core.querysets import read_snapshot
+
+    job = Job.objects.create(kind="test", requested_by=staff_user)
+    other = connections.create_connection("default")
+    try:
+        with read_snapshot():
+            if connection.vendor == "postgresql":
+                assert connection.in_atomic_block
+            job_progress(job, done_rows=500, total_rows=2000)
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT done_rows, total_rows, progress FROM core_job WHERE id = %s",
+                    [job.pk],
+                )
+                assert cursor.fetchone() == (500, 2000, 25)
+        assert not connection.in_atomic_block
+    finally:
+        other.close()
+    job.refresh_from_db()
+    assert (job.done_rows, job.progress) == (500, 25)

@@ -74,6 +74,10 @@ _CONTROL_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _TEXT_MAX = 32767 // 2  # longer texts (rare) go through xlsxwriter, which truncates them
 _DATE_CACHE_MAX = 100_000
+# Values remembered per column with their cell's XML (a text or whole number: a sex, a
+# building, a label repeats down a million rows). Bounded: a column of names or ID
+# numbers fills it with its first values and remembers no more.
+_SEEN_MAX = 2048
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ class _XlsxSheet:
         self.letters = [xl_col_to_name(col) for col in range(len(self.columns))]
         self.styles = None
         self.serials = self.book.date_serials
+        self.seen = [{} for _ in self.columns]
 
     def _style_attributes(self):
         fmt = self.book.formats
@@ -200,12 +205,21 @@ class _XlsxSheet:
         cell needs xlsxwriter itself (a text over 16,383 characters or empty once shown, NaN
         or infinity)."""
         n = self.row + 1
-        widths, letters, styles = self.widths, self.letters, self.styles
+        widths, letters, styles, seen = self.widths, self.letters, self.styles, self.seen
         parts = []
         append = parts.append
         for col, (column, value) in enumerate(zip(self.columns, values, strict=True)):
             if value is None or value == "":
                 continue
+            # A value seen before in the column is its cell's XML after the reference, and
+            # its width is counted already.
+            known = seen[col]
+            cached = type(value) is str or type(value) is int
+            if cached:
+                tail = known.get(value)
+                if tail is not None:
+                    append(f'<c r="{letters[col]}{n}{tail}')
+                    continue
             kind = column.type
             if kind == TEXT:
                 text = value if type(value) is str else _as_text(value)
@@ -218,31 +232,31 @@ class _XlsxSheet:
                 if _TEXT_SPECIAL.search(text):
                     text = _escape_text(text)
                 if text[0].isspace() or text[-1].isspace():
-                    append(
-                        f'<c r="{letters[col]}{n}" t="inlineStr"><is>'
-                        f'<t xml:space="preserve">{text}</t></is></c>'
-                    )
+                    tail = f'" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
                 else:
-                    append(f'<c r="{letters[col]}{n}" t="inlineStr"><is><t>{text}</t></is></c>')
-                continue
-            if kind == DATE:
+                    tail = f'" t="inlineStr"><is><t>{text}</t></is></c>'
+                width = 0
+            elif kind == DATE:
                 serial = self.serials.get(value)
                 if serial is None:
                     serial = self._serial(value)
-                append(f'<c r="{letters[col]}{n}"{styles[col]}><v>{serial:.16G}</v></c>')
+                tail = f'"{styles[col]}><v>{serial:.16G}</v></c>'
                 width = 12
             elif kind == INTEGER:
                 number = int(value)
-                append(f'<c r="{letters[col]}{n}"><v>{number:.16G}</v></c>')
+                tail = f'"><v>{number:.16G}</v></c>'
                 width = len(str(value)) + 2
             else:
                 number = float(value) if isinstance(value, decimal.Decimal) else value
                 if not math.isfinite(number):
                     return None
-                append(f'<c r="{letters[col]}{n}"{styles[col]}><v>{number:.16G}</v></c>')
+                tail = f'"{styles[col]}><v>{number:.16G}</v></c>'
                 width = len(f"{number:,.2f}") + 2
+            append(f'<c r="{letters[col]}{n}{tail}')
             if width > widths[col]:
                 widths[col] = width
+            if cached and len(known) < _SEEN_MAX:
+                known[value] = tail
         if not parts:
             return ""
         append("</row>")

@@ -4,7 +4,11 @@ gunicorn with the production settings (``DEBUG=0``, a Redis cache, collected sta
 on a loopback port, and locust (``bench/requirements.txt``) running 50 staff sessions
 browsing and searching and 30 building leaders on ``/m/`` for ``BENCH_LOAD_SECONDS``
 (default 120). Then the same load with the staff on the Django admin's changelists instead
-of the staff pages, for comparison. It prints a table; it asserts nothing.
+of the staff pages, for comparison. Then the head-to-head of one page: ``BENCH_LOAD_LIST_USERS``
+connections (default 16) requesting the household list back to back for
+``BENCH_LOAD_LIST_SECONDS`` (default 60), then the admin's household changelist the same way.
+It prints two tables; it asserts nothing. ``BENCH_LOAD_RUNS`` ("mixed,list" by default) can
+leave out either part.
 
 Environment: as ``python -m bench`` (``BENCH_DATABASE_URL``, ``BENCH_HOUSEHOLDS``), plus
 ``BENCH_LOAD_SECONDS``, ``BENCH_LOAD_WORKERS`` (gunicorn workers, default 3),
@@ -42,18 +46,29 @@ def _sessions() -> dict:
     )
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from buildings.models import Building, BuildingLeaderTerm
     from community.roles import Role
+    from core.twofactor import needs_two_factor
     from households.models import Household, Person
 
     User = get_user_model()
 
     def session_for(user):
+        """A signed-in session, with its second factor given when the account needs one
+        (production asks staff and administrators for it: ``REQUIRE_2FA``), as after a
+        code was entered on the verify page."""
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if needs_two_factor(user):
+            device, _created = TOTPDevice.objects.get_or_create(
+                user=user, name="load benchmark", defaults={"confirmed": True}
+            )
+            store[DEVICE_ID_SESSION_KEY] = device.persistent_id
         store.create()
         return store.session_key
 
@@ -124,7 +139,9 @@ def _rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def _run_locust(env, seconds: int, mode: str, csv_prefix: str, host: str) -> None:
+def _run_locust(
+    env, seconds: int, mode: str, csv_prefix: str, host: str, *, users: int, classes: list
+) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -132,9 +149,10 @@ def _run_locust(env, seconds: int, mode: str, csv_prefix: str, host: str) -> Non
             "locust",
             "-f",
             str(ROOT / "bench" / "locustfile.py"),
+            *classes,
             "--headless",
             "--users",
-            str(STAFF + LEADERS),
+            str(users),
             "--spawn-rate",
             "20",
             "--run-time",
@@ -166,6 +184,9 @@ def main():
     os.environ["SECRET_KEY"] = "load-benchmark-" + os.urandom(16).hex()
     households = int(os.environ.get("BENCH_HOUSEHOLDS", "20000"))
     seconds = int(os.environ.get("BENCH_LOAD_SECONDS", "120"))
+    list_seconds = int(os.environ.get("BENCH_LOAD_LIST_SECONDS", "60"))
+    list_users = int(os.environ.get("BENCH_LOAD_LIST_USERS", "16"))
+    runs = set(os.environ.get("BENCH_LOAD_RUNS", "mixed,list").split(","))
     workers = os.environ.get("BENCH_LOAD_WORKERS", "3")
     port = os.environ.get("BENCH_LOAD_PORT", "8765")
     redis = os.environ.get("BENCH_LOAD_REDIS", "redis://127.0.0.1:6379/14")
@@ -216,10 +237,27 @@ def main():
     try:
         _wait_for(f"{host}/accounts/login/")
         results = {}
-        for mode in ("pages", "admin"):
+        for mode in ("pages", "admin") if "mixed" in runs else ():
             prefix = str(workdir / mode)
-            _run_locust(env, seconds, mode, prefix, host)
+            _run_locust(
+                env,
+                seconds,
+                mode,
+                prefix,
+                host,
+                users=STAFF + LEADERS,
+                classes=["StaffUser", "LeaderUser"],
+            )
             results[mode] = (_rows(prefix), _rss_mb(server.pid))
+        head_to_head = {}
+        for mode in ("list", "admin-list") if "list" in runs else ():
+            prefix = str(workdir / mode)
+            load = os.getloadavg()[0]
+            _run_locust(
+                env, list_seconds, mode, prefix, host, users=list_users, classes=["ListUser"]
+            )
+            rows = [r for r in _rows(prefix) if r["Name"] != "Aggregated"]
+            head_to_head[mode] = (rows[0], _rss_mb(server.pid), load)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -250,6 +288,37 @@ def main():
                     f"{rss:.0f}" if row["Name"] == "Aggregated" else "",
                 )
             )
+    if lines:
+        _table(headers, lines)
+    if not head_to_head:
+        return
+    print()
+    print(
+        f"One list, {list_users} connections each requesting it again as soon as it comes "
+        f"(pages 1–20 at random), {list_seconds} s per run:"
+    )
+    lines = []
+    for row, rss, load in head_to_head.values():
+        lines.append(
+            (
+                row["Name"],
+                row["Request Count"],
+                f"{float(row['Requests/s']):.1f}",
+                row["50%"],
+                row["95%"],
+                row["99%"],
+                row["Failure Count"],
+                f"{rss:.0f}",
+                f"{load:.1f}",
+            )
+        )
+    _table((*headers, "load avg at start"), lines)
+    ours, theirs = (float(head_to_head[m][0]["Requests/s"]) for m in ("list", "admin-list"))
+    if theirs:
+        print(f"The household list serves {ours / theirs:.2f} times the admin changelist's req/s.")
+
+
+def _table(headers, lines) -> None:
     widths = [max(len(h), *(len(r[i]) for r in lines)) for i, h in enumerate(headers)]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")

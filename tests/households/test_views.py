@@ -467,6 +467,59 @@ def test_filters_by_building_status_and_move_in_year(
     }
 
 
+def test_list_rows_show_heads_matches_moved_out_households_and_escape_names(
+    client_for, staff_user, household_a, household_b
+):
+    """The rows are written in Python (``households/templatetags/household_rows.py``):
+    each cell, escaped, as the template gave it."""
+    head_a = household_a.members.get()
+    Person.objects.filter(pk=head_a.pk).update(name="温<i>秀</i>英")
+    spouse = PersonFactory(household=household_a, relationship="10", sex="F", name="温丽")
+    Person.objects.filter(pk=spouse.pk).update(is_active=False)
+    Person.objects.filter(household=household_b).update(is_active=False)
+    Household.objects.filter(pk=household_b.pk).update(is_active=False, phone="")
+    client = client_for(staff_user)
+
+    listing = client.get(reverse("households:household_list")).content.decode()
+    url_b = f'href="{household_b.get_absolute_url()}"'
+    row_b = next(row for row in listing.split("<tr")[1:] if url_b in row)
+    row_b = "<tr" + row_b[: row_b.index("</tr>")]
+    assert '<tr class="text-muted">' in row_b  # moved out
+    assert '<span class="text-danger">' in row_b  # no head
+    dwelling = household_b.dwelling
+    assert f"<td>{dwelling.building.code}-{dwelling.entrance}-{dwelling.room}</td>" in row_b
+    assert f"<td>{household_b.move_in_date.isoformat()}</td>" in row_b
+    assert "<td>—</td>" in row_b  # no phone
+    assert "温&lt;i&gt;秀&lt;/i&gt;英" in listing and "<i>秀</i>" not in listing
+
+    searched = client.get(reverse("households:household_list"), {"q": "温丽"}).content.decode()
+    match = searched[searched.index("matched-members") :]
+    match = match[: match.index("</div>")]
+    assert f'<a href="{spouse.get_absolute_url()}"><mark>温丽</mark></a>' in match
+    assert " · " in match  # she has left the household
+
+
+def test_filter_bar_shows_each_searchs_own_values(client_for, staff_user, household_a):
+    """The filter bar is kept once rendered, by its search: another search, another page
+    of the same search and another language each get the bar they should."""
+    client = client_for(staff_user)
+    url = reverse("households:household_list")
+
+    first = client.get(url, {"q": "甲乙", "poverty_status": "dibao"}).content.decode()
+    second = client.get(url, {"q": "丙丁"}).content.decode()
+    again = client.get(url, {"q": "甲乙", "poverty_status": "dibao", "page": "2"})
+
+    assert 'value="甲乙"' in first and '<option value="dibao" selected>' in first
+    assert 'value="丙丁"' in second and "甲乙" not in second
+    assert '<option value="dibao" selected>' not in second
+    assert 'value="甲乙"' in again.content.decode()
+    assert '<option value="dibao" selected>' in again.content.decode()
+    english = client.get(url, {"q": "丙丁"}, headers={"accept-language": "en"}).content.decode()
+    chinese_label = second[second.index('for="id_q"') :][:80]
+    english_label = english[english.index('for="id_q"') :][:80]
+    assert chinese_label != english_label
+
+
 def test_leader_search_stays_inside_the_building(client_for, leader_a, household_a, household_b):
     head_b = household_b.members.get()
 

@@ -132,6 +132,9 @@ def _service_users():
 
 def _cases(staff, admin, renshe, fupin, leader):
     """(label, user, url) for every measured page, with search terms taken from the data."""
+    from django.db.models import Count
+    from django.db.models.functions import Left
+
     from buildings.models import Building
     from households.models import Household, Person
     from households.views import MAX_PAGES, PAGE_SIZE
@@ -143,6 +146,14 @@ def _cases(staff, admin, renshe, fupin, leader):
     building = Building.objects.order_by("code")[Building.objects.count() // 2]
     last_page = min(MAX_PAGES, -(-count // PAGE_SIZE))
     prefix = person.name[:2]
+    # The commonest surname (its first character): the search that matches the most people.
+    surname = (
+        Person.objects.annotate(first=Left("name", 1))
+        .values("first")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("first", flat=True)[0]
+    )
 
     print_households = Household.objects.filter(dwelling__building=building, is_active=True).count()
 
@@ -157,11 +168,13 @@ def _cases(staff, admin, renshe, fupin, leader):
         (f"household list, page {last_page}", staff, households(page=last_page)),
         ("household search: full ID number", staff, households(q=person.id_number)),
         (f"household search: name prefix {prefix}", staff, households(q=prefix)),
+        (f"household search: surname {surname}", staff, households(q=surname)),
         ("household search: last 4 of ID", staff, households(q=person.id_number[-4:])),
         ("household search: phone", staff, households(q=with_phone.phone)),
         ("household list: building filter", staff, households(building=building.code)),
         ("people search: full ID number", staff, people(q=person.id_number)),
         (f"people search: name prefix {prefix}", staff, people(q=prefix)),
+        (f"people search: surname {surname}", staff, people(q=surname)),
         ("people search: last 4 of ID", staff, people(q=person.id_number[-4:])),
         ("people search: phone", staff, people(q=with_phone.phone)),
         ("household detail", staff, f"/households/{middle}/"),

@@ -91,6 +91,24 @@ class RegistryPaginator(CappedPaginator, EstimatedCountPaginator):
 
     deferred_join_offset = 1000
     deferred_join_matches = 200
+    is_count_capped = False
+
+    def __init__(self, object_list, per_page, *, count_cap: int | None = None, **kwargs):
+        """``count_cap``: count at most this many rows (a search that can match tens of
+        thousands, such as a surname: ``COUNT`` over a limited subquery stops there; the
+        page then says "more than N" and lists the first N)."""
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_cap = count_cap
+
+    @cached_property
+    def count(self):
+        if self.count_cap is None or not hasattr(self.object_list, "order_by"):
+            return super().count
+        found = self.object_list.order_by()[: self.count_cap + 1].count()
+        if found > self.count_cap:
+            self.is_count_capped = True
+            return self.count_cap
+        return found
 
     def page(self, number):
         number = self.validate_number(number)

@@ -33,6 +33,22 @@ def test_page_count_is_capped_and_says_so():
     assert paginator.num_pages == 3  # is_capped leaves the capped number in place
 
 
+def test_a_capped_count_stops_at_its_cap_and_says_so(django_assert_num_queries):
+    for _ in range(7):
+        HouseholdFactory()
+    qs = Household.objects.filter(is_active=True).order_by("number")
+
+    capped = RegistryPaginator(qs, 2, count_cap=5)
+    with django_assert_num_queries(1):
+        assert (capped.count, capped.is_count_capped) == (5, True)
+    assert capped.num_pages == 3
+    assert [h.pk for h in capped.page(3)] == [h.pk for h in qs[4:5]]
+
+    roomy = RegistryPaginator(qs, 2, count_cap=7)
+    assert (roomy.count, roomy.is_count_capped) == (7, False)
+    assert RegistryPaginator(qs, 2).is_count_capped is False
+
+
 def test_filtered_querysets_are_never_estimated():
     HouseholdFactory()
 

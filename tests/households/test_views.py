@@ -520,6 +520,49 @@ def test_filter_bar_shows_each_searchs_own_values(client_for, staff_user, househ
     assert chinese_label != english_label
 
 
+def test_a_surname_search_counts_up_to_a_cap_and_says_so(
+    client_for, staff_user, household_a, household_b, monkeypatch
+):
+    import households.views
+
+    monkeypatch.setattr(households.views, "NAME_SEARCH_COUNT_CAP", 1)
+    Person.objects.filter(household__in=[household_a, household_b]).update(name="温秀英")
+    client = client_for(staff_user)
+
+    households_page = client.get(reverse("households:household_list"), {"q": "温"})
+    people_page = client.get(reverse("households:person_search"), {"q": "温"})
+    by_number = client.get(reverse("households:household_list"), {"q": household_a.number})
+
+    assert households_page.context["page"].paginator.is_count_capped
+    assert "More than 1 households match" in households_page.content.decode() or (
+        "匹配的户超过1户" in households_page.content.decode()
+    )
+    assert len(households_page.context["page"]) == 1
+    assert people_page.context["page"].paginator.is_count_capped
+    assert len(people_page.context["page"]) == 1
+    assert not by_number.context["page"].paginator.is_count_capped  # not a name search
+
+
+def test_people_search_by_a_name_start_finds_exactly_the_names_that_start_so(
+    client_for, staff_user, household_a
+):
+    """The search bounds the name from below as well (``name >= term``, for the index's
+    order): a name equal to the term is found, names after it that do not start with it
+    are not."""
+    Person.objects.filter(household=household_a).update(name="张三")
+    for name in ("温", "温秀", "温秀英", "温丽", "温秀A", "渡边", "温秀英子"):
+        PersonFactory(household=household_a, relationship="10", name=name)
+    client = client_for(staff_user)
+
+    def found(term):
+        page = client.get(reverse("households:person_search"), {"q": term}).context["page"]
+        return sorted(p.name for p in page)
+
+    assert found("温秀") == sorted(["温秀", "温秀英", "温秀A", "温秀英子"])
+    assert found("温") == sorted(["温", "温秀", "温秀英", "温丽", "温秀A", "温秀英子"])
+    assert found("渡") == ["渡边"]
+
+
 def test_leader_search_stays_inside_the_building(client_for, leader_a, household_a, household_b):
     head_b = household_b.members.get()
 

@@ -131,6 +131,7 @@ def person_search(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    # ``query`` also keys the filter bar, kept once rendered (as the household list's).
     context = {"filter": filterset, "page": page, "query": query.urlencode(), "searched": searched}
     return render(request, "households/person_search.html", context)
 

@@ -499,6 +499,31 @@ def test_list_rows_show_heads_matches_moved_out_households_and_escape_names(
     assert " · " in match  # she has left the household
 
 
+def test_people_search_rows_mask_ids_and_show_household_head_and_dwelling(
+    client_for, staff_user, household_a
+):
+    from core.idnumbers import mask_id_number
+
+    head = household_a.members.get()
+    Person.objects.filter(pk=head.pk).update(name="温<b>秀</b>")
+    spouse = PersonFactory(household=household_a, relationship="10", sex="F", name="温丽")
+    Person.objects.filter(pk=spouse.pk).update(is_active=False, phone="")
+    client = client_for(staff_user)
+
+    page = client.get(reverse("households:person_search"), {"q": "温"}).content.decode()
+    row = next(r for r in page.split("<tr")[1:] if spouse.get_absolute_url() in r)
+    row = "<tr" + row[: row.index("</tr>")]
+    dwelling = household_a.dwelling
+
+    assert row.startswith('<tr class="text-muted">') and " · " in row  # she has left
+    assert f'<td class="id-number">{mask_id_number(spouse.id_number)}</td>' in row
+    assert spouse.id_number not in page
+    assert f'<a href="{household_a.get_absolute_url()}">{household_a.number}</a>' in row
+    assert "<td>温&lt;b&gt;秀&lt;/b&gt;</td>" in row  # the head's name, escaped
+    assert f"<td>{dwelling.building.code}-{dwelling.entrance}-{dwelling.room}</td>" in row
+    assert "<td>—</td>" in row  # no phone
+
+
 def test_filter_bar_shows_each_searchs_own_values(client_for, staff_user, household_a):
     """The filter bar is kept once rendered, by its search: another search, another page
     of the same search and another language each get the bar they should."""

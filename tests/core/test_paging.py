@@ -49,6 +49,29 @@ def test_a_capped_count_stops_at_its_cap_and_says_so(django_assert_num_queries):
     assert RegistryPaginator(qs, 2).is_count_capped is False
 
 
+def test_a_search_reads_its_keys_and_its_count_in_one_query(django_assert_num_queries):
+    from django.core.paginator import Paginator
+
+    for _ in range(23):
+        HouseholdFactory()
+    qs = Household.objects.filter(is_active=True).order_by("-number")
+    plain = Paginator(qs, 5)
+
+    for number in (1, 3, 5):
+        paginator = RegistryPaginator(qs, 5)
+        with django_assert_num_queries(2):  # keys with the count, then the rows by key
+            page = paginator.get_page(number)
+            rows = [h.pk for h in page]
+        assert rows == [h.pk for h in plain.page(number)]
+        assert (paginator.count, paginator.num_pages, page.number) == (23, 5, number)
+
+    past_the_end = RegistryPaginator(qs, 5).get_page(9)
+    assert (past_the_end.number, len(past_the_end)) == (5, 3)
+    assert RegistryPaginator(qs, 5).get_page("x").number == 1
+    nothing = RegistryPaginator(Household.objects.filter(number="none").order_by("number"), 5)
+    assert (len(nothing.get_page(1)), nothing.count) == (0, 0)
+
+
 def test_filtered_querysets_are_never_estimated():
     HouseholdFactory()
 

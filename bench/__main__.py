@@ -310,6 +310,48 @@ def main():
             c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
         ]
         print("| " + " | ".join(cells) + " |")
+    _print_goals({row[0]: float(row[1]) for row in rows})
+
+
+# Issue 13's goals for these pages at county and province scale: (what, the pages' labels
+# start with, the goal in ms; None: the admin's household change form's time in this run).
+GOALS = [
+    ("supervisor overview right after a save", "supervisor overview, right after", 500),
+    ("a unit's dashboard right after a save", "unit dashboard (县人社局), right after", 300),
+    ("a rule's list page", "rule list:", 50),
+    ("household page", "household detail", 50),
+    ("household page, against the admin's change form", "household detail", None),
+    ("household search by the last 4 ID characters", "household search: last 4", 20),
+    ("people search by the last 4 ID characters", "people search: last 4", 20),
+    ("household search by the commonest surname", "household search: surname", 50),
+    ("people search by the commonest surname", "people search: surname", 50),
+]
+
+
+def _print_goals(medians: dict) -> None:
+    """Each goal beside the slowest of its pages' medians in this run, met or by how much
+    not."""
+    admin_form = medians.get("admin: household change form")
+    lines = []
+    for what, prefix, goal in GOALS:
+        found = [ms for label, ms in medians.items() if label.startswith(prefix)]
+        if goal is None:
+            goal = admin_form
+        if not found or goal is None:
+            continue  # left out by BENCH_PAGES
+        worst = max(found)
+        verdict = "met" if worst < goal else f"not met: {worst - goal:.0f} ms over"
+        lines.append((what, f"{worst:.0f}", f"under {goal:.0f}", verdict))
+    if not lines:
+        return
+    print()
+    print("Against the goals (the slowest median of each goal's pages in this run):")
+    headers = ("goal", "median ms", "goal ms", "result")
+    widths = [max(len(h), *(len(r[i]) for r in lines)) for i, h in enumerate(headers)]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for line in lines:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@
 
 from math import ceil
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.db.models import Count, Window
 from django.db.models.sql.where import WhereNode
@@ -63,6 +63,20 @@ class EstimatedCountPaginator(Paginator):
             self.is_estimate = True
             return estimate
         return super().count
+
+    def validate_number(self, number):
+        """A page past the estimate's last page is checked against the true count: the
+        estimate is below it whenever rows were added since the table's statistics were
+        gathered, and the admin would send the true last pages back to the first."""
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if not self.is_estimate:
+                raise
+        self.is_estimate = False
+        self.__dict__["count"] = Paginator.count.func(self)  # COUNT(*), once
+        self.__dict__.pop("num_pages", None)
+        return super().validate_number(number)
 
 
 class KnownCountPaginator(Paginator):

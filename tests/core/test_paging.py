@@ -1,4 +1,5 @@
 import pytest
+from django.core.paginator import EmptyPage
 
 from core.paging import CappedPaginator, RegistryPaginator, planner_row_estimate
 from households.models import Household
@@ -70,6 +71,45 @@ def test_a_search_reads_its_keys_and_its_count_in_one_query(django_assert_num_qu
     assert RegistryPaginator(qs, 5).get_page("x").number == 1
     nothing = RegistryPaginator(Household.objects.filter(number="none").order_by("number"), 5)
     assert (len(nothing.get_page(1)), nothing.count) == (0, 0)
+
+
+def test_pages_past_a_low_estimate_are_checked_against_the_true_count(monkeypatch):
+    """Rows added since the statistics were gathered leave the estimate below the true
+    count: the true last pages still open (the admin's changelists use this paginator)."""
+    import core.paging
+
+    for _ in range(7):
+        HouseholdFactory()
+    monkeypatch.setattr(core.paging, "ESTIMATE_ABOVE", 0)
+    monkeypatch.setattr(core.paging, "planner_row_estimate", lambda qs: 3)
+    qs = Household.objects.order_by("number")
+
+    paginator = core.paging.EstimatedCountPaginator(qs, 2)
+    assert (paginator.count, paginator.num_pages, paginator.is_estimate) == (3, 2, True)
+    page = paginator.page(4)
+    assert [h.pk for h in page] == [qs[6].pk]
+    assert (paginator.count, paginator.num_pages, paginator.is_estimate) == (7, 4, False)
+    with pytest.raises(EmptyPage):
+        core.paging.EstimatedCountPaginator(qs, 2).page(5)
+
+
+def test_the_admin_opens_the_true_last_page_of_people_past_a_low_estimate(
+    client_for, admin_user, monkeypatch
+):
+    import core.paging
+    from tests.households.factories import PersonFactory
+
+    for _ in range(5):
+        PersonFactory()
+    monkeypatch.setattr(core.paging, "ESTIMATE_ABOVE", 0)
+    monkeypatch.setattr(core.paging, "planner_row_estimate", lambda qs: 3)  # two pages
+    monkeypatch.setattr("households.admin.PersonAdmin.list_per_page", 2)
+    client = client_for(admin_user)
+
+    response = client.get("/admin/households/person/", {"p": 3})
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 1
 
 
 def test_filtered_querysets_are_never_estimated():

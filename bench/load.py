@@ -276,18 +276,8 @@ def main():
                 + ": "
                 + ("all" if row["Name"] == "Aggregated" else row["Name"])
             )
-            lines.append(
-                (
-                    label,
-                    row["Request Count"],
-                    f"{float(row['Requests/s']):.1f}",
-                    row["50%"],
-                    row["95%"],
-                    row["99%"],
-                    row["Failure Count"],
-                    f"{rss:.0f}" if row["Name"] == "Aggregated" else "",
-                )
-            )
+            rss_cell = f"{rss:.0f}" if row["Name"] == "Aggregated" else ""
+            lines.append((label, *_stats(row), rss_cell))
     if lines:
         _table(headers, lines)
     if not head_to_head:
@@ -299,23 +289,23 @@ def main():
     )
     lines = []
     for row, rss, load in head_to_head.values():
-        lines.append(
-            (
-                row["Name"],
-                row["Request Count"],
-                f"{float(row['Requests/s']):.1f}",
-                row["50%"],
-                row["95%"],
-                row["99%"],
-                row["Failure Count"],
-                f"{rss:.0f}",
-                f"{load:.1f}",
-            )
-        )
+        lines.append((row["Name"], *_stats(row), f"{rss:.0f}", f"{load:.1f}"))
     _table((*headers, "load avg at start"), lines)
     ours, theirs = (float(head_to_head[m][0]["Requests/s"]) for m in ("list", "admin-list"))
     if theirs:
         print(f"The household list serves {ours / theirs:.2f} times the admin changelist's req/s.")
+
+
+def _stats(row: dict) -> tuple:
+    """A locust stats row's requests, req/s, p50, p95, p99 and failures."""
+    return (
+        row["Request Count"],
+        f"{float(row['Requests/s']):.1f}",
+        row["50%"],
+        row["95%"],
+        row["99%"],
+        row["Failure Count"],
+    )
 
 
 def _table(headers, lines) -> None:

@@ -28,6 +28,28 @@ def _url(name: str) -> str:
     return reverse(f"households:{name}", args=[_PK]).replace(str(_PK), "{}")
 
 
+MUTED = ' class="text-muted"'  # the row of a household that moved out, a person who left
+
+
+def _no_rows(message: str) -> str:
+    return mark_safe(f'<tr><td colspan="7" class="text-muted">{escape(message)}</td></tr>')
+
+
+def _labels(choices) -> dict:
+    """Each choice's label, translated and escaped once for the page."""
+    return {value: escape(str(label)) for value, label in choices.choices}
+
+
+def _page_parts() -> tuple:
+    """The detail URLs' patterns, the relationship labels and the "left" mark."""
+    return (
+        _url("household_detail"),
+        _url("person_detail"),
+        _labels(Relationship),
+        escape(_("left")),
+    )
+
+
 def _place(dwelling) -> str:
     if dwelling is None:
         return "—"
@@ -38,15 +60,11 @@ def _place(dwelling) -> str:
 def household_rows(page):
     households = list(page)
     if not households:
-        return mark_safe(
-            f'<tr><td colspan="7" class="text-muted">{escape(_("No household matches."))}</td></tr>'
-        )
-    household_url, person_url = _url("household_detail"), _url("person_detail")
-    poverty = {value: escape(str(label)) for value, label in PovertyStatus.choices}
-    relationship = {value: escape(str(label)) for value, label in Relationship.choices}
+        return _no_rows(_("No household matches."))
+    household_url, person_url, relationship, left = _page_parts()
+    poverty = _labels(PovertyStatus)
     no_head = f'<span class="text-danger">{escape(_("no head"))}</span>'
-    matches, left = escape(_("Matches:")), escape(_("left"))
-    muted = ' class="text-muted"'
+    matches = escape(_("Matches:"))
     rows = []
     for household in households:
         heads = "".join(escape(head.name) for head in household.heads) or no_head
@@ -61,7 +79,7 @@ def household_rows(page):
         place = _place(household.dwelling)
         moved_in = household.move_in_date
         rows.append(
-            f"<tr{'' if household.is_active else muted}>\n"
+            f"<tr{'' if household.is_active else MUTED}>\n"
             f'      <td><a href="{household_url.format(household.pk)}">'
             f"{escape(household.number)}</a></td>\n"
             f"      <td>{heads}</td>\n"
@@ -80,18 +98,13 @@ def person_rows(page):
     """The people search's rows: ID numbers masked (the search never shows them in full)."""
     people = list(page)
     if not people:
-        return mark_safe(
-            f'<tr><td colspan="7" class="text-muted">{escape(_("No person matches."))}</td></tr>'
-        )
-    household_url, person_url = _url("household_detail"), _url("person_detail")
-    relationship = {value: escape(str(label)) for value, label in Relationship.choices}
-    left = escape(_("left"))
-    muted = ' class="text-muted"'
+        return _no_rows(_("No person matches."))
+    household_url, person_url, relationship, left = _page_parts()
     rows = []
     for person in people:
         household = person.household
         rows.append(
-            f"<tr{'' if person.is_active else muted}>\n"
+            f"<tr{'' if person.is_active else MUTED}>\n"
             f'      <td><a href="{person_url.format(person.pk)}">{escape(person.name)}</a>'
             f"{'' if person.is_active else f' · {left}'}</td>\n"
             f'      <td class="id-number">{escape(mask_id_number(person.id_number))}</td>\n'

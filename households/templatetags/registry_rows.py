@@ -20,12 +20,13 @@ from households.models import PovertyStatus, Relationship
 
 register = template.Library()
 
-_PK = 2_147_483_647  # a pk no row has: the reversed URL with it is the pattern for all rows
+_PK = "2147483647"  # a pk no row has: the URL reversed with it is every row's, pk replaced
 
 
-def _url(name: str) -> str:
-    """The URL of ``households:<name>`` with ``{}`` where the pk goes."""
-    return reverse(f"households:{name}", args=[_PK]).replace(str(_PK), "{}")
+def _url(name: str):
+    """The URL of ``households:<name>`` for a pk, reversed once for the page."""
+    pattern = reverse(f"households:{name}", args=[_PK])
+    return lambda pk: pattern.replace(_PK, str(pk))
 
 
 MUTED = ' class="text-muted"'  # the row of a household that moved out, a person who left
@@ -70,7 +71,7 @@ def household_rows(page):
         heads = "".join(escape(head.name) for head in household.heads) or no_head
         if household.matched:
             people = "、".join(
-                f'<a href="{person_url.format(person.pk)}"><mark>{escape(person.name)}</mark></a> '
+                f'<a href="{person_url(person.pk)}"><mark>{escape(person.name)}</mark></a> '
                 f'<span class="text-muted">{relationship.get(person.relationship, "")}'
                 f"{'' if person.is_active else f' · {left}'}</span>"
                 for person in household.matched
@@ -80,7 +81,7 @@ def household_rows(page):
         moved_in = household.move_in_date
         rows.append(
             f"<tr{'' if household.is_active else MUTED}>\n"
-            f'      <td><a href="{household_url.format(household.pk)}">'
+            f'      <td><a href="{household_url(household.pk)}">'
             f"{escape(household.number)}</a></td>\n"
             f"      <td>{heads}</td>\n"
             f"      <td>{household.member_count}</td>\n"
@@ -105,12 +106,12 @@ def person_rows(page):
         household = person.household
         rows.append(
             f"<tr{'' if person.is_active else MUTED}>\n"
-            f'      <td><a href="{person_url.format(person.pk)}">{escape(person.name)}</a>'
+            f'      <td><a href="{person_url(person.pk)}">{escape(person.name)}</a>'
             f"{'' if person.is_active else f' · {left}'}</td>\n"
             f'      <td class="id-number">{escape(mask_id_number(person.id_number))}</td>\n'
             f"      <td>{relationship.get(person.relationship, '')}</td>\n"
             f"      <td>{escape(person.phone) if person.phone else '—'}</td>\n"
-            f'      <td><a href="{household_url.format(household.pk)}">'
+            f'      <td><a href="{household_url(household.pk)}">'
             f"{escape(household.number)}</a></td>\n"
             f"      <td>{escape(person.head_name) if person.head_name else '—'}</td>\n"
             f"      <td>{_place(household.dwelling)}</td>\n"

@@ -5,6 +5,8 @@ does not normalise full-width digits or spaces, accepts future birth dates and d
 derive sex, so the registry uses this small module instead (DOMAIN.md §1).
 """
 
+import contextlib
+import contextvars
 import datetime
 import functools
 import operator
@@ -66,9 +68,37 @@ def _birth_date(digits: str) -> datetime.date | None:
 _RECENT_YEAR = datetime.date.today().year - 1
 
 
+_remembered: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "id_numbers_remembered", default=None
+)
+
+
+@contextlib.contextmanager
+def remembering():
+    """Within the block, each valid number is worked out once: a roster check parses every
+    ID number of the file, then ``Person.clean`` parses each again (100,000 numbers: a
+    second or more on a slow machine). What is remembered goes with the block: no
+    number stays in memory after it."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def id_number_facts(value: str, *, today: datetime.date | None = None):
     """``parse_id_number`` without the ``IDInfo``: (number, birth date, sex). For checking
     many numbers at once (the roster import); the same rules and messages."""
+    memo = _remembered.get() if today is None else None
+    if memo is not None:
+        facts = memo.get(value)
+        if facts is None:
+            facts = memo[value] = _id_number_facts(value, today=None)
+        return facts
+    return _id_number_facts(value, today=today)
+
+
+def _id_number_facts(value: str, *, today: datetime.date | None):
     number = normalize_id_number(value)
     if len(number) == 15 and number.isdigit():
         raise ValidationError(

@@ -92,10 +92,19 @@ def lock_versions(model, pairs) -> None:
     if not pairs:
         return
     stored = {}
+    locked = model.objects.select_for_update().order_by("pk")  # one locking order for all
     for chunk in id_chunks(pk for pk, _row in pairs):
-        stored.update(
-            model.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version")
-        )
+        if connection.vendor == "postgresql":
+            # The ids as one text the server splits (see ``CopyWriter.history``), not one
+            # parameter each.
+            table = model._meta.db_table
+            rows = locked.extra(
+                where=[f'"{table}"."id" = ANY(string_to_array(%s, \',\')::bigint[])'],
+                params=[",".join(map(str, chunk))],
+            )
+        else:
+            rows = locked.filter(pk__in=chunk)
+        stored.update(rows.values_list("pk", "version"))
     for pk, row in pairs:
         if stored.get(pk) != row.version:
             raise RegistryConflict(f"{model._meta.label} {pk}")
@@ -281,10 +290,13 @@ class CopyWriter(_Writer):
                 for kind, ids in (("+", self.created[model]), ("~", self.changed[model])):
                     if not ids:
                         continue
+                    # The ids as one text the server splits: as an array the driver
+                    # writes ARRAY[…] of 100,000 constants, which the server then parses
+                    # one by one (0.35–0.69 s against 0.06–0.09 s as text).
                     cursor.execute(
                         f"INSERT INTO {history} ({columns}, history_date, "
                         "history_change_reason, history_type, history_user_id) "
                         f"SELECT {columns}, %s, %s, %s, %s FROM {model._meta.db_table} "
-                        "WHERE id = ANY(%s::bigint[])",
-                        [self.now, self.reason, kind, self.user_id, ids],
+                        "WHERE id = ANY(string_to_array(%s, ',')::bigint[])",
+                        [self.now, self.reason, kind, self.user_id, ",".join(map(str, ids))],
                     )

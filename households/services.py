@@ -309,14 +309,23 @@ def registry_bulk_errors(*, households=(), people=()) -> list[tuple[str, int, di
         ("household", households, Household, HOUSEHOLD_ROW_FIELDS),
         ("person", people, Person, PERSON_ROW_FIELDS),
     ):
-        checks = _checks(model, fields)
-        names = [name for name, _c in checks]
-        get = attrgetter(*names)
-        goods = [(check.good, check) for _n, check in checks]
-        clean = model.clean if model.clean is not models.Model.clean else None
-        for index, row in enumerate(rows):
-            errors = None
-            for value, (good, check), name in zip(get(row), goods, names, strict=True):
+        # Column by column: one pass over a field's values, the values already found good
+        # skipped by one set lookup, a text without validators by its length alone (the
+        # names and ID numbers, different on every row); each row's messages in field
+        # order, then those of ``clean``, as ``full_clean`` gives them.
+        by_row: dict[int, dict] = {}
+        for name, check in _checks(model, fields):
+            good = check.good
+            plain_text = check.text and not check.validators and check.max_length is not None
+            longest = check.max_length or 0
+            for index, value in enumerate(map(attrgetter(name), rows)):
+                if (
+                    plain_text
+                    and value.__class__ is str
+                    and 0 < len(value) <= longest
+                    and "\x00" not in value
+                ):
+                    continue
                 try:
                     if value in good:
                         continue
@@ -324,17 +333,17 @@ def registry_bulk_errors(*, households=(), people=()) -> list[tuple[str, int, di
                     pass
                 messages = check.errors(value)
                 if messages:
-                    errors = errors or {}
-                    errors[name] = messages
-            if clean is not None:
+                    by_row.setdefault(index, {})[name] = messages
+        clean = model.clean if model.clean is not models.Model.clean else None
+        if clean is not None:
+            for index, row in enumerate(rows):
                 try:
                     clean(row)
                 except ValidationError as exc:
-                    errors = errors or {}
+                    errors = by_row.setdefault(index, {})
                     for name, messages in exc.message_dict.items():
                         errors.setdefault(name, []).extend(messages)
-            if errors:
-                found.append((kind, index, errors))
+        found.extend((kind, index, by_row[index]) for index in sorted(by_row))
     return found
 
 

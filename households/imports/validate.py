@@ -34,6 +34,7 @@ from core.idnumbers import (
     normalize_id_number,
     normalize_mobile,
     parse_disability_certificate,
+    remembering,
 )
 from households.models import Household, Person, Relationship
 from households.services import (
@@ -704,6 +705,13 @@ def _namesakes(ctx, rows):
 
 
 def check_table(table: Table, options: Options | None = None, progress=None) -> Check:
+    # Each ID number parsed once: for its cell, and again by ``Person.clean`` in the models'
+    # validation of the rows to be written.
+    with remembering():
+        return _check_table(table, options, progress)
+
+
+def _check_table(table: Table, options: Options | None, progress) -> Check:
     options = options or Options()
     check = Check(table=table)
     ctx = _Context(check, table, options)

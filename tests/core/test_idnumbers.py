@@ -254,3 +254,29 @@ def test_area_code_info_names_the_province_county_and_years():
     assert area_code_info("110105").names[0].years == ""  # in use throughout
     assert area_code_info("360736") is None  # the province exists, the county never did
     assert area_code_info("99042") is None
+
+
+def test_numbers_are_remembered_only_inside_the_block(monkeypatch):
+    from core import idnumbers
+
+    calls = []
+    real = idnumbers._id_number_facts
+
+    def counted(value, *, today):
+        calls.append(value)
+        return real(value, today=today)
+
+    monkeypatch.setattr(idnumbers, "_id_number_facts", counted)
+    number = "360735198506150011"
+    with idnumbers.remembering():
+        first = idnumbers.parse_id_number(number)
+        again = idnumbers.parse_id_number(number)
+        with pytest.raises(ValidationError):
+            idnumbers.parse_id_number("360735198506150012")  # a wrong check digit: not kept
+        with pytest.raises(ValidationError):
+            idnumbers.parse_id_number("360735198506150012")
+    assert first == again
+    assert calls == [number, "360735198506150012", "360735198506150012"]
+    idnumbers.parse_id_number(number)  # after the block: worked out again
+    assert calls[-1] == number and len(calls) == 4
+    assert idnumbers._remembered.get() is None

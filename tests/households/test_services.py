@@ -208,3 +208,45 @@ def test_a_valid_certificate_is_normalised_and_shown_in_words(client_for, staff_
     person.save()
     page = client_for(staff_user).get(person.get_absolute_url()).content.decode()
     assert "肢体残疾 二级" in page
+
+
+def test_bulk_errors_are_those_full_clean_gives_each_row_field_by_field():
+    """The bulk check (column by column) reports, for each bad row, the fields and messages
+    the row's own ``full_clean`` reports, in the same order: the length-only shortcut for
+    texts lets no text too long or empty through."""
+    from households.services import PERSON_DEFAULTS, PersonRow
+
+    household = HouseholdFactory()
+    good = {
+        **PERSON_DEFAULTS,
+        "household": household.pk,
+        "relationship": "10",
+        "name": "温秀英",
+        "id_number": "360735198703120022",
+        "sex": "F",
+        "birth_date": datetime.date(1987, 3, 12),
+        "labour_capacity": "ordinary",
+    }
+    cases = [
+        {},
+        {"name": "温" * 51},
+        {"name": ""},
+        {"name": "温\x00英"},
+        {"phone": "12345"},
+        {"birth_date": datetime.date(1987, 3, 13), "labour_capacity": "nonsense"},
+        {"id_number": "360735198703120023", "name": "温" * 60},
+    ]
+    rows = [PersonRow(**{**good, **case}) for case in cases]
+    expected = []
+    for index, case in enumerate(cases):
+        person = Person(**{**good, **case, "household": household})
+        try:
+            person.full_clean(exclude=["household"], validate_unique=False)
+        except ValidationError as exc:
+            expected.append(("person", index, exc.message_dict))
+
+    found = services.registry_bulk_errors(people=rows)
+
+    assert [(k, i, list(e)) for k, i, e in found] == [(k, i, list(e)) for k, i, e in expected]
+    assert found == expected
+    assert [i for _k, i, _e in found] == [1, 2, 4, 5, 6]

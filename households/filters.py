@@ -79,7 +79,7 @@ class HouseholdFilter(django_filters.FilterSet):
             with_phone = Household.objects.filter(phone=phone).order_by().values("pk")
             return queryset.filter(pk__in=_member_households(Q(phone=phone)).union(with_phone))
         if CJK.search(value):
-            return queryset.filter(pk__in=_member_households(Q(name__startswith=value)))
+            return queryset.filter(pk__in=_name_households(value))
         if LAST_FOUR.match(id_value):
             # One IN over a UNION, not an OR (which scans every household): the household
             # number's index and the index on the last four characters, each for its half.
@@ -180,6 +180,25 @@ LAST_FOUR = re.compile(r"^[0-9]{3}[0-9X]$")
 
 def _member_households(condition):
     return Person.objects.filter(condition).order_by().values("household_id")
+
+
+NAME_KEYS_LIMIT = 2000
+
+
+def _name_households(value):
+    """The households of the people whose name starts with ``value``: as a list of keys,
+    read first from the name index, when at most ``NAME_KEYS_LIMIT`` people have such a
+    name; as a subquery otherwise (a surname). PostgreSQL estimates a Chinese name prefix
+    poorly (9,385 people for 李发 at a million people, where 913 have it): given the
+    subquery, the capped count (``LIMIT 1001``) walked all 995,176 people by household,
+    expecting to stop early (187 ms under ``EXPLAIN ANALYZE``; the page took 165 ms, 24 ms given the keys, which
+    tell it how many there are).
+    The keys are only households' ids: the list's own scope still applies to them."""
+    named = Person.objects.filter(name__startswith=value).order_by()
+    # Counted from the name index alone (the names, not the rows: an index-only scan).
+    if named.values("name")[: NAME_KEYS_LIMIT + 1].count() <= NAME_KEYS_LIMIT:
+        return sorted(set(named.values_list("household_id", flat=True)))
+    return _member_households(Q(name__startswith=value))
 
 
 def _last_four_households(last_four):

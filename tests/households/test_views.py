@@ -568,6 +568,38 @@ def test_a_surname_search_counts_up_to_a_cap_and_says_so(
     assert not by_number.context["page"].paginator.is_count_capped  # not a name search
 
 
+@pytest.mark.parametrize("keys_limit", [0, 1, 2000])
+def test_a_name_search_finds_the_same_households_as_keys_or_as_a_subquery(
+    client_for, staff_user, household_a, household_b, monkeypatch, keys_limit
+):
+    """Few people of a name: their households' keys are read first; many: a subquery. The
+    same households either way, inside the list's scope, with the same count."""
+    import households.filters
+
+    monkeypatch.setattr(households.filters, "NAME_KEYS_LIMIT", keys_limit)
+    Person.objects.filter(household=household_a).update(name="温秀英")
+    Person.objects.filter(household=household_b).update(name="温丽")
+    PersonFactory(household=household_b, relationship="10", name="温秀")
+    client = client_for(staff_user)
+
+    page = client.get(reverse("households:household_list"), {"q": "温秀"}).context["page"]
+    everyone = client.get(reverse("households:household_list"), {"q": "温"}).context["page"]
+    nobody = client.get(reverse("households:household_list"), {"q": "温秀英子"}).context["page"]
+
+    assert {h.pk for h in page} == {household_a.pk, household_b.pk}
+    assert page.paginator.count == 2
+    assert {h.pk for h in everyone} == {household_a.pk, household_b.pk}
+    assert list(nobody) == [] and nobody.paginator.count == 0
+
+
+def test_a_name_search_by_keys_stays_inside_a_leaders_building(
+    client_for, leader_a, household_a, household_b
+):
+    Person.objects.filter(household__in=[household_a, household_b]).update(name="温秀英")
+
+    assert _listed(client_for(leader_a), q="温秀") == {household_a.number}
+
+
 def test_people_search_by_a_name_start_finds_exactly_the_names_that_start_so(
     client_for, staff_user, household_a
 ):

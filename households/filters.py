@@ -191,9 +191,9 @@ def _name_households(value):
     name; as a subquery otherwise (a surname). PostgreSQL estimates a Chinese name prefix
     poorly (9,385 people for 李发 at a million people, where 913 have it): given the
     subquery, the capped count (``LIMIT 1001``) walked all 995,176 people by household,
-    expecting to stop early (187 ms under ``EXPLAIN ANALYZE``; the page took 165 ms, 24 ms given the keys, which
-    tell it how many there are).
-    The keys are only households' ids: the list's own scope still applies to them."""
+    expecting to stop early (187 ms under ``EXPLAIN ANALYZE``; the page took 165 ms, and
+    24 ms given the keys, which tell it how many there are). The keys are only
+    households' ids: the list's own scope still applies to them."""
     named = Person.objects.filter(name__startswith=value).order_by()
     # Counted from the name index alone (the names, not the rows: an index-only scan).
     if named.values("name")[: NAME_KEYS_LIMIT + 1].count() <= NAME_KEYS_LIMIT:

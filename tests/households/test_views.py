@@ -573,7 +573,7 @@ def test_a_name_search_finds_the_same_households_as_keys_or_as_a_subquery(
     client_for, staff_user, household_a, household_b, monkeypatch, keys_limit
 ):
     """Few people of a name: their households' keys are read first; many: a subquery. The
-    same households either way, inside the list's scope, with the same count."""
+    same households either way, with the same count."""
     import households.filters
 
     monkeypatch.setattr(households.filters, "NAME_KEYS_LIMIT", keys_limit)

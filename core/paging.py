@@ -108,12 +108,26 @@ class RegistryPaginator(CappedPaginator, EstimatedCountPaginator):
     deferred_join_matches = 200
     is_count_capped = False
 
-    def __init__(self, object_list, per_page, *, count_cap: int | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        count_cap: int | None = None,
+        count_with_keys: bool = True,
+        **kwargs,
+    ):
         """``count_cap``: count at most this many rows (a search that can match tens of
         thousands, such as a surname: ``COUNT`` over a limited subquery stops there; the
-        page then says "more than N" and lists the first N)."""
+        page then says "more than N" and lists the first N). ``count_with_keys=False``: a
+        filtered list is counted by its own ``COUNT``, then its page read by the list's
+        order, for lists whose filters no index serves (the records' dates: with the count
+        beside the keys, PostgreSQL walked all 1,821,354 medical-insurance records in the
+        list's order to count them, 771 ms, where a parallel count and a page read off the
+        order's index took 333 ms)."""
         super().__init__(object_list, per_page, **kwargs)
         self.count_cap = count_cap
+        self.count_with_keys = count_with_keys
 
     @cached_property
     def count(self):
@@ -150,7 +164,8 @@ class RegistryPaginator(CappedPaginator, EstimatedCountPaginator):
 
     def _counts_with_keys(self) -> bool:
         return (
-            hasattr(self.object_list, "values_list")
+            self.count_with_keys
+            and hasattr(self.object_list, "values_list")
             and bool(self.object_list.query.where)
             and self.count_cap is None
             and not self.orphans

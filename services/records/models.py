@@ -1,5 +1,11 @@
 """What the responsible units record about the people and households they serve (measures
-5–6 of the plan). Each record is dated, names the unit that recorded it and keeps a history."""
+5–6 of the plan). Each record is dated, names the unit that recorded it and keeps a history.
+
+Each kind's ``*_list_order`` index is the order of its staff list (``record_list``: the
+model's ``ordering``, then the newest id first), read from the index, backwards where the
+order is descending: without it every page of the list sorted the whole table (the first
+page of 1,821,354 medical-insurance records took 585 ms to sort and join at a million
+people)."""
 
 import datetime
 
@@ -40,7 +46,10 @@ class HukouMigration(ServiceRecord):
         verbose_name_plural = _("hukou migrations")
         ordering = ["-recorded_at"]
         # The rules look records up by subject and date (services.obligations.rules).
-        indexes = [models.Index(fields=["person", "completed_on"], name="hukou_person_completed")]
+        indexes = [
+            models.Index(fields=["recorded_at", "id"], name="hukou_list_order"),
+            models.Index(fields=["person", "completed_on"], name="hukou_person_completed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="moved") | Q(completed_on__isnull=False),
@@ -82,7 +91,10 @@ class ResidencePermit(ServiceRecord):
         verbose_name_plural = _("residence permits")
         ordering = ["-issued_on"]
         # The rules look records up by subject and date (services.obligations.rules).
-        indexes = [models.Index(fields=["person", "valid_until"], name="permit_person_valid_until")]
+        indexes = [
+            models.Index(fields=["issued_on", "id"], name="permit_list_order"),
+            models.Index(fields=["person", "valid_until"], name="permit_person_valid_until"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gt=F("issued_on")), name="permit_valid_after_issue"
@@ -129,6 +141,7 @@ class MedicalInsurance(ServiceRecord):
         verbose_name = _("medical insurance enrolment")
         verbose_name_plural = _("medical insurance enrolments")
         ordering = ["-year"]
+        indexes = [models.Index(fields=["year", "id"], name="insurance_list_order")]
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="insurance_once_per_year")
         ]
@@ -161,7 +174,8 @@ class FamilyPlanningRecord(ServiceRecord):
         # The rules look records up by subject and date (services.obligations.rules).
         # With the id: the latest record (newest date, then newest id) read off the index.
         indexes = [
-            models.Index(fields=["household", "checked_on", "id"], name="fp_household_checked")
+            models.Index(fields=["checked_on", "id"], name="fp_list_order"),
+            models.Index(fields=["household", "checked_on", "id"], name="fp_household_checked"),
         ]
 
     def __str__(self):
@@ -201,7 +215,8 @@ class SchoolEnrolment(ServiceRecord):
         # The rules look records up by subject and date (services.obligations.rules).
         # With the id: the latest record (newest date, then newest id) read off the index.
         indexes = [
-            models.Index(fields=["person", "started_on", "id"], name="enrolment_person_started")
+            models.Index(fields=["started_on", "id"], name="enrolment_list_order"),
+            models.Index(fields=["person", "started_on", "id"], name="enrolment_person_started"),
         ]
         constraints = [
             period_constraint("enrolment"),
@@ -245,7 +260,8 @@ class Training(ServiceRecord):
         # The rules look records up by subject and date (services.obligations.rules).
         # With the id: the latest record (newest date, then newest id) read off the index.
         indexes = [
-            models.Index(fields=["person", "started_on", "id"], name="training_person_started")
+            models.Index(fields=["started_on", "id"], name="training_list_order"),
+            models.Index(fields=["person", "started_on", "id"], name="training_person_started"),
         ]
         constraints = [period_constraint("training")]
 
@@ -289,7 +305,8 @@ class Employment(ServiceRecord):
         # The rules look records up by subject and date (services.obligations.rules).
         # With the id: the latest record (newest date, then newest id) read off the index.
         indexes = [
-            models.Index(fields=["person", "started_on", "id"], name="employment_person_started")
+            models.Index(fields=["started_on", "id"], name="employment_list_order"),
+            models.Index(fields=["person", "started_on", "id"], name="employment_person_started"),
         ]
         constraints = [period_constraint("employment")]
 
@@ -336,7 +353,8 @@ class PensionEnrolment(ServiceRecord):
         # The rules look records up by subject and date (services.obligations.rules).
         # With the id: the latest record (newest date, then newest id) read off the index.
         indexes = [
-            models.Index(fields=["person", "enrolled_on", "id"], name="pension_person_enrolled")
+            models.Index(fields=["enrolled_on", "id"], name="pension_list_order"),
+            models.Index(fields=["person", "enrolled_on", "id"], name="pension_person_enrolled"),
         ]
 
     def __str__(self):
@@ -403,6 +421,7 @@ class Allowance(ServiceRecord):
         ordering = ["-started_on"]
         # The rules look allowances up by person or household, kind and date.
         indexes = [
+            models.Index(fields=["started_on", "id"], name="allowance_list_order"),
             models.Index(fields=["person", "kind", "started_on"], name="allowance_person_kind"),
             models.Index(
                 fields=["household", "kind", "started_on"], name="allowance_household_kind"
@@ -463,6 +482,7 @@ class LandHolding(ServiceRecord):
         verbose_name = _("land or forest holding")
         verbose_name_plural = _("land and forest holdings")
         ordering = ["household", "kind"]
+        indexes = [models.Index(fields=["household", "kind", "-id"], name="holding_list_order")]
         constraints = [
             models.CheckConstraint(condition=Q(area_mu__gt=0), name="holding_area_positive")
         ]
@@ -506,6 +526,7 @@ class LandRightEvent(ServiceRecord):
         verbose_name = _("land-right event")
         verbose_name_plural = _("land-right events")
         ordering = ["-happened_on"]
+        indexes = [models.Index(fields=["happened_on", "id"], name="land_event_list_order")]
 
     def __str__(self):
         return f"{self.holding} {self.get_kind_display()}"

@@ -3,7 +3,6 @@ it: a home listing the unit's kinds, a list, a page and a form per kind."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from community.models import Department
 from core.forms import add_service_errors
 from core.history import history_entries
+from core.paging import RegistryPaginator
 from households.selectors import household_get_for_user, households_for_user, person_get_for_user
 from services.records import services
 from services.records.filters import RecordFilter
@@ -81,7 +81,13 @@ def record_list(request, kind):
         queryset=qs,
         kind=spec,
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # As the registry's lists: at most 200 pages, the planner's estimate of an unfiltered
+    # table's size (COUNT(*) of 1,821,354 medical-insurance records took 51 ms a page), and
+    # deep pages by their keys first; a filtered list counted on its own (its dates are
+    # not indexed: see RegistryPaginator).
+    page = RegistryPaginator(filterset.qs, PAGE_SIZE, count_with_keys=False).get_page(
+        request.GET.get("page")
+    )
     records = list(page)
     editable = editable_ids(request.user, records)
     query = request.GET.copy()

@@ -136,3 +136,18 @@ def test_a_search_with_many_matches_pages_by_deferred_join_from_page_one(
     assert few.count == 12
     with django_assert_num_queries(1):  # 12 matches: one query
         assert [h.pk for h in few.page(1)] == rows
+
+
+def test_a_list_may_count_its_matches_apart_from_its_keys(django_assert_num_queries):
+    for number in range(3):
+        HouseholdFactory(number=f"K{number}")
+    qs = Household.objects.filter(number__startswith="K").order_by("number")
+
+    with django_assert_num_queries(1):  # the keys and the count in one statement
+        together = RegistryPaginator(qs, 2).get_page(1)
+        assert together.paginator.count == 3
+    with django_assert_num_queries(2):  # COUNT, then the page
+        apart = RegistryPaginator(qs, 2, count_with_keys=False).get_page(1)
+        assert apart.paginator.count == 3
+        assert [h.number for h in apart] == ["K0", "K1"]
+    assert [h.number for h in together] == ["K0", "K1"]

@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import accounts  # noqa: F401  (login and password-change signal handlers)
+        from . import (
+            accounts,  # noqa: F401  (login and password-change signal handlers)
+            permissions,  # noqa: F401  (a permission change forgets cached sets)
+        )

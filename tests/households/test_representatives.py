@@ -270,16 +270,16 @@ def test_list_pages_have_constant_queries(
         )
     client = client_for(staff_user)
     client.get(reverse("households:representative_list"))  # warm the session and roles
-    # session, user, the user's and the groups' permissions, roles, representatives, their
-    # households, the households' heads, the user's profile (header), buildings of the filter
-    with django_assert_num_queries(10):
+    # session, user, roles, representatives, their households, the households' heads, the
+    # user's profile (header), buildings of the filter (permissions: from the cache)
+    with django_assert_num_queries(8):
         page = client.get(reverse("households:representative_list"))
     assert page.content.decode().count('class="representative-row"') == n
     client = client_for(leader_a)
     client.get(reverse("mobile:representative_list"))
-    # session, user, the user's and the groups' permissions, roles, leader terms,
-    # representatives, households, heads, the households without one
-    with django_assert_num_queries(10):
+    # session, user, roles, leader terms, representatives, households, heads, the
+    # households without one (the permissions come from the cache)
+    with django_assert_num_queries(8):
         page = client.get(reverse("mobile:representative_list"))
     assert page.content.decode().count('class="representative"') == n
 

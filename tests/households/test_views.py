@@ -303,11 +303,11 @@ def test_household_list_query_count_does_not_grow(
     client.get(reverse("households:household_list"))  # warm the session
 
     # 1 session, 1 user, 1 user's groups (roles), 1 the user's profile (name in the
-    # header), 2 the user's own and group permissions (the "new household" button), 1 COUNT
-    # for the paginator, 1 page of households with dwelling, building and member count,
+    # header) (the permissions, for the "new household" button, come from the cache, read
+    # by the request before), 1 COUNT for the paginator, 1 page of households with dwelling, building and member count,
     # 1 prefetch of the heads; on PostgreSQL 1 more: the planner's row estimate, read
     # before counting an unfiltered list.
-    with django_assert_num_queries(9 + ESTIMATE_QUERY):
+    with django_assert_num_queries(7 + ESTIMATE_QUERY):
         response = client.get(reverse("households:household_list"))
     assert response.status_code == 200
 
@@ -339,15 +339,15 @@ def test_household_detail_query_count_does_not_grow_with_members_history_or_reco
 
     # 1 session, 1 user, 1 roles, 1 household with dwelling and building, 1 members,
     # 1 household history with users and profiles, 1 members' history with users and
-    # profiles, 2 the user's own and group permissions (full-ID and edit checks), 1 the
-    # household's representative (户长) with the resident, 1 the user's profile (header);
+    # profiles (the user's permissions, for the full-ID and edit checks, come from the
+    # cache), 1 the household's representative (户长) with the resident, 1 the user's profile (header);
     # then the sections services adds (settings HOUSEHOLD_PAGE_SECTIONS), each joining only
     # what it shows: 1 the household's requests, 10 service records (one per kind of
     # record, with the person and the recording unit) and 1 the land holdings' events, 1
     # its unmet obligations, 1 its monitoring cases (none here; steps and measures are
     # prefetched when there are cases). The same with 1 member, record and request as with
     # 30 of each.
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(23):
         response = client.get(household.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -681,11 +681,11 @@ def test_person_page_query_count_does_not_grow_with_history(
     client.get(person.get_absolute_url())
 
     # 1 session, 1 user, 1 roles, 1 person with household, dwelling and building, 1 its
-    # history with users and profiles, 2 the user's own and group permissions, 1 profile;
+    # history with users and profiles, 1 profile (permissions: from the cache);
     # then the sections services adds (settings PERSON_PAGE_SECTIONS): 8 service records
     # (one per kind of personal record), 1 the person's unmet obligations; 1 who viewed
     # the full ID number (audit log, grouped by user).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         response = client.get(person.get_absolute_url())
     assert response.content.decode().count("<del>") == n
 

@@ -1,0 +1,88 @@
+"""Each user's permission set, kept in the cache across requests.
+
+Django's ``ModelBackend`` reads a user's permissions with two queries (their own and their
+groups') on the first ``has_perm`` of every request; every page asks at least once, so every
+page paid them. Here the set is read once and kept in the cache (Redis in production) under a
+key carrying a *generation*: any change to who holds which permission — a user's groups or
+own permissions, a group's permissions, a group or permission created or deleted, a user
+deleted — starts a new generation, so no set read before the change is used after it. The
+generation is changed at once and again when the transaction commits, so a request that read
+the old permissions while the change was uncommitted does not keep them. A set is kept at most
+``PERMISSION_CACHE_SECONDS`` (default 300), which also bounds a change made behind the ORM's
+back (raw SQL), and not at all with that setting at 0.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+GENERATION_KEY = "auth:permissions:generation"
+
+
+def _timeout() -> int:
+    return getattr(settings, "PERMISSION_CACHE_SECONDS", 300)
+
+
+def _generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A generation never seen before: an evicted counter must not bring back sets cached
+        # under an earlier one.
+        cache.add(GENERATION_KEY, str(time.time_ns()), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def new_generation() -> None:
+    """Forget every cached permission set (now, and again when the transaction commits)."""
+    cache.set(GENERATION_KEY, str(time.time_ns()), timeout=None)
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, str(time.time_ns()), timeout=None))
+
+
+class CachedModelBackend(ModelBackend):
+    """``ModelBackend`` whose permission sets come from the cache when they can."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if hasattr(user_obj, "_perm_cache"):
+            return user_obj._perm_cache
+        timeout = _timeout()
+        if timeout <= 0:
+            return super().get_all_permissions(user_obj)
+        # The superuser flag is in the key: a user made superuser (or no longer) needs no
+        # signal to be read again.
+        key = f"auth:permissions:{user_obj.pk}:{int(user_obj.is_superuser)}:{_generation()}"
+        cached = cache.get(key)
+        if cached is None:
+            permissions = super().get_all_permissions(user_obj)
+            cache.set(key, sorted(permissions), timeout=timeout)
+        else:
+            permissions = set(cached)
+            user_obj._perm_cache = permissions
+        return permissions
+
+
+def _changed(action=None, **kwargs):
+    if action is None or action.startswith("post_"):
+        new_generation()
+
+
+User = get_user_model()
+for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+    m2m_changed.connect(_changed, sender=through, dispatch_uid=f"core.permissions.{through}")
+for model in (Group, Permission):
+    post_save.connect(_changed, sender=model, dispatch_uid=f"core.permissions.save.{model}")
+    post_delete.connect(_changed, sender=model, dispatch_uid=f"core.permissions.delete.{model}")
+
+
+@receiver(post_delete, sender=User, dispatch_uid="core.permissions.user_deleted")
+def _user_deleted(**kwargs):
+    new_generation()

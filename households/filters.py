@@ -95,7 +95,9 @@ class HouseholdFilter(django_filters.FilterSet):
         if condition is None or not households:
             return {}
         matched: dict[int, list[Person]] = {}
-        members = Person.objects.filter(condition, household__in=[h.pk for h in households])
+        members = Person.objects.filter(condition, household__in=[h.pk for h in households]).only(
+            "pk", "household_id", "name", "relationship", "is_active"
+        )  # what a row shows
         for person in members.order_by("household_id", "relationship", "pk"):
             matched.setdefault(person.household_id, []).append(person)
         return matched

@@ -50,7 +50,10 @@ def household_list_for_user(user):
     """Households for a list page: dwelling and building joined, active members counted by a
     correlated subquery (evaluated only for the page's rows, and dropped from the
     paginator's COUNT), heads prefetched in one query."""
-    heads = Person.objects.filter(relationship="01", is_active=True)
+    # Only what the lists show of a head: a person has 30 columns to make into an instance.
+    heads = Person.objects.filter(relationship="01", is_active=True).only(
+        "pk", "household_id", "name"
+    )
     member_count = (
         Person.objects.filter(household=OuterRef("pk"), is_active=True)
         .order_by()

@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import cached_for_user
+
 
 class Role(TextChoices):
     STAFF = "社区工作人员", _("Community staff")
@@ -60,12 +62,17 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_tonglowan_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            names.add(Role.ADMINISTRATOR.value)
-        cached = frozenset(names & set(Role.values))
-        user._tonglowan_roles = cached
+        # Kept across requests, as the permission set is: a change to a user's groups, or
+        # to a group, is seen by the next request (core.permissions).
+        cached = user._tonglowan_roles = cached_for_user(user, "roles", lambda: _roles(user))
     return cached
+
+
+def _roles(user) -> frozenset[str]:
+    names = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser:
+        names.add(Role.ADMINISTRATOR.value)
+    return frozenset(names & set(Role.values))
 
 
 def has_role(user, *roles: str) -> bool:

@@ -1,9 +1,9 @@
-"""Each user's permission set, kept in the cache across requests.
+"""Each user's permission set and roles, kept in the cache across requests.
 
 Django's ``ModelBackend`` reads a user's permissions with two queries (their own and their
-groups') on the first ``has_perm`` of every request; every page asks at least once, so every
-page paid them. Here the set is read once and kept in the cache (Redis in production) under a
-key carrying a *generation*: any change to who holds which permission — a user's groups or
+groups') on the first ``has_perm`` of every request, and ``community.roles.user_roles`` their
+groups' names with a third; every page asks, so every page paid them. Here each is read once
+and kept in the cache (Redis in production) under a key carrying a *generation*: any change to who holds which permission — a user's groups or
 own permissions, a group's permissions, a group or permission created or deleted, a user
 deleted — starts a new generation, so no set read before the change is used after it. The
 generation is changed at once and again when the transaction commits, so a request that read
@@ -40,6 +40,25 @@ def _generation() -> str:
     return generation
 
 
+def cached_for_user(user, kind: str, compute):
+    """``compute()``'s value for ``user`` (a permission set, the roles), kept in the cache
+    until the next change to who holds which permission or group (or for
+    ``PERMISSION_CACHE_SECONDS``). The superuser flag is in the key: a user made superuser
+    (or no longer) needs no signal to be read again."""
+    timeout = _timeout()
+    if timeout <= 0:
+        return compute()
+    generation = getattr(user, "_permission_generation", None)
+    if generation is None:
+        generation = user._permission_generation = _generation()  # once a request
+    key = f"auth:{kind}:{user.pk}:{int(user.is_superuser)}:{generation}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
 def new_generation() -> None:
     """Forget every cached permission set (now, and again when the transaction commits)."""
     cache.set(GENERATION_KEY, str(time.time_ns()), timeout=None)
@@ -54,20 +73,17 @@ class CachedModelBackend(ModelBackend):
             return set()
         if hasattr(user_obj, "_perm_cache"):
             return user_obj._perm_cache
-        timeout = _timeout()
-        if timeout <= 0:
-            return super().get_all_permissions(user_obj)
-        # The superuser flag is in the key: a user made superuser (or no longer) needs no
-        # signal to be read again.
-        key = f"auth:permissions:{user_obj.pk}:{int(user_obj.is_superuser)}:{_generation()}"
-        cached = cache.get(key)
-        if cached is None:
-            permissions = super().get_all_permissions(user_obj)
-            cache.set(key, sorted(permissions), timeout=timeout)
-        else:
-            permissions = set(cached)
-            user_obj._perm_cache = permissions
-        return permissions
+        computed = None
+
+        def compute():
+            nonlocal computed
+            computed = super(CachedModelBackend, self).get_all_permissions(user_obj)
+            return sorted(computed)
+
+        cached = cached_for_user(user_obj, "permissions", compute)
+        if computed is None:
+            user_obj._perm_cache = computed = set(cached)
+        return computed
 
 
 def _changed(action=None, **kwargs):

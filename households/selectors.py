@@ -1,6 +1,6 @@
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -47,13 +47,11 @@ def head_name_subquery(household_ref: str = "pk"):
 
 
 def household_list_for_user(user):
-    """Households for a list page: dwelling and building joined, active members counted by a
-    correlated subquery (evaluated only for the page's rows, and dropped from the
-    paginator's COUNT), heads prefetched in one query."""
-    # Only what the lists show of a head: a person has 30 columns to make into an instance.
-    heads = Person.objects.filter(relationship="01", is_active=True).only(
-        "pk", "household_id", "name"
-    )
+    """Households for a list page: dwelling and building joined, active members counted and
+    the head named by correlated subqueries (evaluated only for the page's rows, and
+    dropped from the paginator's COUNT). The head's name in the same query, not a prefetch
+    of the heads: one query and 50 person instances fewer a page (a household has at most
+    one current head: ``one_head_per_household``)."""
     member_count = (
         Person.objects.filter(household=OuterRef("pk"), is_active=True)
         .order_by()
@@ -64,8 +62,10 @@ def household_list_for_user(user):
     return (
         households_for_user(user)
         .select_related("dwelling__building")
-        .annotate(member_count=Coalesce(Subquery(member_count), 0, output_field=IntegerField()))
-        .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+        .annotate(
+            member_count=Coalesce(Subquery(member_count), 0, output_field=IntegerField()),
+            head_name=head_name_subquery(),
+        )
         .order_by("number")
     )
 

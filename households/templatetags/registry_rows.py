@@ -68,7 +68,7 @@ def household_rows(page):
     matches = escape(_("Matches:"))
     rows = []
     for household in households:
-        heads = "".join(escape(head.name) for head in household.heads) or no_head
+        heads = escape(household.head_name) if household.head_name else no_head
         if household.matched:
             people = "、".join(
                 f'<a href="{person_url(person.pk)}"><mark>{escape(person.name)}</mark></a> '

@@ -113,14 +113,14 @@ def test_premises_list_query_count(client_for, staff_user, stall, django_assert_
     client = client_for(staff_user)
     client.get(
         reverse("buildings:premises_list")
-    )  # the permission set is read once, then kept in the cache
-    # session, user, roles (groups), arrears: leases and their payments; premises, their
+    )  # roles and permissions: read once, then kept in the cache
+    # session, user, arrears: leases and their payments; premises, their
     # leases and payments; the header's profile; the buildings of the new-premises form
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("buildings:premises_list"))
     for n in range(3):
         other = services.premises_create(code=f"CK-{n}", kind="storage", area=Decimal("8"))
         _lease(other, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("buildings:premises_list"))
     assert len(response.context["premises"]) == 4

@@ -123,3 +123,17 @@ def test_staff_whose_role_loses_the_permission_are_refused_at_once(
     else:
         group.permissions.set(remaining)
     assert staff.get(url).status_code == 403
+
+
+def test_roles_are_kept_too_and_follow_a_change_of_groups(staff_user, django_assert_num_queries):
+    from community.roles import user_roles
+
+    assert user_roles(_fresh(staff_user)) == {Role.STAFF.value}
+    user = _fresh(staff_user)
+    with django_assert_num_queries(0):
+        assert user_roles(user) == {Role.STAFF.value}
+    staff_user.groups.add(Group.objects.get(name=Role.SUPERVISOR.value))
+    assert user_roles(_fresh(staff_user)) == {Role.STAFF.value, Role.SUPERVISOR.value}
+    Group.objects.filter(name=Role.SUPERVISOR.value).update(name="renamed")  # no signal
+    get_user_model().objects.filter(pk=staff_user.pk).update(is_superuser=True)
+    assert Role.ADMINISTRATOR.value in user_roles(_fresh(staff_user))  # a key of its own

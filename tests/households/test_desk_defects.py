@@ -44,10 +44,10 @@ def test_household_search_adds_one_query_for_the_matches(
         PersonFactory(household=household, relationship="01", name="李四")
     client = client_for(staff_user)
     client.get(reverse("households:household_list"))
-    # session, user, groups, profile (the permissions come from the cache, read by the
+    # session, user, profile (the roles and permissions come from the cache, read by the
     # request before), the people of the name (counted, then their households' keys),
-    # COUNT, the page, the heads, the matched members of the page's households.
-    with django_assert_num_queries(10):
+    # COUNT, the page (with the heads' names), the matched members of the page's households.
+    with django_assert_num_queries(8):
         response = client.get(reverse("households:household_list"), {"q": "李"})
     assert len(response.context["page"]) == rows
 
@@ -86,9 +86,9 @@ def test_people_search_query_count_is_constant(
         PersonFactory(name="赵六", household=HouseholdFactory(dwelling=DwellingFactory()))
     client = client_for(staff_user)
     client.get(reverse("households:person_search"))
-    # session, user, groups, profile, COUNT, the page with household, dwelling, building
+    # session, user, profile, COUNT, the page with household, dwelling, building
     # and the head's name.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("households:person_search"), {"q": "赵"})
     assert len(response.context["page"]) == rows
 

@@ -155,14 +155,14 @@ def test_building_print_costs_the_same_queries_for_any_number_of_households(
     client = client_for(staff_user)
     url = reverse("households:building_files", args=[building_a.pk])
     client.get(url)
-    # 1 session, 1 user, 1 roles, 1 building with its counts, 1 its current leader terms,
+    # 1 session, 1 user, 1 building with its counts, 1 its current leader terms,
     # 1 the households with dwelling and building, then for all of them together:
     # 1 members, 1 visits, 2 history (households, members) (the user's permissions, for
     # full ID numbers, come from the cache), and the sections of the apps above the registry:
     # 1 requests, 10 service records (one per kind) and 1 the land holdings' events,
     # 1 unmet obligations, 3 monitoring cases with their steps and measures; and 1 the
     # user's profile (the page header). The same for 2 households and for 20.
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(26):
         response = client.get(url)
     assert len(response.context["files"]) == households
     assert response.content.decode().count('class="household-file"') == households

@@ -269,17 +269,19 @@ def test_list_pages_have_constant_queries(
             representative=rep, household=neighbour, started_on=D, actor=staff_user
         )
     client = client_for(staff_user)
-    client.get(reverse("households:representative_list"))  # warm the session and roles
-    # session, user, roles, representatives, their households, the households' heads, the
+    client.get(
+        reverse("households:representative_list")
+    )  # roles and permissions: read once, then kept
+    # session, user, representatives, their households, the households' heads, the
     # user's profile (header), buildings of the filter (permissions: from the cache)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get(reverse("households:representative_list"))
     assert page.content.decode().count('class="representative-row"') == n
     client = client_for(leader_a)
     client.get(reverse("mobile:representative_list"))
-    # session, user, roles, leader terms, representatives, households, heads, the
+    # session, user, leader terms, representatives, households, heads, the
     # households without one (the permissions come from the cache)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get(reverse("mobile:representative_list"))
     assert page.content.decode().count('class="representative"') == n
 

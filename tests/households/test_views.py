@@ -302,12 +302,12 @@ def test_household_list_query_count_does_not_grow(
     client = client_for(staff_user)
     client.get(reverse("households:household_list"))  # warm the session
 
-    # 1 session, 1 user, 1 user's groups (roles), 1 the user's profile (name in the
-    # header) (the permissions, for the "new household" button, come from the cache, read
-    # by the request before), 1 COUNT for the paginator, 1 page of households with dwelling, building and member count,
-    # 1 prefetch of the heads; on PostgreSQL 1 more: the planner's row estimate, read
+    # 1 session, 1 user, 1 the user's profile (name in the header) (the roles, and the
+    # permissions for the "new household" button, come from the cache, read by the request
+    # before), 1 COUNT for the paginator, 1 page of households with dwelling, building,
+    # member count and head's name; on PostgreSQL 1 more: the planner's row estimate, read
     # before counting an unfiltered list.
-    with django_assert_num_queries(7 + ESTIMATE_QUERY):
+    with django_assert_num_queries(5 + ESTIMATE_QUERY):
         response = client.get(reverse("households:household_list"))
     assert response.status_code == 200
 
@@ -337,7 +337,7 @@ def test_household_detail_query_count_does_not_grow_with_members_history_or_reco
     client = client_for(staff_user)
     client.get(household.get_absolute_url())
 
-    # 1 session, 1 user, 1 roles, 1 household with dwelling and building, 1 members,
+    # 1 session, 1 user, 1 household with dwelling and building, 1 members,
     # 1 household history with users and profiles, 1 members' history with users and
     # profiles (the user's permissions, for the full-ID and edit checks, come from the
     # cache), 1 the household's representative (户长) with the resident, 1 the user's profile (header);
@@ -347,7 +347,7 @@ def test_household_detail_query_count_does_not_grow_with_members_history_or_reco
     # its unmet obligations, 1 its monitoring cases (none here; steps and measures are
     # prefetched when there are cases). The same with 1 member, record and request as with
     # 30 of each.
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(22):
         response = client.get(household.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -374,15 +374,15 @@ def test_building_pages_query_count_does_not_grow(
     client = client_for(staff_user)
     client.get(building.get_absolute_url())
 
-    # 1 session, 1 user, 1 roles, 1 COUNT for the paginator, 1 the user's profile
+    # 1 session, 1 user, 1 COUNT for the paginator, 1 the user's profile
     # (header), 1 page of buildings with their counts, 1 prefetch of current leader terms
     # with users, profiles and residents; on PostgreSQL 1 planner's row estimate.
-    with django_assert_num_queries(7 + ESTIMATE_QUERY):
+    with django_assert_num_queries(6 + ESTIMATE_QUERY):
         assert client.get(reverse("buildings:building_list")).status_code == 200
-    # 1 session, 1 user, 1 roles, 1 building with counts, 1 its current leader terms,
-    # 1 the user's profile (header), 1 dwellings, 1 households with member counts, 1 their
-    # heads.
-    with django_assert_num_queries(9):
+    # 1 session, 1 user, 1 building with counts, 1 its current leader terms,
+    # 1 the user's profile (header), 1 dwellings, 1 households with member counts and
+    # heads' names.
+    with django_assert_num_queries(7):
         assert client.get(building.get_absolute_url()).status_code == 200
 
 
@@ -680,12 +680,12 @@ def test_person_page_query_count_does_not_grow_with_history(
     client = client_for(staff_user)
     client.get(person.get_absolute_url())
 
-    # 1 session, 1 user, 1 roles, 1 person with household, dwelling and building, 1 its
+    # 1 session, 1 user, 1 person with household, dwelling and building, 1 its
     # history with users and profiles, 1 profile (permissions: from the cache);
     # then the sections services adds (settings PERSON_PAGE_SECTIONS): 8 service records
     # (one per kind of personal record), 1 the person's unmet obligations; 1 who viewed
     # the full ID number (audit log, grouped by user).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(person.get_absolute_url())
     assert response.content.decode().count("<del>") == n
 

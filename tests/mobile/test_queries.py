@@ -138,8 +138,9 @@ def test_phone_hygiene_and_visit_lists_query_count_is_constant(
     with django_assert_num_queries(8):
         response = client.get(reverse("mobile:hygiene_list"))
     assert len(response.context["recent"]) == n
-    # 1 session, 2 user, 3 roles, 4 the leader's terms, 5 visits, 6 publicity with counts.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 the leader's terms, 4 visits, 5 publicity with counts (the roles,
+    # read by the request before, come from the cache).
+    with django_assert_num_queries(5):
         response = client.get(reverse("mobile:visit_list"))
     assert (len(response.context["visits"]), len(response.context["publicity"])) == (n, n)
 
@@ -153,9 +154,9 @@ def test_staff_field_log_lists_query_count_is_constant(
     client = client_for(staff_user)
     client.get(
         reverse("households:visit_list")
-    )  # the permission set is read once, then kept in the cache
+    )  # roles and permissions: read once, then kept in the cache
     # 1 session, 2 user, 3 roles, 4 count, 5 profile (page header), 6 the page of rows.
     for name in ("households:visit_list", "households:publicity_list"):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = client.get(reverse(name))
         assert len(response.context["page"].object_list) == n

@@ -133,11 +133,11 @@ def test_ledger_query_count(client_for, staff_user, ledger, django_assert_num_qu
     client = client_for(staff_user)
     client.get(
         reverse("ownersassoc:ledger") + "?year=2026"
-    )  # the permission set is read once, then kept in the cache
+    )  # roles and permissions: read once, then kept in the cache
     # session, user, opening balance (entries, rent, fees), months (entries, rent, fees),
-    # property service by source, income by source (entries, rent, fees), roles (groups),
+    # property service by source, income by source (entries, rent, fees),
     # the header's profile, entries, rent and fee payments
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         client.get(reverse("ownersassoc:ledger") + "?year=2026")
     room = _lease("storage", "储藏室-01", rent="10.00")
     for n in range(5):
@@ -145,7 +145,7 @@ def test_ledger_query_count(client_for, staff_user, ledger, django_assert_num_qu
         premises.rent_payment_record(
             lease=room, paid_on=datetime.date(2026, 6, 2 + n), amount=Decimal("10.00")
         )
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(reverse("ownersassoc:ledger") + "?year=2026")
     # five of 2026 (four entries, one rent payment) and the ten added
     assert len(response.context["entries"]) == 15

@@ -46,13 +46,13 @@ def test_sheet_list(
     client = client_for(staff_user)
     url = reverse("ownersassoc:sheet_list", args=[meeting.pk])
     _sheet(meeting, register["owner1"], staff_user)
-    client.get(url)  # the permission set is read once, then kept in the cache
-    # session, user, the meeting (counts) and its motions, roles (groups), page count, the
+    client.get(url)  # roles and permissions: read once, then kept in the cache
+    # session, user, the meeting (counts) and its motions, page count, the
     # header's profile, sheets, their ballots
-    first = _count(client, url, django_assert_num_queries, 9)
+    first = _count(client, url, django_assert_num_queries, 8)
     for _n in range(4):
         _sheet(meeting, _owner(building_a), staff_user)
-    many = _count(client, url, django_assert_num_queries, 9)
+    many = _count(client, url, django_assert_num_queries, 8)
     assert (len(first.context["sheets"]), len(many.context["sheets"])) == (1, 5)
 
 
@@ -61,12 +61,13 @@ def test_leader_owner_list(
 ):
     client = client_for(leader_a)
     url = reverse("mobile:ballot_owners", args=[meeting.pk])
-    # session, user, roles (groups), the leader's buildings, the meeting and its motions,
-    # the owners with whether they voted
-    first = _count(client, url, django_assert_num_queries, 7)
+    client.get(url)  # roles: read once, then kept in the cache
+    # session, user, the leader's buildings, the meeting and its motions, the owners with
+    # whether they voted
+    first = _count(client, url, django_assert_num_queries, 6)
     for _n in range(4):
         _owner(building_a)
-    many = _count(client, url, django_assert_num_queries, 7)
+    many = _count(client, url, django_assert_num_queries, 6)
     # one row per flat: owner1 owns two
     assert (len(first.context["ownerships"]), len(many.context["ownerships"])) == (3, 7)
 
@@ -84,13 +85,13 @@ def test_committee_home(client_for, staff_user, register, building_a, django_ass
     )
     client = client_for(staff_user)
     url = reverse("ownersassoc:committee_home")
-    client.get(url)  # the permission set is read once, then kept in the cache
-    # session, user, roles (groups), the header's profile, terms (member counts), documents
-    _count(client, url, django_assert_num_queries, 6)
+    client.get(url)  # roles and permissions: read once, then kept in the cache
+    # session, user, the header's profile, terms (member counts), documents
+    _count(client, url, django_assert_num_queries, 5)
     committee.committee_elect(
         elected_on=datetime.date(2026, 2, 1), term_ends_on=datetime.date(2030, 1, 1), people=people
     )
-    response = _count(client, url, django_assert_num_queries, 6)
+    response = _count(client, url, django_assert_num_queries, 5)
     assert len(response.context["terms"]) == 2
 
 
@@ -107,16 +108,16 @@ def test_fee_arrears(client_for, staff_user, register, building_a, django_assert
     fees.fee_bills_issue(contract=contract, year=2025, month=1)
     client = client_for(staff_user)
     url = reverse("ownersassoc:fee_arrears")
-    client.get(url)  # the permission set is read once, then kept in the cache
-    # session, user, roles (groups), page count, the header's profile, bills (with sums),
+    client.get(url)  # roles and permissions: read once, then kept in the cache
+    # session, user, page count, the header's profile, bills (with sums),
     # the contracts of the issue form, the payments recorded lately (with their bills,
     # flats and owners)
-    first = _count(client, url, django_assert_num_queries, 8)
+    first = _count(client, url, django_assert_num_queries, 7)
     fees.fee_bills_issue(contract=contract, year=2025, month=2)
     for bill in FeeBill.objects.filter(month=2):
         fees.fee_payment_record(
             bill=bill, paid_on=datetime.date(2025, 2, 3), amount=Decimal("1.00"), user=staff_user
         )
-    many = _count(client, url, django_assert_num_queries, 8)
+    many = _count(client, url, django_assert_num_queries, 7)
     assert (len(first.context["page"]), len(many.context["page"])) == (4, 8)
     assert (len(first.context["recent_payments"]), len(many.context["recent_payments"])) == (0, 4)

@@ -156,9 +156,9 @@ def test_contract_list_query_count(client_for, staff_user, contract, django_asse
     client = client_for(staff_user)
     client.get(
         reverse("ownersassoc:contract_list")
-    )  # the permission set is read once, then kept in the cache
-    # session, user, roles (groups), the header's profile, contracts (with counts), companies
-    with django_assert_num_queries(6):
+    )  # roles and permissions: read once, then kept in the cache
+    # session, user, the header's profile, contracts (with counts), companies
+    with django_assert_num_queries(5):
         client.get(reverse("ownersassoc:contract_list"))
     prop.contract_create(
         company=contract.company,
@@ -167,6 +167,6 @@ def test_contract_list_query_count(client_for, staff_user, contract, django_asse
         ended_on=datetime.date(2030, 1, 1),
         fee_per_m2_month=Decimal("0.7"),
     )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("ownersassoc:contract_list"))
     assert len(response.context["contracts"]) == 2

@@ -126,10 +126,10 @@ def test_register_list_query_count(
     client = client_for(staff_user)
     client.get(
         reverse("ownersassoc:register")
-    )  # the permission set is read once, then kept in the cache
-    # session, user, register-empty check, roles (groups), page count, totals (areas),
+    )  # roles and permissions: read once, then kept in the cache
+    # session, user, register-empty check, page count, totals (areas),
     # totals (distinct owners), the header's profile, page rows
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("ownersassoc:register"))
     assert len(response.context["page"]) == 4
     for _n in range(6):
@@ -138,7 +138,7 @@ def test_register_list_query_count(
         services.ownership_start(
             dwelling=dwelling, owner=owner, started_on=datetime.date(2020, 1, 1)
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("ownersassoc:register"))
     assert len(response.context["page"]) == 10
 
@@ -147,11 +147,11 @@ def test_meeting_list_query_count(client_for, staff_user, meeting, django_assert
     client = client_for(staff_user)
     client.get(
         reverse("ownersassoc:meeting_list")
-    )  # the permission set is read once, then kept in the cache
-    # session, user, roles (groups), (on PostgreSQL the planner's estimate of the
+    )  # roles and permissions: read once, then kept in the cache
+    # session, user, (on PostgreSQL the planner's estimate of the
     # unfiltered list,) page count, the header's profile, page rows (motion and sheet
     # counts annotated)
-    with django_assert_num_queries(6 + ESTIMATE_QUERY):
+    with django_assert_num_queries(5 + ESTIMATE_QUERY):
         response = client.get(reverse("ownersassoc:meeting_list"))
     assert [m.pk for m in response.context["meetings"]] == [meeting.pk]
     for n in range(5):
@@ -164,7 +164,7 @@ def test_meeting_list_query_count(client_for, staff_user, meeting, django_assert
             copied_to_residents_committee=True,
             user=staff_user,
         )
-    with django_assert_num_queries(6 + ESTIMATE_QUERY):
+    with django_assert_num_queries(5 + ESTIMATE_QUERY):
         response = client.get(reverse("ownersassoc:meeting_list"))
     assert len(response.context["meetings"]) == 6
 

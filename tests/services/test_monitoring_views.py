@@ -208,10 +208,10 @@ def _cases(n, building, staff):
 def test_case_list_query_count(client_for, staff_user, building_a, django_assert_num_queries, n):
     _cases(n, building_a, staff_user)
     client = client_for(staff_user)
-    client.get(reverse("monitoring:case_list"))  # warm the session and the roles
-    # session, user, roles (groups), page count, the page's cases, their heads, flagged
+    client.get(reverse("monitoring:case_list"))  # roles and permissions: read once, then kept
+    # session, user, page count, the page's cases, their heads, flagged
     # cases, the user's profile (header)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("monitoring:case_list"))
     assert response.status_code == 200
 
@@ -220,11 +220,11 @@ def test_case_list_query_count(client_for, staff_user, building_a, django_assert
 def test_visit_lists_query_count(client_for, staff_user, building_a, django_assert_num_queries, n):
     _cases(n, building_a, staff_user)
     client = client_for(staff_user)
-    # session, user, roles (groups), the grouped figures, the user's profile (header)
-    with django_assert_num_queries(5):
+    # session, user, the grouped figures, the user's profile (header)
+    with django_assert_num_queries(4):
         assert client.get(reverse("monitoring:visit_figures")).status_code == 200
-    # session, user, roles, the building, count, the page, the user's profile (header)
-    with django_assert_num_queries(7):
+    # session, user, the building, count, the page, the user's profile (header)
+    with django_assert_num_queries(6):
         response = client.get(reverse("monitoring:visit_households") + "?building=A&state=overdue")
     assert response.content.decode().count('badge text-bg-danger">') == n
 

@@ -121,21 +121,21 @@ def test_unit_dashboard_query_count_is_independent_of_households(
     counts_refresh()  # the daily job counts every rule in full
     client = client_for(department_user)
     rules = len(rules_for_unit("human-resources"))
-    client.get("/services/obligations/")  # the permission set is read once, then kept in the cache
-    # session, user, roles, the user's unit; the day's full counts and the marks (none);
+    client.get("/services/obligations/")  # roles and permissions: read once, then kept in the cache
+    # session, user, the user's unit; the day's full counts and the marks (none);
     # the unit's rules' totals and their rows by building; the buildings named; the
     # snapshots of the trend; the unit's open tasks; the unit's open monitoring help
     # measures; the nav's profile (the "new task" buttons' permissions: from the cache).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get("/services/obligations/")
     assert response.status_code == 200
     # Right after a change, only the changed building is counted again.
     make_households(1)
-    with django_assert_num_queries(13 + AFTER_A_CHANGE):
+    with django_assert_num_queries(12 + AFTER_A_CHANGE):
         assert client.get("/services/obligations/").status_code == 200
     # "Recount now" counts the unit's rules afresh in full: a savepoint, the state read
     # again, one grouped count per rule, the rows replaced, the full counts noted, release.
-    with django_assert_num_queries(13 + 7 + LOCK + rules):
+    with django_assert_num_queries(12 + 7 + LOCK + rules):
         assert client.get("/services/obligations/?recount=1").status_code == 200
 
 
@@ -155,15 +155,16 @@ def test_supervisor_overview_query_count_is_independent_of_households(
     )
     counts_refresh()
     client = client_for(supervisor_user)
-    # session, user, roles, units; the day's full counts and the marks; the totals of
-    # every rule (one grouped query); work tasks by unit; requests by unit; monitoring's
-    # counts (one aggregate) and its flagged cases; the nav's profile.
-    with django_assert_num_queries(12):
+    client.get("/services/obligations/overview/")  # roles and permissions: read, then kept
+    # session, user, units; the day's full counts and the marks; the totals of every rule
+    # (one grouped query); work tasks by unit; requests by unit; monitoring's counts (one
+    # aggregate) and its flagged cases; the nav's profile.
+    with django_assert_num_queries(11):
         response = client.get("/services/obligations/overview/")
     assert response.status_code == 200
     assert len(response.context["rows"]) == 19
     make_households(1)
-    with django_assert_num_queries(12 + AFTER_A_CHANGE):
+    with django_assert_num_queries(11 + AFTER_A_CHANGE):
         assert client.get("/services/obligations/overview/").status_code == 200
 
 

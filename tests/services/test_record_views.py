@@ -269,17 +269,17 @@ def test_training_list_query_count_is_constant(
     TrainingFactory(person=household_a.members.get())
     client.get(
         "/services/records/training/"
-    )  # the permission set is read once, then kept in the cache
-    # session, user, groups (roles), the user's unit, count, page of rows (person, household,
+    )  # roles and permissions: read once, then kept in the cache
+    # session, user, the user's unit, count, page of rows (person, household,
     # dwelling, building and unit joined), the user's profile (header), units for the
     # filter's select (the building is a number typed in, no query); on PostgreSQL the
     # table's estimated size first.
-    with django_assert_num_queries(8 + ESTIMATE_QUERY):
+    with django_assert_num_queries(7 + ESTIMATE_QUERY):
         response = client.get("/services/records/training/")
     assert len(response.context["rows"]) == 1
     for _ in range(30):
         TrainingFactory(person=PersonFactory(household=household_a))
-    with django_assert_num_queries(8 + ESTIMATE_QUERY):
+    with django_assert_num_queries(7 + ESTIMATE_QUERY):
         response = client.get("/services/records/training/")
     assert len(response.context["rows"]) == 31
 
@@ -291,17 +291,17 @@ def test_landholding_list_query_count_is_constant(
     LandRightEventFactory(holding=LandHoldingFactory(household=household_a))
     client.get(
         "/services/records/landholding/"
-    )  # the permission set is read once, then kept in the cache
-    # session, user, groups, count, page of holdings, their events (prefetch), the user's
+    )  # roles and permissions: read once, then kept in the cache
+    # session, user, count, page of holdings, their events (prefetch), the user's
     # profile, units for the filter's select (the building is a number typed in, no
     # query); on PostgreSQL the table's estimated size first.
-    with django_assert_num_queries(8 + ESTIMATE_QUERY):
+    with django_assert_num_queries(7 + ESTIMATE_QUERY):
         client.get("/services/records/landholding/")
     for _ in range(12):
         holding = LandHoldingFactory(household=household_b)
         LandRightEventFactory(holding=holding)
         LandRightEventFactory(holding=holding, kind="shares")
-    with django_assert_num_queries(8 + ESTIMATE_QUERY):
+    with django_assert_num_queries(7 + ESTIMATE_QUERY):
         response = client.get("/services/records/landholding/")
     assert len(response.context["rows"]) == 13
 
@@ -419,12 +419,12 @@ def test_every_list_has_a_constant_query_count(
     make()
     client.get(
         f"/services/records/{key}/"
-    )  # the permission set is read once, then kept in the cache
-    # session, user, groups, count, page of rows (subject, dwelling, building, unit and for
+    )  # roles and permissions: read once, then kept in the cache
+    # session, user, count, page of rows (subject, dwelling, building, unit and for
     # allowances the person and the converted allowance joined), the user's profile, units
     # for the filter's select (the building is a number typed in, no query); holdings add
     # their events (one prefetch); on PostgreSQL the table's estimated size first.
-    expected = (8 if key == "landholding" else 7) + ESTIMATE_QUERY
+    expected = (7 if key == "landholding" else 6) + ESTIMATE_QUERY
     with django_assert_num_queries(expected):
         client.get(f"/services/records/{key}/")
     for _ in range(4):

@@ -380,13 +380,13 @@ def test_the_export_log_page_is_for_supervisors_and_filters(
     assert client_for(department_user).get(reverse("reports:export_log")).status_code == 403
     assert client_for(staff_user).get(reverse("reports:export_log")).status_code == 403
     client = client_for(supervisor_user)
-    client.get(reverse("reports:export_log"))  # warm the session and role caches
-    # session, user, groups (roles), the user's profile (header), count, the page of entries
+    client.get(reverse("reports:export_log"))  # roles and permissions: read once, then kept
+    # session, user, the user's profile (header), count, the page of entries
     # with their users, the units of the filter: the same for three rows and for one
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(reverse("reports:export_log")).content.decode()
     assert page.count("<tr>") == 1 + 3
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(reverse("reports:export_log"), {"unit": "human-resources"})
     assert page.content.decode().count("<tr>") == 1 + 1
     assert "县人社局" in page.content.decode()

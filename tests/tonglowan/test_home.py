@@ -187,10 +187,10 @@ def test_staff_home_query_count_is_constant(
         ResidentRequestFactory(household=household)
     client = client_for(staff_user)
     client.get("/")
-    # session, user, groups, profile, 7 to-do counts, pyramid, employment, requests, the
+    # session, user, profile, 7 to-do counts, pyramid, employment, requests, the
     # hygiene ranking of this month and, none being checked this month, of the past month
     # (registry counts and the permission set, for proposal review, are cached)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get("/")
 
 

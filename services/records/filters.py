@@ -1,6 +1,9 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Department
@@ -28,20 +31,15 @@ class RecordFilter(django_filters.FilterSet):
         self.filters["building"] = django_filters.CharFilter(
             label=_("building number"), field_name=f"{prefix}dwelling__building__code"
         )
-        date_path = (
-            f"{kind.date_field}__date" if kind.date_field == "recorded_at" else kind.date_field
-        )
         date_label = kind.model._meta.get_field(kind.date_field).verbose_name
         self.filters["date_from"] = django_filters.DateFilter(
             label=_("earliest %(field)s") % {"field": date_label},
-            field_name=date_path,
-            lookup_expr="gte",
+            method=self.date_from,
             widget=DATE_INPUT,
         )
         self.filters["date_to"] = django_filters.DateFilter(
             label=_("latest %(field)s") % {"field": date_label},
-            field_name=date_path,
-            lookup_expr="lte",
+            method=self.date_to,
             widget=DATE_INPUT,
         )
         if kind.choice_filter:
@@ -54,6 +52,23 @@ class RecordFilter(django_filters.FilterSet):
             field_name="recorded_unit",
             queryset=Department.objects.filter(code__in=kind.units),
         )
+
+    def date_from(self, queryset, name, value):
+        return queryset.filter(**{f"{self.kind.date_field}__gte": self._bound(value)})
+
+    def date_to(self, queryset, name, value):
+        if self.kind.date_field == "recorded_at":
+            day_after = value + datetime.timedelta(days=1)
+            return queryset.filter(recorded_at__lt=self._bound(day_after))
+        return queryset.filter(**{f"{self.kind.date_field}__lte": value})
+
+    def _bound(self, day):
+        """A day as its field compares it: the moment it starts in the local time zone for
+        the time of recording (``recorded_at__date`` would cast every row's time, which no
+        index serves), the day itself for a date."""
+        if self.kind.date_field != "recorded_at":
+            return day
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
     def search(self, queryset, name, value):
         """Exact and prefix matches only, on indexed columns: a full ID number, a name

@@ -5,7 +5,12 @@ Each kind's ``*_list_order`` index is the order of its staff list (``record_list
 model's ``ordering``, then the newest id first), read from the index, backwards where the
 order is descending: without it every page of the list sorted the whole table (the first
 page of 1,821,354 medical-insurance records took 585 ms to sort and join at a million
-people)."""
+people). Where a list's date filter is not its order's (hukou migrations by the day applied
+for, medical insurance and land holdings by the day recorded), the order's index carries
+that date (``include``), so that a filtered page walks the index alone, and the date has an
+index of its own for the filtered list's count: medical insurance recorded in one quarter
+(895,418 of 1,821,354 records) took 822 ms, of which the count 361 ms and the page's keys
+432 ms, both over the whole table."""
 
 import datetime
 
@@ -47,7 +52,12 @@ class HukouMigration(ServiceRecord):
         ordering = ["-recorded_at"]
         # The rules look records up by subject and date (services.obligations.rules).
         indexes = [
-            models.Index(fields=["recorded_at", "id"], name="hukou_list_order"),
+            # The list's date filter (the day applied for) is not its order's: carried in
+            # the order's index, and indexed alone for the count (see the module's note).
+            models.Index(
+                fields=["recorded_at", "id"], include=["applied_on"], name="hukou_list_order"
+            ),
+            models.Index(fields=["applied_on"], name="hukou_applied_on"),
             models.Index(fields=["person", "completed_on"], name="hukou_person_completed"),
         ]
         constraints = [
@@ -141,7 +151,12 @@ class MedicalInsurance(ServiceRecord):
         verbose_name = _("medical insurance enrolment")
         verbose_name_plural = _("medical insurance enrolments")
         ordering = ["-year"]
-        indexes = [models.Index(fields=["year", "id"], name="insurance_list_order")]
+        indexes = [
+            models.Index(
+                fields=["year", "id"], include=["recorded_at"], name="insurance_list_order"
+            ),
+            models.Index(fields=["recorded_at"], name="insurance_recorded_at"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="insurance_once_per_year")
         ]
@@ -482,7 +497,14 @@ class LandHolding(ServiceRecord):
         verbose_name = _("land or forest holding")
         verbose_name_plural = _("land and forest holdings")
         ordering = ["household", "kind"]
-        indexes = [models.Index(fields=["household", "kind", "-id"], name="holding_list_order")]
+        indexes = [
+            models.Index(
+                fields=["household", "kind", "-id"],
+                include=["recorded_at"],
+                name="holding_list_order",
+            ),
+            models.Index(fields=["recorded_at"], name="holding_recorded_at"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(area_mu__gt=0), name="holding_area_positive")
         ]

@@ -254,6 +254,40 @@ def test_list_filters_by_name_id_building_and_dates(
     assert pks("date_to=2020-01-01") == [a.pk]
 
 
+def test_the_recorded_day_filter_counts_days_in_local_time(client_for, staff_user, household_a):
+    """Medical insurance is filtered by the day it was recorded, in Beijing time, compared
+    as a range of moments (so that an index serves it): the first and last moment of a day
+    are in, the next day's first is out, whatever the UTC date."""
+    from django.utils import timezone
+
+    from services.records.models import MedicalInsurance
+
+    from .record_factories import MedicalInsuranceFactory
+
+    person = household_a.members.get()
+    local = timezone.get_current_timezone()
+    moments = {
+        "before": datetime.datetime(2025, 2, 28, 23, 59, 59, tzinfo=local),
+        "first": datetime.datetime(2025, 3, 1, 0, 0, tzinfo=local),  # 16:00 UTC, 28 Feb
+        "last": datetime.datetime(2025, 3, 31, 23, 59, 59, tzinfo=local),
+        "after": datetime.datetime(2025, 4, 1, 0, 0, tzinfo=local),
+    }
+    pks = {}
+    for year, (label, moment) in enumerate(moments.items(), start=2021):
+        record = MedicalInsuranceFactory(person=person, year=year)
+        MedicalInsurance.objects.filter(pk=record.pk).update(recorded_at=moment)
+        pks[record.pk] = label
+    client = client_for(staff_user)
+
+    def listed(query):
+        rows = client.get(f"/services/records/medicalinsurance/?{query}").context["rows"]
+        return sorted(pks[r.pk] for r, _c, _e in rows)
+
+    assert listed("date_from=2025-03-01&date_to=2025-03-31") == ["first", "last"]
+    assert listed("date_from=2025-03-01") == ["after", "first", "last"]
+    assert listed("date_to=2025-02-28") == ["before"]
+
+
 def test_refusal_row_is_visible(client_for, supervisor_user, household_a):
     from .record_factories import SchoolEnrolmentFactory
 

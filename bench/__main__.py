@@ -239,6 +239,17 @@ def _cases(staff, admin, renshe, fupin, leader):
         ),
         ("request queue", staff, "/services/requests/"),
         ("records: trainings", renshe, "/services/records/training/"),
+        ("records: medical insurance", staff, "/services/records/medicalinsurance/"),
+        (
+            "records: medical insurance recorded in a quarter",
+            staff,
+            "/services/records/medicalinsurance/?date_from=2025-01-01&date_to=2025-03-31",
+        ),
+        (
+            "records: hukou migrations applied for in a quarter",
+            staff,
+            "/services/records/hukoumigration/?date_from=2019-04-01&date_to=2019-06-30",
+        ),
         ("leader's phone home", leader, "/m/"),
     ]
 

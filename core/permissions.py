@@ -3,13 +3,15 @@
 Django's ``ModelBackend`` reads a user's permissions with two queries (their own and their
 groups') on the first ``has_perm`` of every request, and ``community.roles.user_roles`` their
 groups' names with a third; every page asks, so every page paid them. Here each is read once
-and kept in the cache (Redis in production) under a key carrying a *generation*: any change to who holds which permission — a user's groups or
-own permissions, a group's permissions, a group or permission created or deleted, a user
-deleted — starts a new generation, so no set read before the change is used after it. The
-generation is changed at once and again when the transaction commits, so a request that read
-the old permissions while the change was uncommitted does not keep them. A set is kept at most
+and kept in the cache (Redis in production) under a key carrying a *generation*: any change
+to who holds which permission or group (a user's groups or own permissions, a group's
+permissions, a group or permission saved or deleted, a user deleted) starts a new
+generation, so nothing read before the change is used after it. The generation is changed
+at once and again when the transaction commits, so a request that read the old values while
+the change was uncommitted does not keep them. A value is kept at most
 ``PERMISSION_CACHE_SECONDS`` (default 300), which also bounds a change made behind the ORM's
-back (raw SQL), and not at all with that setting at 0.
+back (raw SQL), and not at all with that setting at 0. As with Django's own per-object
+cache, one user object reads them once (a request's user is loaded afresh each request).
 """
 
 import time

@@ -230,8 +230,12 @@ class CopyWriter(_Writer):
         fields = _fields(model, _row_fields(model))
         columns = ", ".join(["id"] + [connection.ops.quote_name(a) for a, _f in fields])
         with connection.cursor() as cursor:
+            # The sequence looked up once, in a materialised CTE: in the select list, or in
+            # a CTE the planner inlines, ``pg_get_serial_sequence`` runs for every row
+            # (100,000 ids: 0.31–0.37 s that way, 0.07 s this way).
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
+                "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
                 [table, len(rows)],
             )
             ids = [pk for (pk,) in cursor.fetchall()]

@@ -11,6 +11,7 @@ anything is decompressed).
 import csv
 import datetime
 import io
+import itertools
 import os
 import zipfile
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .columns import Column, column_for_header
+from .sheets import load_sheet
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -138,55 +140,75 @@ def _read_xlsx(path: str, *, max_rows: int, max_unzipped_mb: int) -> list:
     _check_zip(path, max_unzipped_mb)
     try:
         workbook = CalamineWorkbook.from_path(path)
-        sheet = _people_sheet(workbook)
+        sheets = _people_sheet(path, workbook)
     except Exception:  # calamine raises its own error types for damaged workbooks
         raise ImportFileError(
             _("The file is damaged or not a spreadsheet: open it in Excel and save it again.")
         ) from None
-    if sheet.height > max_rows + HEADER_SCAN_ROWS:
+    height = sum(sheet.height for sheet in sheets)
+    if height > max_rows + HEADER_SCAN_ROWS:
         raise ImportFileError(
             _("The file has more than %(max)d rows; at most %(max)d rows can be imported at once.")
             % {"max": max_rows}
         )
-    # calamine 0.9's ``iter_rows`` yields the empty rows above the data, but not the empty
-    # columns to its left: the rows are numbered from the top and padded on the left to their
-    # place in Excel. (Checked on the rows and cells it gave, not assumed of its version.)
-    first_row = sheet.start[0] if sheet.start else 0
-    first_col = sheet.start[1] if sheet.start else 0
     # Each row a tuple, and a text repeated down a column (an enumeration, a township, a
     # date) one object for the whole file: 100,000 rows of 27 cells hold a few hundred
     # thousand distinct values, not 2.7 million. (``to_python`` builds the rows in one call,
     # but its lists beside the sheet took 130 MB more and the read as long.)
     seen: dict = {}
     keep = seen.setdefault
-    rows = [
-        (i, tuple([keep(v, v) if v.__class__ is str else v for v in row]))
-        for i, row in enumerate(sheet.iter_rows(), start=1)
-    ]
-    if first_row and len(rows) == sheet.height:  # the rows above the data left out
-        rows = [(i + first_row, cells) for i, cells in rows]
-    if first_col and rows and len(rows[0][1]) == sheet.width:  # the columns left of it too
-        pad = ("",) * first_col
-        rows = [(i, pad + cells) for i, cells in rows]
-    del sheet, workbook
+    width = max((s.start[1] + s.width for s in sheets if s.start is not None), default=0)
+    rows = []
+    for sheet in sheets:
+        rows.extend(
+            (i, tuple([keep(v, v) if v.__class__ is str else v for v in row]))
+            for i, row in _numbered_rows(sheet, width)
+        )
+    del sheets, workbook
     return rows
 
 
-def _people_sheet(workbook):
+def _numbered_rows(sheet, width: int):
+    """The sheet's rows with their 1-based numbers in Excel, each padded to its place and to
+    ``width`` cells (the two halves of a sheet from ``sheets.load_sheet`` can end in
+    different columns). calamine 0.9's ``iter_rows`` yields the empty rows above the data
+    but not the empty columns to its left (checked on the rows and cells it gave, not
+    assumed of its version; a second half starts far down)."""
+    if sheet.start is None:
+        return
+    first_row, first_col = sheet.start
+    rows = sheet.iter_rows()
+    first = next(rows, None)
+    if first is None:
+        return
+    if first_row and all(v == "" for v in first):  # the rows above the data: left out
+        first = next(itertools.islice(rows, first_row - 1, None), None)
+        if first is None:
+            return
+    left = ("",) * first_col if first_col and len(first) == sheet.width else ()
+    right = ("",) * (width - len(left) - len(first))
+    numbered = enumerate(itertools.chain((first,), rows), start=first_row + 1)
+    if left or right:
+        yield from ((i, (*left, *row, *right)) for i, row in numbered)
+    else:
+        yield from numbered
+
+
+def _people_sheet(path, workbook) -> list:
     """The sheet of people: the first whose header names the ID-number column (the roster
     report's workbook has a sheet of households first, then its sheet 人员), else the first
-    sheet. Each sheet is loaded once."""
+    sheet. Each sheet is loaded once, a big one in two halves at once (``sheets``)."""
     first = None
     for index in range(len(workbook.sheet_names)):
-        sheet = workbook.get_sheet_by_index(index)
+        sheets = load_sheet(path, workbook, index)
         if first is None:
-            first = sheet
-        for row_number, row in enumerate(sheet.iter_rows()):
+            first = sheets
+        for row_number, row in enumerate(sheets[0].iter_rows()):
             if row_number >= HEADER_SCAN_ROWS:
                 break
             columns = [column_for_header(cell) for cell in row]
             if any(c is not None and c.key == "id_number" for c in columns):
-                return sheet
+                return sheets
     return first
 
 

@@ -12,10 +12,14 @@ are matched by ID number, households by household number; household facts come f
 head's row, and another row of the same household that says otherwise is an error.
 """
 
+import contextlib
 import datetime
 import hashlib
 import itertools
+import queue
 import re
+import threading
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
@@ -475,11 +479,8 @@ def _rows(queryset, field, values, *columns):
         model = queryset.model
         column = model._meta.get_field(field).column
         where, params = _any(f'"{model._meta.db_table}"."{column}"', values)
-        yield from (
-            queryset.order_by()
-            .extra(where=[where], params=params)
-            .values_list(*columns)
-            .iterator(chunk_size=5000)
+        yield from _fetched_ahead(
+            queryset.order_by().extra(where=[where], params=params).values_list(*columns)
         )
         return
     for chunk in _chunks(values):
@@ -489,6 +490,61 @@ def _rows(queryset, field, values, *columns):
             .values_list(*columns)
             .iterator(chunk_size=5000)
         )
+
+
+FETCH_ROWS = 5000
+
+
+def _fetched_ahead(queryset):
+    """The rows of a ``values_list`` queryset on PostgreSQL, as ``iterator()`` gives them
+    (a server-side cursor read ``FETCH_ROWS`` at a time, the fields' converters applied),
+    but each chunk fetched by a thread while the caller works on the one before: the
+    server's time on each ``FETCH`` (16 ms in 50 for the people of a re-import) is then
+    spent beside the caller's, not before it. The thread uses the caller's connection
+    (psycopg2 connections may be shared between threads) and only while the caller does
+    not: the caller does no query until this iterator is finished or closed."""
+    if not connection.in_atomic_block:  # a cursor without a transaction: Django's own
+        yield from queryset.iterator(chunk_size=FETCH_ROWS)
+        return
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    cursor = connection.connection.cursor(name=f"roster_{uuid.uuid4().hex}")
+    with connection.wrap_database_errors:  # the driver's errors as Django's
+        cursor.execute(sql, params)
+    chunks: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def fetch():
+        try:
+            while not stop.is_set():
+                with connection.wrap_database_errors:
+                    rows = cursor.fetchmany(FETCH_ROWS)
+                chunks.put(rows)
+                if not rows:
+                    return
+        except BaseException as exc:  # noqa: BLE001 — raised again in the caller
+            chunks.put(exc)
+
+    def received():
+        while True:
+            rows = chunks.get()
+            if isinstance(rows, BaseException):
+                raise rows
+            if not rows:
+                return
+            yield rows
+
+    fetcher = threading.Thread(target=fetch, name="roster-fetch", daemon=True)
+    fetcher.start()
+    try:
+        yield from compiler.results_iter(results=received(), tuple_expected=True)
+    finally:
+        stop.set()
+        while fetcher.is_alive():  # a chunk waiting to be taken: taken, so the thread ends
+            with contextlib.suppress(queue.Empty):
+                chunks.get(timeout=0.05)
+        fetcher.join()
+        cursor.close()
 
 
 def _person_fields():

@@ -696,3 +696,34 @@ def test_a_sheet_that_starts_below_and_right_of_a1_names_its_rows_as_excel_does(
     assert check.table.header_row == 3
     assert [number for number, _cells in check.table.rows] == [4, 5, 6, 7]
     assert [(m.row, m.header) for m in check.errors] == [(5, "出生日期")]
+
+
+@pytest.mark.django_db
+def test_the_registry_read_ahead_gives_every_row_converted_and_leaves_the_connection_free(
+    monkeypatch,
+):
+    """On PostgreSQL the registry is read a chunk ahead by a thread on the same connection:
+    every row, each field converted as ``values_list`` converts it, the connection usable
+    again once the rows are read or left, and a database error raised to the caller as
+    Django's."""
+    from django.db import DatabaseError, connection, transaction
+
+    from households.imports import validate
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the read ahead is PostgreSQL's")
+    monkeypatch.setattr(validate, "FETCH_ROWS", 2)
+    households = [HouseholdFactory(secondary_causes=["因病", "因学"]) for _ in range(5)]
+    numbers = [h.number for h in households]
+    with transaction.atomic():
+        found = list(
+            validate._rows(Household.objects.all(), "number", numbers, "number", "secondary_causes")
+        )
+        assert sorted(found) == sorted((n, ["因病", "因学"]) for n in numbers)
+        left = validate._rows(Household.objects.all(), "number", numbers, "pk")
+        next(left)
+        left.close()
+        assert Household.objects.filter(number__in=numbers).count() == 5
+        broken = Household.objects.extra(where=["1 / (id - %s) > 0"], params=[households[3].pk])
+        with pytest.raises(DatabaseError), transaction.atomic():
+            list(validate._rows(broken, "number", numbers, "pk"))

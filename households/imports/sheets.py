@@ -9,8 +9,8 @@ same head (everything up to ``<sheetData>``) and the rows from the cut on, numbe
 the file. Each half goes, with the workbook's other parts (shared strings; styles, which
 tell dates from numbers), into a workbook of its own, stored uncompressed in a temporary
 folder; calamine loads the first while the second is being written, then the second. At
-100,000 people (140 MB of sheet XML) the sheet was loaded in 1.4–1.5 s this way against
-2.4–2.9 s in one piece, on the same machine in the same minute.
+100,000 people (140 MB of sheet XML) the sheet was read into rows in 1.79–2.67 s this way
+against 2.52–3.48 s in one piece, six runs of each alternating on one machine.
 
 Whatever is not as expected — a small sheet, a sheet calamine names but the workbook's
 parts do not, a prefixed ``<x:sheetData>``, rows without their number, a half whose rows

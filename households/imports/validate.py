@@ -26,7 +26,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, Dwelling
@@ -503,13 +503,14 @@ def _fetched_ahead(queryset):
     spent beside the caller's, not before it. The thread uses the caller's connection
     (psycopg2 connections may be shared between threads) and only while the caller does
     not: the caller does no query until this iterator is finished or closed."""
-    if not connection.in_atomic_block:  # a cursor without a transaction: Django's own
+    db = connections[queryset.db]  # this thread's connection, also in the fetching one
+    if not db.in_atomic_block:  # a cursor without a transaction: Django's own
         yield from queryset.iterator(chunk_size=FETCH_ROWS)
         return
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    cursor = connection.connection.cursor(name=f"roster_{uuid.uuid4().hex}")
-    with connection.wrap_database_errors:  # the driver's errors as Django's
+    cursor = db.connection.cursor(name=f"roster_{uuid.uuid4().hex}")
+    with db.wrap_database_errors:  # the driver's errors as Django's
         cursor.execute(sql, params)
     chunks: queue.Queue = queue.Queue(maxsize=1)
     stop = threading.Event()
@@ -517,7 +518,7 @@ def _fetched_ahead(queryset):
     def fetch():
         try:
             while not stop.is_set():
-                with connection.wrap_database_errors:
+                with db.wrap_database_errors:
                     rows = cursor.fetchmany(FETCH_ROWS)
                 chunks.put(rows)
                 if not rows:

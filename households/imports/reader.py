@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .columns import Column, column_for_header
-from .sheets import load_sheet
+from .sheets import Unsplittable, load_sheet
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -138,44 +138,68 @@ def _read_xlsx(path: str, *, max_rows: int, max_unzipped_mb: int) -> list:
     from python_calamine import CalamineWorkbook
 
     _check_zip(path, max_unzipped_mb)
+    damaged = _("The file is damaged or not a spreadsheet: open it in Excel and save it again.")
     try:
         workbook = CalamineWorkbook.from_path(path)
-        sheets = _people_sheet(path, workbook)
+        index, parts = _people_sheet(path, workbook)
     except Exception:  # calamine raises its own error types for damaged workbooks
-        raise ImportFileError(
-            _("The file is damaged or not a spreadsheet: open it in Excel and save it again.")
-        ) from None
-    height = sum(sheet.height for sheet in sheets)
-    if height > max_rows + HEADER_SCAN_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)d rows; at most %(max)d rows can be imported at once.")
-            % {"max": max_rows}
-        )
+        raise ImportFileError(damaged) from None
+    try:
+        return _rows_of(parts, max_rows)
+    except Unsplittable:  # the second half: loaded whole after all
+        try:
+            sheet = workbook.get_sheet_by_index(index)
+        except Exception:
+            raise ImportFileError(damaged) from None
+        return _rows_of([lambda: sheet], max_rows)
+
+
+def _rows_of(parts, max_rows: int) -> list:
+    """The rows of a sheet given in parts (``sheets.load_sheet``), each part turned into rows
+    as soon as it is loaded, all padded to the widest part at the end."""
     # Each row a tuple, and a text repeated down a column (an enumeration, a township, a
     # date) one object for the whole file: 100,000 rows of 27 cells hold a few hundred
     # thousand distinct values, not 2.7 million. (``to_python`` builds the rows in one call,
     # but its lists beside the sheet took 130 MB more and the read as long.)
     seen: dict = {}
     keep = seen.setdefault
-    width = max((s.start[1] + s.width for s in sheets if s.start is not None), default=0)
-    rows = []
-    for sheet in sheets:
+    rows: list = []
+    height = 0
+    spans = []  # (first row's index in ``rows``, the part's width from column A)
+    for n, part in enumerate(parts):
+        sheet = part()
+        parts[n] = None  # each part's calamine sheet let go once it is rows
+        height += sheet.height
+        if height > max_rows + HEADER_SCAN_ROWS:
+            raise ImportFileError(
+                _(
+                    "The file has more than %(max)d rows; at most %(max)d rows can be "
+                    "imported at once."
+                )
+                % {"max": max_rows}
+            )
+        if sheet.start is None:
+            continue
+        spans.append((len(rows), sheet.start[1] + sheet.width))
         rows.extend(
             (i, tuple([keep(v, v) if v.__class__ is str else v for v in row]))
-            for i, row in _numbered_rows(sheet, width)
+            for i, row in _numbered_rows(sheet)
         )
-    del sheets, workbook
+        del sheet
+    width = max((w for _at, w in spans), default=0)
+    for n, (at, part_width) in enumerate(spans):
+        if part_width < width:  # a half whose last columns are empty
+            end = spans[n + 1][0] if n + 1 < len(spans) else len(rows)
+            pad = ("",) * (width - part_width)
+            rows[at:end] = [(i, cells + pad) for i, cells in rows[at:end]]
     return rows
 
 
-def _numbered_rows(sheet, width: int):
-    """The sheet's rows with their 1-based numbers in Excel, each padded to its place and to
-    ``width`` cells (the two halves of a sheet from ``sheets.load_sheet`` can end in
-    different columns). calamine 0.9's ``iter_rows`` yields the empty rows above the data
-    but not the empty columns to its left (checked on the rows and cells it gave, not
-    assumed of its version; a second half starts far down)."""
-    if sheet.start is None:
-        return
+def _numbered_rows(sheet):
+    """The sheet's rows with their 1-based numbers in Excel, each padded on the left to its
+    place. calamine 0.9's ``iter_rows`` yields the empty rows above the data but not the
+    empty columns to its left (checked on the rows and cells it gave, not assumed of its
+    version; a second half starts far down)."""
     first_row, first_col = sheet.start
     rows = sheet.iter_rows()
     first = next(rows, None)
@@ -185,30 +209,30 @@ def _numbered_rows(sheet, width: int):
         first = next(itertools.islice(rows, first_row - 1, None), None)
         if first is None:
             return
-    left = ("",) * first_col if first_col and len(first) == sheet.width else ()
-    right = ("",) * (width - len(left) - len(first))
     numbered = enumerate(itertools.chain((first,), rows), start=first_row + 1)
-    if left or right:
-        yield from ((i, (*left, *row, *right)) for i, row in numbered)
+    if first_col and len(first) == sheet.width:
+        left = ("",) * first_col
+        yield from ((i, (*left, *row)) for i, row in numbered)
     else:
         yield from numbered
 
 
-def _people_sheet(path, workbook) -> list:
-    """The sheet of people: the first whose header names the ID-number column (the roster
-    report's workbook has a sheet of households first, then its sheet 人员), else the first
-    sheet. Each sheet is loaded once, a big one in two halves at once (``sheets``)."""
+def _people_sheet(path, workbook) -> tuple[int, list]:
+    """The sheet of people, its index and its parts (``sheets.load_sheet``): the first sheet
+    whose header names the ID-number column (the roster report's workbook has a sheet of
+    households first, then its sheet 人员), else the first sheet. Each sheet is loaded once,
+    a big one in two halves at once."""
     first = None
     for index in range(len(workbook.sheet_names)):
-        sheets = load_sheet(path, workbook, index)
+        parts = load_sheet(path, workbook, index)
         if first is None:
-            first = sheets
-        for row_number, row in enumerate(sheets[0].iter_rows()):
+            first = (index, parts)
+        for row_number, row in enumerate(parts[0]().iter_rows()):
             if row_number >= HEADER_SCAN_ROWS:
                 break
             columns = [column_for_header(cell) for cell in row]
             if any(c is not None and c.key == "id_number" for c in columns):
-                return sheets
+                return index, parts
     return first
 
 

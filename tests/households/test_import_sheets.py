@@ -51,7 +51,7 @@ def test_a_workbook_with_shared_strings_reads_the_same_in_two_halves(tmp_path, m
     for row in rows[25:]:
         row["住房面积"] = None  # the second half ends a column earlier than the first
     path = write_xlsx(tmp_path / "r.xlsx", rows, title="铜锣湾社区户籍名单")
-    top, bottom = _parts(path)
+    top, bottom = (part() for part in _parts(path))
     assert bottom.start[0] > top.end[0]
     table = read_table(str(path))
     whole = _whole(monkeypatch, path)
@@ -123,7 +123,26 @@ def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch, halves):
         return xml[:start] + xml[start:end].replace(b'41"', b'2"') + xml[end:]
 
     _rewrite(path, renumber)
-    assert len(_parts(path)) == 1
+    parts = _parts(path)
+    assert len(parts) == 2
+    with pytest.raises(sheets.Unsplittable):
+        parts[1]()
+    assert read_table(str(path)).rows == _whole(monkeypatch, path).rows
+
+
+def test_a_second_half_calamine_cannot_load_reads_the_sheet_whole(tmp_path, monkeypatch, halves):
+    path = write_xlsx(tmp_path / "r.xlsx", _rows(40))
+
+    def broken(head, rest, source):
+        yield head
+        yield b'<row r="30"><c r="A30" t="s"><v>1</v></c></row><row'
+
+    monkeypatch.setattr(sheets, "_rest", broken)
+    parts = _parts(path)
+    with pytest.raises(sheets.Unsplittable):
+        parts[1]()
+    rows = read_table(str(path)).rows
+    assert rows == _whole(monkeypatch, path).rows and len(rows) == 40
 
 
 def test_a_surprise_while_cutting_reads_the_sheet_whole(tmp_path, monkeypatch, halves):

@@ -177,3 +177,17 @@ def test_the_cut_is_before_a_numbered_row_after_the_middle():
     assert sheets._cut(io.BytesIO(b"<worksheet><cols/></worksheet>"), 10, written.append) is None
     unnumbered = xml.replace(b'<row r="', b'<row x="')
     assert sheets._cut(io.BytesIO(unnumbered), len(xml) // 2, written.append) is None
+
+
+def test_the_halves_leave_no_file_behind(tmp_path, settings, halves):
+    import time
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "temp")
+    (tmp_path / "temp").mkdir()
+    path = write_xlsx(tmp_path / "r.xlsx", _rows(40))
+    parts = _parts(path)
+    assert len(parts) == 2 and len(read_table(str(path)).rows) == 40
+    deadline = time.monotonic() + 5
+    while any((tmp_path / "temp").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the second half's folder goes once its load has finished
+    assert not any((tmp_path / "temp").iterdir())

@@ -5,11 +5,12 @@ import contextlib
 import gc
 import hashlib
 import os
+import threading
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import IntegrityError, connections, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log
@@ -68,11 +69,14 @@ def bulk_work():
             gc.enable()
 
 
-def check_file(*, path: str, name: str, options: Options, progress=None) -> Check:
-    """Read and check a roster; raises ``ImportFileError`` for a file that cannot be read."""
+def check_file(
+    *, path: str, name: str, options: Options, progress=None, defer_models: bool = False
+) -> Check:
+    """Read and check a roster; raises ``ImportFileError`` for a file that cannot be read.
+    ``defer_models``: see ``check_table``."""
     with bulk_work():
         table = read_table(path, name)
-        return check_table(table, options, progress=progress)
+        return check_table(table, options, progress=progress, defer_models=defer_models)
 
 
 def _options(batch: ImportBatch) -> Options:
@@ -122,18 +126,21 @@ def batch_write(
     """Check the file again against the registry as it is now and write it, all or nothing.
     Refused (nothing written) when the file has errors or when a record it was checked
     against changed since the preview (``ImportConflict``). ``check``: one just made (the
-    shell's import, which has no preview in between)."""
+    shell's import, which has no preview in between); without it, the check made here
+    leaves the models' validation of the rows to run beside the write."""
     path = path or batch.file.path
     with bulk_work(), transaction.atomic():
         if check is None:
+            # The models' validation of the rows (pure Python) is left out of this check
+            # and runs in a thread while the database writes them (``_validated_beside``).
             try:
-                check = check_file(path=path, name=batch.file_name, options=_options(batch))
+                check = check_file(
+                    path=path, name=batch.file_name, options=_options(batch), defer_models=True
+                )
             except ImportFileError as exc:
                 raise ImportConflict(str(exc)) from None
         if not check.ok:
-            raise ImportConflict(
-                _("The file now has %(n)d errors: check it again.") % {"n": len(check.errors)}
-            )
+            raise _errors(check)
         # Compared twice: the fresh check against the preview's, then, in the write, each
         # row it changes (locked) against the version this check read, so that an edit
         # made meanwhile is refused, never overwritten.
@@ -143,15 +150,16 @@ def batch_write(
         )
         if batch.fingerprint and check.fingerprint != batch.fingerprint:
             raise ImportConflict(conflict)
-        try:
-            with transaction.atomic():
-                written = registry_bulk_write(
-                    change=check.change, user=user, reason=batch.change_reason, checked=True
-                )
-        except ValidationError as exc:
-            raise ImportConflict("；".join(exc.messages)) from None
-        except (RegistryConflict, IntegrityError):
-            raise ImportConflict(conflict) from None
+        with _validated_beside(check):
+            try:
+                with transaction.atomic():
+                    written = registry_bulk_write(
+                        change=check.change, user=user, reason=batch.change_reason, checked=True
+                    )
+            except ValidationError as exc:
+                raise ImportConflict("；".join(exc.messages)) from None
+            except (RegistryConflict, IntegrityError):
+                raise ImportConflict(conflict) from None
         batch.status = ImportBatch.Status.WRITTEN
         batch.written_at = timezone.now()
         batch.counts = {**check.counts, **written}
@@ -163,6 +171,52 @@ def batch_write(
             detail={"file": batch.file_name, "sha256": batch.file_hash, **written},
         )
     return written
+
+
+def _errors(check: Check) -> ImportConflict:
+    return ImportConflict(
+        _("The file now has %(n)d errors: check it again.") % {"n": len(check.errors)}
+    )
+
+
+@contextlib.contextmanager
+def _validated_beside(check: Check):
+    """Run the check's deferred models' validation (``check.validate_models``) in a thread
+    while the block writes: the write is mostly the database's time (the people's ``COPY``,
+    the history, the foreign keys), the validation all Python's, so the two overlap on two
+    cores. Leaving the block waits for the validation, and a row it finds wrong raises
+    ``ImportConflict`` (the file's errors, as the check would have given them) in place of
+    whatever the block did or raised, so that the transaction is rolled back."""
+    validate = check.validate_models
+    if validate is None:
+        yield
+        return
+    language = translation.get_language()
+    outcome: dict = {}
+
+    def run():
+        try:
+            with translation.override(language):
+                outcome["ok"] = validate()
+        except BaseException as exc:  # noqa: BLE001 — raised again by the caller
+            outcome["error"] = exc
+        finally:
+            connections.close_all()  # this thread's own, had a validator opened one
+
+    thread = threading.Thread(target=run, name="roster-validate", daemon=True)
+    thread.start()
+    try:
+        yield
+    except BaseException:
+        thread.join()
+        if "error" not in outcome and not outcome.get("ok"):
+            raise _errors(check) from None
+        raise
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    if not outcome["ok"]:
+        raise _errors(check)
 
 
 def batch_from_path(*, path: str, user, options: Options) -> ImportBatch:

@@ -18,6 +18,7 @@ are not where the cut says, an error of calamine on a half — and the sheet is 
 as calamine loads it: the result is the same, only slower.
 """
 
+import contextlib
 import html
 import os
 import posixpath
@@ -118,12 +119,17 @@ def _load_halves(path: str, workbook, index: int) -> list | None:
                         fill(sheet.write)
 
             def load(target):
-                half = CalamineWorkbook.from_path(target)
                 try:
-                    return half.get_sheet_by_index(index)
+                    half = CalamineWorkbook.from_path(target)
+                    try:
+                        return half.get_sheet_by_index(index)
+                    finally:
+                        half.close()
                 finally:
-                    half.close()
+                    # Each half takes its file away, and the last one the folder.
                     os.unlink(target)
+                    with contextlib.suppress(OSError):
+                        os.rmdir(os.path.dirname(target))
 
             first_path = os.path.join(folder, "1.xlsx")
             second_path = os.path.join(folder, "2.xlsx")
@@ -148,8 +154,7 @@ def _load_halves(path: str, workbook, index: int) -> list | None:
 
                 write(second_path, below)
                 second = pool.submit(load, second_path)
-        second.add_done_callback(lambda _f, done=folder: shutil.rmtree(done, ignore_errors=True))
-        folder = None  # removed once the second half is loaded
+        folder = None  # removed by the halves' loads once both are done
         top = first.result()
     finally:
         pool.shutdown(wait=False)

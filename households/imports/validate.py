@@ -13,13 +13,16 @@ head's row, and another row of the same household that says otherwise is an erro
 """
 
 import contextlib
+import contextvars
 import datetime
+import functools
 import hashlib
 import itertools
 import queue
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
@@ -97,6 +100,9 @@ class Check:
     changed_rows: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     fingerprint: str = ""  # the versions of every stored record the file was compared with
+    # ``check_table(defer_models=True)``: the models' validation of the rows to be written,
+    # still to run (the write runs it beside the database's work); returns ``ok``.
+    validate_models: Callable[[], bool] | None = None
 
     @property
     def ok(self) -> bool:
@@ -761,14 +767,24 @@ def _namesakes(ctx, rows):
 # --- the check ----------------------------------------------------------------------------
 
 
-def check_table(table: Table, options: Options | None = None, progress=None) -> Check:
+def check_table(
+    table: Table, options: Options | None = None, progress=None, *, defer_models: bool = False
+) -> Check:
+    """Every row checked against the file and the registry. ``defer_models``: the models'
+    validation of the rows to be written is left to ``check.validate_models()`` (the write
+    runs it while the database writes); until then ``check.ok`` knows every other error."""
     # Each ID number parsed once: for its cell, and again by ``Person.clean`` in the models'
     # validation of the rows to be written.
     with remembering():
-        return _check_table(table, options, progress)
+        check = _check_table(table, options, progress, defer_models)
+        if check.validate_models is not None:  # with the ID numbers remembered, later
+            check.validate_models = functools.partial(
+                contextvars.copy_context().run, check.validate_models
+            )
+    return check
 
 
-def _check_table(table: Table, options: Options | None, progress) -> Check:
+def _check_table(table: Table, options: Options | None, progress, defer_models=False) -> Check:
     options = options or Options()
     check = Check(table=table)
     ctx = _Context(check, table, options)
@@ -793,7 +809,7 @@ def _check_table(table: Table, options: Options | None, progress) -> Check:
         _namesakes(ctx, rows)
     if progress:
         progress(len(table.rows), len(table.rows))
-    _finish(ctx, plans)
+    _finish(ctx, plans, defer_models)
     return check
 
 
@@ -1070,7 +1086,7 @@ def _header(key) -> str:
     return BY_KEY[key].header
 
 
-def _finish(ctx, plans):
+def _finish(ctx, plans, defer_models=False):
     check = ctx.check
     change = check.change
     counts = dict.fromkeys(
@@ -1132,27 +1148,43 @@ def _finish(ctx, plans):
     counts["dwellings_new"] = len(change.new_dwellings)
     for found in ctx.new_dwellings.values():
         change.building_ids.add(found[3])
+    check.counts = counts
+    check.changed_rows.sort(key=lambda item: item["row"])
+    check.new_rows.sort(key=lambda item: item["row"])
+    check.fingerprint = fingerprint(ctx.versions)
     # The models' own validation, as the per-row services run it, on what would be written
     # (rows that already have an error are left out: their message is given).
     keep_h = [i for i, row in enumerate(household_rows) if not row.bad]
     keep_p = [i for i, row in enumerate(people_rows) if not row.bad]
-    for kind, index, errors in registry_bulk_errors(
-        households=[households[i] for i in keep_h], people=[people[i] for i in keep_p]
-    ):
-        row = household_rows[keep_h[index]] if kind == "household" else people_rows[keep_p[index]]
-        for key, messages in errors.items():
-            column_key = key if key in BY_KEY else None
-            for text in messages:
-                _error(ctx, row, column_key, text)
-    counts["errors"] = len(check.errors)
-    counts["error_rows"] = len({m.row for m in check.errors})
-    counts["warnings"] = len(check.warnings)
-    check.counts = counts
+
+    def validate_models() -> bool:
+        check.validate_models = None
+        for kind, index, errors in registry_bulk_errors(
+            households=[households[i] for i in keep_h], people=[people[i] for i in keep_p]
+        ):
+            row = (
+                household_rows[keep_h[index]] if kind == "household" else people_rows[keep_p[index]]
+            )
+            for key, messages in errors.items():
+                column_key = key if key in BY_KEY else None
+                for text in messages:
+                    _error(ctx, row, column_key, text)
+        _count_messages(check)
+        return check.ok
+
+    if defer_models:
+        check.validate_models = validate_models
+        _count_messages(check)
+    else:
+        validate_models()
+
+
+def _count_messages(check):
+    check.counts["errors"] = len(check.errors)
+    check.counts["error_rows"] = len({m.row for m in check.errors})
+    check.counts["warnings"] = len(check.warnings)
     check.errors.sort(key=lambda m: (m.row, m.column if m.column is not None else -1))
     check.warnings.sort(key=lambda m: m.row)
-    check.changed_rows.sort(key=lambda item: item["row"])
-    check.new_rows.sort(key=lambda item: item["row"])
-    check.fingerprint = fingerprint(ctx.versions)
 
 
 def _sample(target, row, number, label):

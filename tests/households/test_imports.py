@@ -727,3 +727,51 @@ def test_the_registry_read_ahead_gives_every_row_converted_and_leaves_the_connec
         broken = Household.objects.extra(where=["1 / (id - %s) > 0"], params=[households[3].pk])
         with pytest.raises(DatabaseError), transaction.atomic():
             list(validate._rows(broken, "number", numbers, "pk"))
+
+
+def test_the_models_validation_left_to_the_write_gives_the_same_messages(
+    tmp_path, dwellings, monkeypatch
+):
+    """``defer_models``: the check knows every other error at once, and the models'
+    validation run later adds its messages, named by row and column, as the whole check
+    gives them."""
+    from households.imports import validate
+
+    real = validate.registry_bulk_errors
+
+    def one_more(*, households=(), people=()):
+        found = real(households=households, people=people)
+        return [*found, ("person", 1, {"name": ["这个名字不行。"]})]
+
+    monkeypatch.setattr(validate, "registry_bulk_errors", one_more)
+    path = write_xlsx(tmp_path / "r.xlsx", good_rows())
+    whole = _check(path)
+    table = read_table(str(path))
+    deferred = check_table(table, Options(), defer_models=True)
+    assert deferred.ok and deferred.validate_models is not None
+    assert deferred.validate_models() is False and deferred.validate_models is None
+    assert [str(m) for m in deferred.errors] == [str(m) for m in whole.errors]
+    assert [str(m) for m in whole.errors] == ["第 3 行「姓名」：这个名字不行。"]
+    assert deferred.counts == whole.counts
+
+
+def test_a_row_the_models_refuse_while_the_write_runs_leaves_nothing_written(
+    tmp_path, dwellings, staff_user, monkeypatch
+):
+    """The confirmed write checks the file again and validates the rows beside the write:
+    a row found wrong there rolls the whole write back."""
+    from households.imports import validate
+
+    def refuse_the_last(*, households=(), people=()):
+        return [("person", len(people) - 1, {"phone": ["号码不对。"]})] if people else []
+
+    path = write_xlsx(tmp_path / "r.xlsx", good_rows())
+    batch = batch_from_path(path=str(path), user=staff_user, options=Options())
+    monkeypatch.setattr(validate, "registry_bulk_errors", refuse_the_last)
+    with pytest.raises(ImportConflict, match="1"):
+        batch_write(batch=batch, user=staff_user, path=str(path))
+    assert not Person.objects.exists() and not Household.objects.exists()
+    assert not Person.history.exists()
+    monkeypatch.undo()
+    written = batch_write(batch=batch, user=staff_user, path=str(path))
+    assert written["people_created"] == 4 and Person.objects.count() == 4
